@@ -1,0 +1,6 @@
+package dev.postdate.api;
+
+import dev.postdate.core.testing.ComponentStartupContract;
+
+class ApiStartupTest extends ComponentStartupContract {
+}

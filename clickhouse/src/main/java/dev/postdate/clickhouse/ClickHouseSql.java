@@ -1,0 +1,77 @@
+package dev.postdate.clickhouse;
+
+import com.clickhouse.client.api.Client;
+import com.clickhouse.client.api.query.QueryResponse;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * The only way Postdate code talks SQL to ClickHouse. Reads use {@code FORMAT TabSeparated} written
+ * in the statement because 18.16 ignores the format header, and parse the stream themselves because
+ * the client's record readers misbehave on 18.16 (see the stack notes).
+ */
+public final class ClickHouseSql {
+
+    private final Client client;
+    private final String database;
+
+    public ClickHouseSql(Client client, String database) {
+        this.client = client;
+        this.database = database;
+    }
+
+    public String database() {
+        return database;
+    }
+
+    /** A table name qualified with Postdate's database. */
+    public String table(String name) {
+        return database + "." + name;
+    }
+
+    public void execute(String sql) {
+        try (var ignored = client.execute(sql).get()) {
+            // The response carries nothing Postdate needs; closing it releases the connection.
+        } catch (Exception e) {
+            throw failure(sql, e);
+        }
+    }
+
+    /** Runs a SELECT and returns its rows, each as its column values (TabSeparated, unescaped). */
+    public List<List<String>> select(String sql) {
+        try (QueryResponse response = client.query(sql + "\nFORMAT TabSeparated").get();
+             BufferedReader reader = new BufferedReader(
+                     new InputStreamReader(response.getInputStream(), StandardCharsets.UTF_8))) {
+            List<List<String>> rows = new ArrayList<>();
+            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                rows.add(TabSeparated.parseLine(line));
+            }
+            return rows;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (Exception e) {
+            throw failure(sql, e);
+        }
+    }
+
+    private static ClickHouseException failure(String sql, Exception e) {
+        Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+        if (e instanceof InterruptedException) {
+            Thread.currentThread().interrupt();
+        }
+        return new ClickHouseException(firstLine(sql), cause);
+    }
+
+    private static String firstLine(String sql) {
+        String trimmed = sql.strip();
+        int newline = trimmed.indexOf('\n');
+        return newline < 0 ? trimmed : trimmed.substring(0, newline) + " ...";
+    }
+}

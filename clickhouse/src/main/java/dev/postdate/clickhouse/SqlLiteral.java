@@ -1,0 +1,28 @@
+package dev.postdate.clickhouse;
+
+/**
+ * Inlines values into SQL: 18.16 has no server-side query parameters, so every literal must be
+ * escaped here and nowhere else.
+ */
+public final class SqlLiteral {
+
+    private SqlLiteral() {
+    }
+
+    public static String string(String value) {
+        StringBuilder out = new StringBuilder(value.length() + 2).append('\'');
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            switch (c) {
+                case '\'' -> out.append("\\'");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                case '\0' -> out.append("\\0");
+                default -> out.append(c);
+            }
+        }
+        return out.append('\'').toString();
+    }
+}

@@ -1,0 +1,82 @@
+package dev.postdate.clickhouse.migrations;
+
+import dev.failsafe.Failsafe;
+import dev.failsafe.RetryPolicy;
+import dev.postdate.clickhouse.ClickHouseSettings;
+import dev.postdate.clickhouse.ClickHouseSql;
+import io.micronaut.context.annotation.Value;
+import io.micronaut.context.event.StartupEvent;
+import io.micronaut.runtime.event.annotation.EventListener;
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Applies pending migrations when a component starts. ClickHouse may be down at that moment: the
+ * component then starts anyway, reports unhealthy and keeps retrying with backoff until it succeeds,
+ * so a restart order between servers and components never matters.
+ */
+@Singleton
+public class SchemaOnStart {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SchemaOnStart.class);
+
+    private final ClickHouseSql sql;
+    private final ClickHouseSettings settings;
+    private final Duration maxBackoff;
+    private final CountDownLatch current = new CountDownLatch(1);
+    private volatile CompletableFuture<Void> migration = CompletableFuture.completedFuture(null);
+
+    public SchemaOnStart(ClickHouseSql sql, ClickHouseSettings settings,
+                         @Value("${postdate.clickhouse.migrate-max-backoff:30s}") Duration maxBackoff) {
+        this.sql = sql;
+        this.settings = settings;
+        this.maxBackoff = maxBackoff;
+    }
+
+    @EventListener
+    void onStartup(StartupEvent event) {
+        if (!settings.migrateOnStart()) {
+            current.countDown();
+            return;
+        }
+        migration = migrateUntilDone();
+    }
+
+    @PreDestroy
+    void stopRetrying() {
+        migration.cancel(true);
+    }
+
+    /** True once the schema this build needs is in place. */
+    public boolean isCurrent() {
+        return current.getCount() == 0;
+    }
+
+    /** Blocks until the schema is current; false when it is not within the timeout. */
+    public boolean awaitCurrent(Duration timeout) throws InterruptedException {
+        return current.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private CompletableFuture<Void> migrateUntilDone() {
+        RetryPolicy<Object> retry = RetryPolicy.builder()
+                .handle(RuntimeException.class)
+                .withBackoff(Duration.ofSeconds(1), maxBackoff)
+                .withJitter(0.2)
+                .withMaxRetries(-1)
+                .onRetry(e -> LOG.warn("Schema migration failed (attempt {}), retrying: {}",
+                        e.getAttemptCount(), e.getLastException().getMessage()))
+                .build();
+        return Failsafe.with(retry).runAsync(() -> {
+            new Migrator(sql).migrate();
+            current.countDown();
+            LOG.info("Schema of database {} is current", settings.database());
+        });
+    }
+}

@@ -1,0 +1,80 @@
+package dev.postdate.clickhouse.migrations;
+
+import dev.postdate.clickhouse.ClickHouseSql;
+import dev.postdate.clickhouse.ClickHouseTestSupport;
+import dev.postdate.core.testing.TestEnvironment;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class MigratorTest {
+
+    private TestEnvironment env;
+    private ClickHouseSql sql;
+
+    @BeforeEach
+    void freshDatabase() {
+        env = TestEnvironment.create(MigratorTest.class);
+        sql = ClickHouseTestSupport.sqlFor(env);
+    }
+
+    @AfterEach
+    void drop() throws Exception {
+        env.close();
+    }
+
+    @Test
+    void appliesEveryShippedMigrationOnceAndRecordsIt() {
+        Migrator migrator = new Migrator(sql);
+        List<String> shipped = MigrationFiles.load(env.database()).stream().map(Migration::name).toList();
+
+        assertEquals(shipped, migrator.migrate());
+        assertEquals(List.of(), migrator.migrate(), "a second run has nothing to do");
+        assertEquals(migrator.shippedVersion(), migrator.currentVersion());
+        assertEquals(String.valueOf(shipped.size()),
+                sql.select("SELECT count() FROM " + sql.table("schema_migrations")).getFirst().getFirst());
+        assertEquals("1", sql.select("EXISTS TABLE " + sql.table("emails")).getFirst().getFirst());
+    }
+
+    @Test
+    void concurrentMigratorsLeaveACurrentSchema() throws Exception {
+        Thread[] threads = new Thread[3];
+        for (int i = 0; i < threads.length; i++) {
+            threads[i] = Thread.ofVirtual().start(() -> new Migrator(ClickHouseTestSupport.sqlFor(env)).migrate());
+        }
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        Migrator migrator = new Migrator(sql);
+        assertEquals(migrator.shippedVersion(), migrator.currentVersion());
+        assertEquals(List.of(), migrator.migrate());
+    }
+
+    @Test
+    void refusesToRunWhenAnAppliedMigrationWasEdited() throws InterruptedException {
+        Migrator migrator = new Migrator(sql);
+        migrator.migrate();
+        sql.execute("ALTER TABLE " + sql.table("schema_migrations") + " UPDATE checksum = 'edited' WHERE version = 1");
+        awaitMutations();
+
+        IllegalStateException error = assertThrows(IllegalStateException.class, migrator::migrate);
+        assertTrue(error.getMessage().contains("V001"), error.getMessage());
+    }
+
+    private void awaitMutations() throws InterruptedException {
+        // ALTER ... UPDATE is asynchronous and 18.16 has no mutations_sync setting: poll for it.
+        Instant deadline = Instant.now().plusSeconds(10);
+        while (!sql.select("SELECT count() FROM system.mutations WHERE database = '" + env.database()
+                + "' AND is_done = 0").getFirst().getFirst().equals("0")) {
+            assertTrue(Instant.now().isBefore(deadline), "mutation did not finish");
+            Thread.sleep(20);
+        }
+    }
+}

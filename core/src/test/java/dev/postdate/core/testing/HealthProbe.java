@@ -1,0 +1,34 @@
+package dev.postdate.core.testing;
+
+import io.micronaut.runtime.server.EmbeddedServer;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+
+/** Reads a running component's /health the way the launcher and a load balancer do. */
+public final class HealthProbe {
+
+    private HealthProbe() {
+    }
+
+    /** Polls /health until it answers 200 or the timeout passes, and returns the last body seen. */
+    public static HttpResponse<String> awaitHealthy(EmbeddedServer server, Duration timeout)
+            throws IOException, InterruptedException {
+        Instant deadline = Instant.now().plus(timeout);
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            HttpRequest request = HttpRequest.newBuilder(URI.create(server.getURL() + "/health")).build();
+            while (true) {
+                HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 200 || Instant.now().isAfter(deadline)) {
+                    return response;
+                }
+                Thread.sleep(100);
+            }
+        }
+    }
+}

@@ -1,0 +1,133 @@
+package dev.postdate.core.testing;
+
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * A test class's private corner of the shared servers: its own ClickHouse database and its own SQS
+ * queues (each with a dead-letter queue), so test classes never see each other's data. Closing it
+ * drops the database and deletes the queues.
+ */
+public final class TestEnvironment implements AutoCloseable {
+
+    private static final int MAX_RECEIVES_BEFORE_DLQ = 5;
+
+    private final TestServices services = TestServices.current();
+    private final String database;
+    private final String intakeQueue;
+    private final String rangesQueue;
+    private final SqsClient sqs;
+    private final List<String> queueUrls = new ArrayList<>();
+
+    private TestEnvironment(String name) {
+        String id = name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "") + "_"
+                + UUID.randomUUID().toString().substring(0, 8);
+        this.database = "test_" + id;
+        this.intakeQueue = "test-" + id.replace('_', '-') + "-intake";
+        this.rangesQueue = "test-" + id.replace('_', '-') + "-ranges";
+        this.sqs = SqsClient.builder()
+                .endpointOverride(services.sqsEndpoint())
+                .region(Region.of(services.awsRegion()))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+                .build();
+        createWithDeadLetter(intakeQueue);
+        createWithDeadLetter(rangesQueue);
+    }
+
+    /** A fresh environment named after the test class using it. */
+    public static TestEnvironment create(Class<?> testClass) {
+        return new TestEnvironment(testClass.getSimpleName());
+    }
+
+    public TestServices services() {
+        return services;
+    }
+
+    public String database() {
+        return database;
+    }
+
+    public String intakeQueue() {
+        return intakeQueue;
+    }
+
+    public String rangesQueue() {
+        return rangesQueue;
+    }
+
+    /** A synchronous SQS client for test assertions. */
+    public SqsClient sqs() {
+        return sqs;
+    }
+
+    /** Micronaut properties that point a component at this environment. */
+    public Map<String, Object> properties() {
+        Map<String, Object> properties = new HashMap<>();
+        properties.put("micronaut.server.port", -1);
+        properties.put("postdate.clickhouse.url", services.clickhouseUrl());
+        properties.put("postdate.clickhouse.user", services.clickhouseUser());
+        properties.put("postdate.clickhouse.password", services.clickhousePassword());
+        properties.put("postdate.clickhouse.database", database);
+        properties.put("postdate.redis.uri", services.redisUri());
+        properties.put("postdate.sqs.endpoint", services.sqsEndpoint().toString());
+        properties.put("postdate.sqs.region", services.awsRegion());
+        properties.put("postdate.sqs.intake-queue", intakeQueue);
+        properties.put("postdate.sqs.ranges-queue", rangesQueue);
+        properties.put("postdate.ses.endpoint", services.sesEndpoint().toString());
+        properties.put("postdate.ses.region", services.awsRegion());
+        return properties;
+    }
+
+    private void createWithDeadLetter(String queue) {
+        String dlqUrl = sqs.createQueue(r -> r.queueName(queue + "-dlq")).queueUrl();
+        queueUrls.add(dlqUrl);
+        String dlqArn = sqs.getQueueAttributes(r -> r.queueUrl(dlqUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
+                .attributes().get(QueueAttributeName.QUEUE_ARN);
+        String redrive = "{\"deadLetterTargetArn\":\"" + dlqArn + "\",\"maxReceiveCount\":\"" + MAX_RECEIVES_BEFORE_DLQ + "\"}";
+        queueUrls.add(sqs.createQueue(r -> r.queueName(queue)
+                .attributes(Map.of(QueueAttributeName.REDRIVE_POLICY, redrive))).queueUrl());
+    }
+
+    @Override
+    public void close() throws IOException, InterruptedException {
+        dropDatabase();
+        for (String url : queueUrls) {
+            sqs.deleteQueue(r -> r.queueUrl(url));
+        }
+        sqs.close();
+    }
+
+    /** Plain HTTP, so that core needs no ClickHouse client for cleaning up. */
+    private void dropDatabase() throws IOException, InterruptedException {
+        // 18.16 takes credentials only as URL parameters, not as headers.
+        String url = services.clickhouseUrl()
+                + "/?user=" + URLEncoder.encode(services.clickhouseUser(), StandardCharsets.UTF_8)
+                + "&password=" + URLEncoder.encode(services.clickhousePassword(), StandardCharsets.UTF_8);
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url))
+                .POST(HttpRequest.BodyPublishers.ofString("DROP DATABASE IF EXISTS " + database))
+                .build();
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                throw new IOException("Dropping " + database + " failed: " + response.body());
+            }
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package dev.postdate.core.testing;
+
+import java.net.URI;
+
+/**
+ * The one seam between tests and the servers they run against. {@link LocalTestServices} uses the
+ * real servers that {@code ./postdate test} starts on this machine; a Docker-backed implementation
+ * (Testcontainers' ClickHouse and LocalStack) can be selected with
+ * {@code -Dpostdate.test.services=<class name>} on machines that have Docker.
+ */
+public interface TestServices {
+
+    String clickhouseUrl();
+
+    String clickhouseUser();
+
+    String clickhousePassword();
+
+    String redisUri();
+
+    URI sqsEndpoint();
+
+    URI sesEndpoint();
+
+    String awsRegion();
+
+    /** The implementation chosen for this JVM. */
+    static TestServices current() {
+        return Holder.INSTANCE;
+    }
+
+    final class Holder {
+        private static final TestServices INSTANCE = create();
+
+        private Holder() {
+        }
+
+        private static TestServices create() {
+            String className = System.getProperty("postdate.test.services", LocalTestServices.class.getName());
+            try {
+                return (TestServices) Class.forName(className).getDeclaredConstructor().newInstance();
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("Cannot create test services " + className, e);
+            }
+        }
+    }
+}

@@ -1,0 +1,48 @@
+# shellcheck shell=bash
+# Defaults for every port and endpoint of the local stack. Each one keeps a value already set in
+# the environment, so two checkouts (or CI next to a developer stack) can run side by side.
+# Sourced by ./postdate, which sets -euo pipefail; this file sets no shell options itself so that
+# `source infra/local/env.sh` in an interactive shell (e.g. to run a component from an IDE) is safe.
+
+POSTDATE_HOME="${POSTDATE_HOME:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
+POSTDATE_RUN_DIR="${POSTDATE_RUN_DIR:-$POSTDATE_HOME/.run}"
+# H2 and the ClickHouse config need absolute paths; a relative override would resolve differently
+# per process working directory.
+case "$POSTDATE_RUN_DIR" in
+  /*) ;;
+  *) POSTDATE_RUN_DIR="$PWD/$POSTDATE_RUN_DIR" ;;
+esac
+export POSTDATE_HOME POSTDATE_RUN_DIR
+# shellcheck disable=SC2034 # used by install.sh and services.sh
+ELASTICMQ_LIB="$POSTDATE_HOME/infra/target/elasticmq/lib"
+# shellcheck disable=SC2034 # used by install.sh and services.sh
+SES_DIR="$POSTDATE_HOME/infra/local/ses"
+
+export CLICKHOUSE_HTTP_PORT="${CLICKHOUSE_HTTP_PORT:-18123}"
+export CLICKHOUSE_TCP_PORT="${CLICKHOUSE_TCP_PORT:-19000}"
+export CLICKHOUSE_INTERSERVER_PORT="${CLICKHOUSE_INTERSERVER_PORT:-19009}"
+export REDIS_PORT="${REDIS_PORT:-16379}"
+export ELASTICMQ_PORT="${ELASTICMQ_PORT:-19324}"
+export SES_PORT="${SES_PORT:-18005}"
+
+# Base HTTP/management ports of the components; instance N listens on base + N - 1.
+export API_PORT="${API_PORT:-8080}"
+export INGEST_CONSUMER_PORT="${INGEST_CONSUMER_PORT:-8181}"
+export RANGER_PORT="${RANGER_PORT:-8182}"
+export WORKER_PORT="${WORKER_PORT:-8190}"
+
+export ELASTICMQ_JAVA_OPTS="${ELASTICMQ_JAVA_OPTS:--Xms64m -Xmx512m}"
+export POSTDATE_JAVA_OPTS="${POSTDATE_JAVA_OPTS:-}"
+
+# Component-facing settings: Micronaut maps POSTDATE_CLICKHOUSE_URL to postdate.clickhouse.url etc.
+export POSTDATE_CLICKHOUSE_URL="${POSTDATE_CLICKHOUSE_URL:-http://127.0.0.1:$CLICKHOUSE_HTTP_PORT}"
+export POSTDATE_CLICKHOUSE_USER="${POSTDATE_CLICKHOUSE_USER:-default}"
+export POSTDATE_CLICKHOUSE_PASSWORD="${POSTDATE_CLICKHOUSE_PASSWORD:-}"
+export POSTDATE_CLICKHOUSE_DATABASE="${POSTDATE_CLICKHOUSE_DATABASE:-postdate}"
+export POSTDATE_REDIS_URI="${POSTDATE_REDIS_URI:-redis://127.0.0.1:$REDIS_PORT}"
+export POSTDATE_SQS_ENDPOINT="${POSTDATE_SQS_ENDPOINT:-http://127.0.0.1:$ELASTICMQ_PORT}"
+export POSTDATE_SES_ENDPOINT="${POSTDATE_SES_ENDPOINT:-http://127.0.0.1:$SES_PORT}"
+export POSTDATE_AWS_REGION="${POSTDATE_AWS_REGION:-us-east-1}"
+# The emulators accept any credentials, but the AWS SDK refuses to sign without some.
+export AWS_ACCESS_KEY_ID="${AWS_ACCESS_KEY_ID:-local}"
+export AWS_SECRET_ACCESS_KEY="${AWS_SECRET_ACCESS_KEY:-local}"

@@ -1,0 +1,6 @@
+package dev.postdate.ingest;
+
+import dev.postdate.core.testing.ComponentStartupContract;
+
+class IngestStartupTest extends ComponentStartupContract {
+}

@@ -1,0 +1,6 @@
+package dev.postdate.ranger;
+
+import dev.postdate.core.testing.ComponentStartupContract;
+
+class RangerStartupTest extends ComponentStartupContract {
+}

@@ -1,0 +1,6 @@
+package dev.postdate.worker;
+
+import dev.postdate.core.testing.ComponentStartupContract;
+
+class WorkerStartupTest extends ComponentStartupContract {
+}
