@@ -1,0 +1,25 @@
+package dev.postdate.core.email;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.serde.annotation.Serdeable;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What is sent: either literal bodies ({@code html} and/or {@code text}) or a {@code template} rendered
+ * with {@code data}. Stored in ClickHouse as one JSON column; the worker reads it back as is.
+ */
+@Serdeable
+public record EmailContent(
+        Address to,
+        Address from,
+        @Nullable Address replyTo,
+        @Nullable String subject,
+        @Nullable String html,
+        @Nullable String text,
+        @Nullable TemplateRef template,
+        @Nullable Map<String, Object> data,
+        Map<String, String> headers,
+        List<String> tags) {
+}
