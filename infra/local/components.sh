@@ -117,6 +117,21 @@ components_status() {
     done < <(component_instances | sort -k2,2n)
     ((seen)) || components_status_row "$name" 1
   done
+  ranger_status
+}
+
+# The figure operators watch first: how far behind the due times the ranger is, from the leader.
+ranger_status() {
+  local n instance metrics lag
+  while read -r n instance; do
+    [[ "$n" == "ranger" ]] || continue
+    metrics="$(curl -fsS --max-time 2 "http://127.0.0.1:$(component_port ranger "$instance")/prometheus" 2>/dev/null)" \
+      || continue
+    grep -q '^postdate_ranger_leader 1' <<<"$metrics" || continue
+    lag="$(awk '/^postdate_ranger_range_lag_seconds /{print $2}' <<<"$metrics")"
+    echo
+    echo "range lag: ${lag:-?} s (ranger-$instance leads)"
+  done < <(component_instances)
 }
 
 components_status_row() {

@@ -1,11 +1,19 @@
 package dev.postdate.core.redis;
 
 import io.micronaut.context.annotation.ConfigurationProperties;
+import io.micronaut.core.bind.annotation.Bindable;
 import jakarta.validation.constraints.NotBlank;
 
 /**
- * @param uri Lettuce URI, e.g. {@code redis://127.0.0.1:16379} or {@code rediss://user:secret@host:6379}
+ * @param uri       Lettuce URI, e.g. {@code redis://127.0.0.1:16379} or {@code rediss://user:secret@host:6379}
+ * @param keyPrefix prefix of every key Postdate writes, so that one Redis can serve several
+ *                  installations (and tests) without collisions
  */
 @ConfigurationProperties("postdate.redis")
-public record RedisSettings(@NotBlank String uri) {
+public record RedisSettings(@NotBlank String uri, @Bindable(defaultValue = "postdate:") String keyPrefix) {
+
+    @Override
+    public String toString() {
+        return "RedisSettings[keyPrefix=" + keyPrefix + "]";
+    }
 }

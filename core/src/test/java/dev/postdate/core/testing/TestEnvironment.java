@@ -86,6 +86,7 @@ public final class TestEnvironment implements AutoCloseable {
         properties.put("postdate.clickhouse.password", services.clickhousePassword());
         properties.put("postdate.clickhouse.database", database);
         properties.put("postdate.redis.uri", services.redisUri());
+        properties.put("postdate.redis.key-prefix", database + ":");
         properties.put("postdate.sqs.endpoint", services.sqsEndpoint().toString());
         properties.put("postdate.sqs.region", services.awsRegion());
         properties.put("postdate.sqs.intake-queue", intakeQueue);

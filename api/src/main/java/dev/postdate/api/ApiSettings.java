@@ -1,0 +1,46 @@
+package dev.postdate.api;
+
+import io.micronaut.context.annotation.ConfigurationProperties;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Positive;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Every limit of the api; defaults in application.yml, overridable as POSTDATE_API_*.
+ *
+ * @param keysRefresh       how often the in-memory key table is reloaded from ClickHouse: a new or
+ *                          revoked key takes effect within this interval
+ * @param maxBatchEmails    most emails in one batch request
+ * @param maxEmailBytes     most bytes of html + text + data (as JSON) in one email
+ * @param maxIdLength       longest batch_id and idempotency_key
+ * @param reservedHeaders   headers Postdate sets itself, so a client may not (case-insensitive)
+ * @param schedulingHorizon how far ahead send_at may be
+ * @param maxPacketBytes    largest intake SQS message body (SQS: 262,144 bytes with attributes)
+ * @param maxSqsCallBytes   largest sum of bodies in one SendMessageBatch call (SQS limit: 262,144)
+ * @param sqsMaxInFlight    SendMessageBatch calls in flight at once across all requests
+ * @param sqsAttempts       attempts per message when SQS fails single entries of a batch call
+ * @param idempotencyTtl    how long an idempotency key is remembered
+ * @param acceptedTtl       how long the api itself answers for an accepted email that the ingest
+ *                          consumer has not stored yet
+ * @param stateRetention    how long after send_at a cancel is kept in the send guard
+ * @param batchControlTtl   how long a batch pause or cancel is kept: at least the scheduling horizon
+ */
+@ConfigurationProperties("postdate.api")
+public record ApiSettings(
+        @NotNull Duration keysRefresh,
+        @Positive int maxBatchEmails,
+        @Positive int maxEmailBytes,
+        @Positive int maxIdLength,
+        @NotNull List<String> reservedHeaders,
+        @NotNull Duration schedulingHorizon,
+        @Positive int maxPacketBytes,
+        @Positive int maxSqsCallBytes,
+        @Positive int sqsMaxInFlight,
+        @Positive int sqsAttempts,
+        @NotNull Duration idempotencyTtl,
+        @NotNull Duration acceptedTtl,
+        @NotNull Duration stateRetention,
+        @NotNull Duration batchControlTtl) {
+}

@@ -1,0 +1,94 @@
+package dev.postdate.api.batches;
+
+import dev.postdate.api.ApiSettings;
+import dev.postdate.api.intake.Tokens;
+import dev.postdate.api.problem.ProblemException;
+import dev.postdate.api.problem.ProblemType;
+import dev.postdate.clickhouse.status.BatchStatusStore;
+import dev.postdate.core.state.BatchControl;
+import dev.postdate.core.state.BatchControls;
+import dev.postdate.core.state.EmailStatus;
+import jakarta.inject.Singleton;
+
+import java.time.Clock;
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * Batch controls (Redis decides at send time; ClickHouse keeps the audit trail) and batch counts.
+ * A batch may be controlled before any of its emails arrived, so controls do not require one.
+ */
+@Singleton
+public class Batches {
+
+    /** Counts per state and the control; in a cancelled batch, unsent emails count as cancelled. */
+    public record BatchView(BatchControl control, Map<EmailStatus, Long> counts) {
+    }
+
+    private final BatchControls controls;
+    private final BatchStatusStore store;
+    private final ApiSettings settings;
+    private final Clock clock;
+
+    public Batches(BatchControls controls, BatchStatusStore store, ApiSettings settings, Clock clock) {
+        this.controls = controls;
+        this.store = store;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    public BatchControl pause(String tenant, String batchId) {
+        checkId(batchId);
+        refuseIfCancelled(controls.pause(tenant, batchId, settings.batchControlTtl()));
+        store.recordControl(tenant, batchId, "pause", clock.instant());
+        return BatchControl.PAUSED;
+    }
+
+    public BatchControl resume(String tenant, String batchId) {
+        checkId(batchId);
+        refuseIfCancelled(controls.resume(tenant, batchId));
+        store.recordControl(tenant, batchId, "resume", clock.instant());
+        return BatchControl.ACTIVE;
+    }
+
+    public BatchControl cancel(String tenant, String batchId) {
+        checkId(batchId);
+        if (controls.cancel(tenant, batchId, settings.batchControlTtl()) != BatchControl.CANCELLED) {
+            store.recordControl(tenant, batchId, "cancel", clock.instant());
+        }
+        return BatchControl.CANCELLED;
+    }
+
+    /** @throws ProblemException 404 when the tenant neither sent nor controlled such a batch */
+    public BatchView view(String tenant, String batchId) {
+        checkId(batchId);
+        Map<EmailStatus, Long> found = store.counts(tenant, batchId);
+        BatchControl control = controls.current(tenant, batchId);
+        if (found.isEmpty() && control == BatchControl.ACTIVE && !store.hasControls(tenant, batchId)) {
+            throw notFound();
+        }
+        Map<EmailStatus, Long> counts = new EnumMap<>(EmailStatus.class);
+        for (EmailStatus state : EmailStatus.values()) {
+            EmailStatus shown = control == BatchControl.CANCELLED && state.isPending() ? EmailStatus.CANCELLED : state;
+            counts.merge(shown, found.getOrDefault(state, 0L), Long::sum);
+            counts.putIfAbsent(state, 0L);
+        }
+        return new BatchView(control, counts);
+    }
+
+    private void checkId(String batchId) {
+        if (!Tokens.isBatchId(batchId, settings.maxIdLength())) {
+            throw notFound();
+        }
+    }
+
+    private static void refuseIfCancelled(BatchControl prior) {
+        if (prior == BatchControl.CANCELLED) {
+            throw new ProblemException(ProblemType.CONFLICT, "The batch is cancelled; that is final");
+        }
+    }
+
+    private static ProblemException notFound() {
+        return new ProblemException(ProblemType.NOT_FOUND, "No such batch");
+    }
+}

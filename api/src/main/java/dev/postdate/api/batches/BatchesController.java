@@ -1,0 +1,73 @@
+package dev.postdate.api.batches;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.postdate.api.auth.ApiKeyAuthFilter;
+import dev.postdate.core.state.BatchControl;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.RequestAttribute;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.serde.annotation.Serdeable;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+@Controller("/v1/batches/{batchId}")
+@ExecuteOn(TaskExecutors.BLOCKING)
+public class BatchesController {
+
+    @Serdeable
+    public record BatchControlResponse(@JsonProperty("batch_id") String batchId, String control) {
+    }
+
+    @Serdeable
+    public record BatchStatusResponse(@JsonProperty("batch_id") String batchId, String control,
+                                      Map<String, Long> counts) {
+    }
+
+    private final Batches batches;
+
+    public BatchesController(Batches batches) {
+        this.batches = batches;
+    }
+
+    @Operation(summary = "Pause a batch: no email of it is sent until resumed")
+    @Post("/pause")
+    public BatchControlResponse pause(@Parameter(hidden = true) @RequestAttribute(ApiKeyAuthFilter.TENANT) String tenant,
+                                      @PathVariable String batchId) {
+        return control(batchId, batches.pause(tenant, batchId));
+    }
+
+    @Operation(summary = "Resume a paused batch; 409 after a cancel")
+    @Post("/resume")
+    public BatchControlResponse resume(@Parameter(hidden = true) @RequestAttribute(ApiKeyAuthFilter.TENANT) String tenant,
+                                       @PathVariable String batchId) {
+        return control(batchId, batches.resume(tenant, batchId));
+    }
+
+    @Operation(summary = "Cancel a batch for good: none of its unsent emails is sent")
+    @Post("/cancel")
+    public BatchControlResponse cancel(@Parameter(hidden = true) @RequestAttribute(ApiKeyAuthFilter.TENANT) String tenant,
+                                       @PathVariable String batchId) {
+        return control(batchId, batches.cancel(tenant, batchId));
+    }
+
+    @Operation(summary = "Counts per state of a batch's stored emails, and its control")
+    @Get
+    public BatchStatusResponse status(@Parameter(hidden = true) @RequestAttribute(ApiKeyAuthFilter.TENANT) String tenant,
+                                      @PathVariable String batchId) {
+        Batches.BatchView view = batches.view(tenant, batchId);
+        Map<String, Long> counts = new LinkedHashMap<>();
+        view.counts().forEach((state, count) -> counts.put(state.wireName(), count));
+        return new BatchStatusResponse(batchId, view.control().wireName(), counts);
+    }
+
+    private static BatchControlResponse control(String batchId, BatchControl control) {
+        return new BatchControlResponse(batchId, control.wireName());
+    }
+}

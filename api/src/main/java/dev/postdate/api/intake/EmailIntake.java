@@ -1,0 +1,162 @@
+package dev.postdate.api.intake;
+
+import dev.postdate.api.ApiMetrics;
+import dev.postdate.api.ApiSettings;
+import dev.postdate.api.problem.FieldError;
+import dev.postdate.api.problem.ProblemException;
+import dev.postdate.api.problem.ProblemType;
+import dev.postdate.core.email.ScheduledEmail;
+import dev.postdate.core.state.SendGuard;
+import io.micrometer.core.instrument.Timer;
+import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Accepts valid emails, all or nothing: reserves idempotency keys, records the accepted emails,
+ * sends them to the intake queue. Whatever fails after the first Redis write is undone before the
+ * client hears of it.
+ */
+@Singleton
+public class EmailIntake {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EmailIntake.class);
+
+    private final IdempotencyKeys idempotency;
+    private final AcceptedEmails accepted;
+    private final IntakePublisher publisher;
+    private final SendGuard sendGuard;
+    private final ApiSettings settings;
+    private final ApiMetrics metrics;
+    private final Clock clock;
+
+    public EmailIntake(IdempotencyKeys idempotency, AcceptedEmails accepted, IntakePublisher publisher,
+                       SendGuard sendGuard, ApiSettings settings, ApiMetrics metrics, Clock clock) {
+        this.idempotency = idempotency;
+        this.accepted = accepted;
+        this.publisher = publisher;
+        this.sendGuard = sendGuard;
+        this.settings = settings;
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    /** The id of each email, in order: a new one, or the earlier one for an idempotent replay. */
+    public List<String> accept(String tenant, List<ValidEmail> emails) {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        List<String> ids = new ArrayList<>(emails.size());
+        emails.forEach(e -> ids.add(UUID.randomUUID().toString()));
+        boolean[] replayed = new boolean[emails.size()];
+        List<String> reservedKeys = reserveIdempotencyKeys(tenant, emails, ids, replayed);
+        List<ScheduledEmail> toSend = new ArrayList<>(emails.size());
+        List<ValidEmail> sources = new ArrayList<>(emails.size());
+        for (int i = 0; i < emails.size(); i++) {
+            if (!replayed[i]) {
+                toSend.add(scheduled(tenant, ids.get(i), emails.get(i), now));
+                sources.add(emails.get(i));
+            }
+        }
+        try {
+            publish(toSend, sources);
+        } catch (RuntimeException e) {
+            idempotency.release(tenant, reservedKeys);
+            throw e;
+        }
+        metrics.accepted(toSend.size());
+        return ids;
+    }
+
+    /**
+     * Reserves the keys of keyed emails under their new ids; a replay gets its earlier id in
+     * {@code ids} and is marked in {@code replayed}. Returns the keys reserved now.
+     */
+    private List<String> reserveIdempotencyKeys(String tenant, List<ValidEmail> emails, List<String> ids,
+                                                boolean[] replayed) {
+        List<Integer> keyed = new ArrayList<>();
+        for (int i = 0; i < emails.size(); i++) {
+            if (emails.get(i).idempotencyKey() != null) {
+                keyed.add(i);
+            }
+        }
+        if (keyed.isEmpty()) {
+            return List.of();
+        }
+        List<IdempotencyKeys.Outcome> outcomes = idempotency.reserve(tenant,
+                keyed.stream().map(emails::get).toList(), keyed.stream().map(ids::get).toList());
+        List<String> reserved = new ArrayList<>();
+        List<FieldError> conflicts = new ArrayList<>();
+        for (int k = 0; k < keyed.size(); k++) {
+            int i = keyed.get(k);
+            ValidEmail email = emails.get(i);
+            switch (outcomes.get(k)) {
+                case IdempotencyKeys.Reserved r -> reserved.add(email.idempotencyKey());
+                case IdempotencyKeys.Replay replay -> {
+                    ids.set(i, replay.id());
+                    replayed[i] = true;
+                }
+                case IdempotencyKeys.Conflict c -> conflicts.add(new FieldError(
+                        email.parsed().field("idempotency_key"), "was used before with a different payload"));
+            }
+        }
+        if (!conflicts.isEmpty()) {
+            idempotency.release(tenant, reserved);
+            throw new ProblemException(ProblemType.IDEMPOTENCY_CONFLICT,
+                    "Nothing was accepted: an idempotency key was reused with a different payload", conflicts);
+        }
+        return reserved;
+    }
+
+    private void publish(List<ScheduledEmail> emails, List<ValidEmail> sources) {
+        if (emails.isEmpty()) {
+            return;
+        }
+        List<String> bodies;
+        try {
+            bodies = publisher.pack(emails);
+        } catch (OversizedEmailsException e) {
+            throw new ProblemException(ProblemType.VALIDATION, "Nothing was accepted: an email is too large",
+                    e.indexes().stream().map(i -> new FieldError(sources.get(i).parsed().path(),
+                            "does not fit one intake message of " + settings.maxPacketBytes() + " bytes after encoding")).toList());
+        }
+        accepted.record(emails);
+        Timer.Sample sample = Timer.start();
+        try {
+            publisher.send(bodies);
+        } catch (IntakeUnavailableException e) {
+            LOG.warn("Intake of {} emails failed, undoing it: {}", emails.size(), e.getMessage());
+            undoAccepted(emails);
+            throw new ProblemException(ProblemType.UNAVAILABLE, "The intake queue is unavailable; nothing was accepted");
+        } finally {
+            sample.stop(metrics.sqsSend());
+        }
+    }
+
+    /**
+     * A message SQS did not acknowledge may still have arrived (a timeout is not a refusal), so
+     * every email of the request is cancelled in the send guard: if it reaches ClickHouse anyway,
+     * no worker will send it.
+     */
+    private void undoAccepted(List<ScheduledEmail> emails) {
+        try {
+            accepted.forget(emails);
+            for (ScheduledEmail email : emails) {
+                sendGuard.cancel(email.tenant(), email.id(), email.sendAt().plus(settings.stateRetention()));
+            }
+        } catch (RuntimeException e) {
+            LOG.error("Undoing a failed intake of {} emails failed: {}", emails.size(), e.getMessage());
+        }
+    }
+
+    private static ScheduledEmail scheduled(String tenant, String id, ValidEmail email, Instant now) {
+        Instant requested = email.requestedSendAt();
+        Instant sendAt = requested == null || requested.isBefore(now) ? now : requested.truncatedTo(ChronoUnit.SECONDS);
+        return new ScheduledEmail(id, tenant, email.batchId(), sendAt, now, email.content());
+    }
+}

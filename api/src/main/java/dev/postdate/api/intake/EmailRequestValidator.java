@@ -1,0 +1,181 @@
+package dev.postdate.api.intake;
+
+import dev.postdate.api.ApiSettings;
+import dev.postdate.api.problem.FieldError;
+import dev.postdate.core.email.Address;
+import dev.postdate.core.email.EmailContent;
+import io.micronaut.json.tree.JsonNode;
+import jakarta.inject.Singleton;
+import jakarta.mail.internet.AddressException;
+import jakarta.mail.internet.InternetAddress;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The content rules of an email: addresses, header injection, reserved headers, sizes, send_at,
+ * identifiers. Collects every violation so a client fixes a batch in one round.
+ */
+@Singleton
+public class EmailRequestValidator {
+
+    private final ApiSettings settings;
+    private final Set<String> reservedHeaders;
+
+    public EmailRequestValidator(ApiSettings settings) {
+        this.settings = settings;
+        this.reservedHeaders = settings.reservedHeaders().stream()
+                .map(h -> h.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
+    }
+
+    /** The valid emails; complete only when no error was added. */
+    public List<ValidEmail> validate(List<ParsedEmail> emails, Instant now, List<FieldError> errors) {
+        List<ValidEmail> valid = emails.stream().map(email -> validate(email, now, errors)).toList();
+        rejectDuplicateIdempotencyKeys(valid, errors);
+        return valid;
+    }
+
+    private ValidEmail validate(ParsedEmail email, Instant now, List<FieldError> errors) {
+        EmailRequest r = email.request();
+        checkAddress(r.to(), email.field("to"), errors);
+        checkAddress(r.from(), email.field("from"), errors);
+        if (r.replyTo() != null) {
+            checkAddress(r.replyTo(), email.field("reply_to"), errors);
+        }
+        if (r.subject() != null && Tokens.hasLineBreak(r.subject())) {
+            errors.add(new FieldError(email.field("subject"), "must not contain CR, LF or NUL"));
+        }
+        checkBody(email, errors);
+        r.headers().forEach((name, value) -> checkHeader(email.field("headers." + name), name, value, errors));
+        for (int i = 0; i < r.tags().size(); i++) {
+            if (Tokens.hasLineBreak(r.tags().get(i))) {
+                errors.add(new FieldError(FieldPaths.index(email.field("tags"), i), "must not contain CR, LF or NUL"));
+            }
+        }
+        if (r.batchId() != null && !Tokens.isBatchId(r.batchId(), settings.maxIdLength())) {
+            errors.add(new FieldError(email.field("batch_id"), "1 to " + settings.maxIdLength()
+                    + " of A-Z a-z 0-9 . _ ~ -"));
+        }
+        if (r.idempotencyKey() != null && !(Tokens.isVisibleAscii(r.idempotencyKey())
+                && r.idempotencyKey().length() <= settings.maxIdLength())) {
+            errors.add(new FieldError(email.field("idempotency_key"), "1 to " + settings.maxIdLength()
+                    + " visible ASCII characters"));
+        }
+        Instant sendAt = sendAt(email, now, errors);
+        EmailContent content = new EmailContent(r.to(), r.from(), r.replyTo(), r.subject(), r.html(), r.text(),
+                r.template(), r.data(), r.headers(), r.tags());
+        String fingerprint = r.idempotencyKey() == null ? null : sha256(JsonTrees.canonical(email.json()));
+        return new ValidEmail(email, content, sendAt, r.batchId() == null ? "" : r.batchId(),
+                r.idempotencyKey(), fingerprint);
+    }
+
+    private static void checkAddress(Address address, String field, List<FieldError> errors) {
+        String emailField = FieldPaths.join(field, "email");
+        String email = address.email();
+        if (Tokens.hasLineBreak(email)) {
+            errors.add(new FieldError(emailField, "must not contain CR, LF or NUL"));
+        } else {
+            try {
+                InternetAddress parsed = new InternetAddress(email, true);
+                // Strict parsing still accepts "Name <a@b>" and local-only addresses: the field holds one bare address.
+                if (!parsed.getAddress().equals(email) || email.indexOf('@') < 1) {
+                    errors.add(new FieldError(emailField, "must be a bare address like someone@example.com"));
+                }
+            } catch (AddressException e) {
+                errors.add(new FieldError(emailField, "invalid address: " + e.getMessage()));
+            }
+        }
+        if (address.name() != null && Tokens.hasLineBreak(address.name())) {
+            errors.add(new FieldError(FieldPaths.join(field, "name"), "must not contain CR, LF or NUL"));
+        }
+    }
+
+    private void checkBody(ParsedEmail email, List<FieldError> errors) {
+        EmailRequest r = email.request();
+        if (r.html() == null && r.text() == null && r.template() == null) {
+            errors.add(new FieldError(email.path(), "needs html, text or template"));
+        }
+        if (r.template() != null) {
+            if (r.template().name().isBlank() || Tokens.hasLineBreak(r.template().name())) {
+                errors.add(new FieldError(email.field("template.name"), "must be a non-blank name on one line"));
+            }
+            if (r.template().version() != null && r.template().version() < 1) {
+                errors.add(new FieldError(email.field("template.version"), "must be 1 or more"));
+            }
+        }
+        JsonNode data = email.json().get("data");
+        long bytes = utf8Length(r.html()) + utf8Length(r.text())
+                + (data == null ? 0 : utf8Length(JsonTrees.canonical(data)));
+        if (bytes > settings.maxEmailBytes()) {
+            errors.add(new FieldError(email.path(), "html + text + data is " + bytes + " bytes, more than "
+                    + settings.maxEmailBytes()));
+        }
+    }
+
+    private void checkHeader(String field, String name, String value, List<FieldError> errors) {
+        if (!Tokens.isHeaderName(name)) {
+            errors.add(new FieldError(field, "header name must be visible ASCII without ':'"));
+        } else if (reservedHeaders.contains(name.toLowerCase(Locale.ROOT))) {
+            errors.add(new FieldError(field, "header is set by Postdate; use the email's own field"));
+        }
+        if (Tokens.hasLineBreak(value)) {
+            errors.add(new FieldError(field, "header value must not contain CR, LF or NUL"));
+        }
+    }
+
+    private Instant sendAt(ParsedEmail email, Instant now, List<FieldError> errors) {
+        String value = email.request().sendAt();
+        if (value == null) {
+            return null;
+        }
+        Instant sendAt;
+        try {
+            // RFC 3339 allows a lower-case 't' and 'z'; ISO_OFFSET_DATE_TIME requires an offset, as RFC 3339 does.
+            sendAt = OffsetDateTime.parse(value.toUpperCase(Locale.ROOT), DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+        } catch (DateTimeParseException e) {
+            errors.add(new FieldError(email.field("send_at"), "must be RFC 3339 with an offset, e.g. 2030-01-31T08:00:00+01:00"));
+            return null;
+        }
+        if (sendAt.isAfter(now.plus(settings.schedulingHorizon()))) {
+            errors.add(new FieldError(email.field("send_at"), "is beyond the scheduling horizon of "
+                    + settings.schedulingHorizon().toDays() + " days"));
+        }
+        return sendAt;
+    }
+
+    private static void rejectDuplicateIdempotencyKeys(List<ValidEmail> emails, List<FieldError> errors) {
+        Map<String, String> firstUse = new HashMap<>();
+        for (ValidEmail email : emails) {
+            if (email.idempotencyKey() != null) {
+                String first = firstUse.putIfAbsent(email.idempotencyKey(), email.parsed().path());
+                if (first != null) {
+                    errors.add(new FieldError(email.parsed().field("idempotency_key"), "also used by " + first));
+                }
+            }
+        }
+    }
+
+    private static long utf8Length(String value) {
+        return value == null ? 0 : value.getBytes(StandardCharsets.UTF_8).length;
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package dev.postdate.api.intake;
+
+import dev.postdate.api.ApiSettings;
+import dev.postdate.api.auth.ApiKeyAuthFilter;
+import dev.postdate.api.problem.FieldError;
+import dev.postdate.api.problem.ProblemException;
+import dev.postdate.api.problem.ProblemType;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Consumes;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.RequestAttribute;
+import io.micronaut.http.annotation.Status;
+import io.micronaut.json.tree.JsonNode;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.serde.annotation.Serdeable;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Intake. The body arrives as bytes and is read by {@link EmailRequestReader}, which reports every
+ * problem with its path; the OpenAPI document still describes the JSON through {@link RequestBody}.
+ */
+@Controller("/v1/emails")
+@ExecuteOn(TaskExecutors.BLOCKING)
+@Consumes(MediaType.APPLICATION_JSON)
+public class EmailsController {
+
+    @Serdeable
+    public record AcceptedEmail(String id) {
+    }
+
+    @Serdeable
+    public record AcceptedBatch(List<String> ids) {
+    }
+
+    private final EmailRequestReader reader;
+    private final EmailRequestValidator validator;
+    private final EmailIntake intake;
+    private final ApiSettings settings;
+    private final Clock clock;
+
+    public EmailsController(EmailRequestReader reader, EmailRequestValidator validator, EmailIntake intake,
+                            ApiSettings settings, Clock clock) {
+        this.reader = reader;
+        this.validator = validator;
+        this.intake = intake;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    @Operation(summary = "Schedule one email", description = "202 once the email is durably queued.")
+    @RequestBody(required = true, content = @Content(schema = @Schema(implementation = EmailRequest.class)))
+    @Post
+    @Status(HttpStatus.ACCEPTED)
+    public AcceptedEmail acceptOne(@Parameter(hidden = true) @RequestAttribute(ApiKeyAuthFilter.TENANT) String tenant,
+                                   @Body byte[] body) {
+        JsonNode root = reader.parse(body);
+        List<FieldError> errors = new ArrayList<>();
+        ParsedEmail email = reader.readSingle(root, errors);
+        List<ValidEmail> valid = validOrThrow(email == null ? List.of() : List.of(email), errors);
+        return new AcceptedEmail(intake.accept(tenant, valid).getFirst());
+    }
+
+    @Operation(summary = "Schedule up to max-batch-emails emails, all or none",
+            description = "202 once every email is durably queued; any invalid email rejects the whole batch.")
+    @RequestBody(required = true, content = @Content(schema = @Schema(implementation = BatchRequest.class)))
+    @Post("/batch")
+    @Status(HttpStatus.ACCEPTED)
+    public AcceptedBatch acceptBatch(@Parameter(hidden = true) @RequestAttribute(ApiKeyAuthFilter.TENANT) String tenant,
+                                     @Body byte[] body) {
+        JsonNode root = reader.parse(body);
+        List<FieldError> errors = new ArrayList<>();
+        List<ParsedEmail> emails = reader.readBatch(root, settings.maxBatchEmails(), errors);
+        return new AcceptedBatch(intake.accept(tenant, validOrThrow(emails, errors)));
+    }
+
+    private List<ValidEmail> validOrThrow(List<ParsedEmail> emails, List<FieldError> errors) {
+        List<ValidEmail> valid = validator.validate(emails, clock.instant(), errors);
+        if (!errors.isEmpty()) {
+            throw new ProblemException(ProblemType.VALIDATION, "Nothing was accepted: " + errors.size()
+                    + " invalid field(s)", errors);
+        }
+        return valid;
+    }
+}

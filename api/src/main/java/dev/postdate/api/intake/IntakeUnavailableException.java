@@ -1,0 +1,9 @@
+package dev.postdate.api.intake;
+
+/** SQS did not acknowledge every intake message of a request. */
+public class IntakeUnavailableException extends RuntimeException {
+
+    public IntakeUnavailableException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

@@ -1,0 +1,146 @@
+package dev.postdate.api;
+
+import dev.postdate.clickhouse.ClickHouseSql;
+import dev.postdate.clickhouse.SqlLiteral;
+import dev.postdate.core.state.BatchControls;
+import dev.postdate.core.state.SendGuard;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.micronaut.json.tree.JsonNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class CancelAndBatchesTest {
+
+    private ApiHarness api;
+    private String tenant;
+    private String key;
+    private ClickHouseSql sql;
+    private StatefulRedisConnection<String, String> redis;
+
+    @BeforeAll
+    @SuppressWarnings("unchecked")
+    void start() throws Exception {
+        api = ApiHarness.start(getClass(), Map.of());
+        tenant = ApiHarness.newTenant();
+        key = api.createKey(tenant);
+        sql = api.bean(ClickHouseSql.class);
+        redis = api.bean(StatefulRedisConnection.class);
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        api.close();
+    }
+
+    private String accept(String... extra) throws Exception {
+        String id = api.post(key, "/v1/emails", ApiHarness.email(extra)).json().get("id").getStringValue();
+        api.awaitIntake(1);
+        return id;
+    }
+
+    @Test
+    void aCancelIsRecordedInRedisAndClickHouseAndRepeatable() throws Exception {
+        String id = accept("\"send_at\":\"" + Instant.now().plus(Duration.ofDays(2)) + "\"");
+        ApiHarness.Response cancelled = api.delete(key, "/v1/emails/" + id);
+        assertEquals(200, cancelled.status(), cancelled.body());
+        assertEquals("cancelled", cancelled.json().get("state").getStringValue());
+        assertEquals(200, api.delete(key, "/v1/emails/" + id).status(), "a repeated cancel");
+
+        assertEquals("cancelled", redis.sync().get(SendGuard.key(tenant, id)));
+        assertEquals(List.of(List.of("cancelled", "1")), sql.select("SELECT state, count() FROM "
+                + sql.table("email_events") + " WHERE tenant = " + SqlLiteral.string(tenant)
+                + " AND id = " + SqlLiteral.string(id) + " GROUP BY state"), "one event despite two cancels");
+        JsonNode status = api.get(key, "/v1/emails/" + id).json();
+        assertEquals("cancelled", status.get("state").getStringValue());
+        assertEquals("cancelled", status.get("events").get(1).get("state").getStringValue());
+    }
+
+    @Test
+    void aClaimedOrSentEmailCannotBeCancelled() throws Exception {
+        SendGuard guard = api.bean(SendGuard.class);
+        Instant expireAt = Instant.now().plus(Duration.ofHours(1));
+        String claimed = accept();
+        Instant claimedAt = Instant.ofEpochMilli(Instant.now().toEpochMilli());
+        guard.claim(tenant, claimed, "worker-1", claimedAt, expireAt);
+        ApiHarness.Response refused = api.delete(key, "/v1/emails/" + claimed);
+        assertEquals(409, refused.status(), refused.body());
+
+        guard.markSent(tenant, claimed, "worker-1", claimedAt, "ses-1", expireAt);
+        assertEquals(409, api.delete(key, "/v1/emails/" + claimed).status());
+        assertEquals("sent", api.get(key, "/v1/emails/" + claimed).json().get("state").getStringValue());
+        assertEquals(404, api.delete(key, "/v1/emails/" + UUID.randomUUID()).status());
+        assertEquals(404, api.get(key, "/v1/emails/not-a-uuid").status());
+    }
+
+    @Test
+    void batchControlsAreRecordedAndACancelIsFinal() throws Exception {
+        String batch = "b-" + UUID.randomUUID();
+        String batchKey = BatchControls.key(tenant, batch);
+        assertEquals(404, api.get(key, "/v1/batches/" + batch).status(), "unknown batch");
+
+        assertEquals("paused", control(api.post(key, "/v1/batches/" + batch + "/pause", "")));
+        assertEquals("paused", redis.sync().get(batchKey));
+        assertEquals("active", control(api.post(key, "/v1/batches/" + batch + "/resume", "")));
+        assertNull(redis.sync().get(batchKey));
+        assertEquals("cancelled", control(api.post(key, "/v1/batches/" + batch + "/cancel", "")));
+        assertEquals("cancelled", redis.sync().get(batchKey));
+        assertEquals(409, api.post(key, "/v1/batches/" + batch + "/resume", "").status());
+        assertEquals(409, api.post(key, "/v1/batches/" + batch + "/pause", "").status());
+
+        assertEquals(List.of(List.of("pause"), List.of("resume"), List.of("cancel")), sql.select("SELECT action FROM "
+                + sql.table("batch_controls") + " WHERE tenant = " + SqlLiteral.string(tenant)
+                + " AND batch_id = " + SqlLiteral.string(batch) + " ORDER BY at, action = 'cancel', action = 'resume'"));
+        assertEquals("cancelled", api.get(key, "/v1/batches/" + batch).json().get("control").getStringValue());
+    }
+
+    @Test
+    void batchCountsFollowTheLatestEventOfEachStoredEmail() throws Exception {
+        String batch = "counted";
+        String[] ids = {UUID.randomUUID().toString(), UUID.randomUUID().toString(), UUID.randomUUID().toString()};
+        // Stands in for the ingest consumer: the views behind status reads fill from the emails table.
+        for (int i = 0; i < ids.length; i++) {
+            sql.execute("INSERT INTO " + sql.table("emails") + " (send_at, seq, id, tenant, batch_id, accepted_at, payload)"
+                    + " VALUES (now(), " + (i + 1) + ", " + SqlLiteral.string(ids[i]) + ", " + SqlLiteral.string(tenant)
+                    + ", " + SqlLiteral.string(batch) + ", now(), '{}')");
+        }
+        insertEvent(ids[1], batch, "queued");
+        insertEvent(ids[2], batch, "queued");
+        insertEvent(ids[2], batch, "sent");
+
+        JsonNode counts = api.get(key, "/v1/batches/" + batch).json().get("counts");
+        assertEquals(1, counts.get("scheduled").getLongValue());
+        assertEquals(1, counts.get("queued").getLongValue());
+        assertEquals(1, counts.get("sent").getLongValue());
+        assertEquals(0, counts.get("cancelled").getLongValue());
+        assertEquals("sent", api.get(key, "/v1/emails/" + ids[2]).json().get("state").getStringValue());
+
+        api.post(key, "/v1/batches/" + batch + "/cancel", "");
+        JsonNode afterCancel = api.get(key, "/v1/batches/" + batch).json().get("counts");
+        assertEquals(2, afterCancel.get("cancelled").getLongValue(), "unsent emails of a cancelled batch");
+        assertEquals(1, afterCancel.get("sent").getLongValue());
+        assertEquals("cancelled", api.get(key, "/v1/emails/" + ids[0]).json().get("state").getStringValue());
+    }
+
+    private void insertEvent(String id, String batch, String state) {
+        sql.execute("INSERT INTO " + sql.table("email_events") + " (tenant, id, batch_id, state, at, detail) VALUES ("
+                + SqlLiteral.string(tenant) + ", " + SqlLiteral.string(id) + ", " + SqlLiteral.string(batch) + ", "
+                + SqlLiteral.string(state) + ", now(), '')");
+    }
+
+    private static String control(ApiHarness.Response response) {
+        assertEquals(200, response.status(), response.body());
+        return response.json().get("control").getStringValue();
+    }
+}

@@ -1,0 +1,62 @@
+package dev.postdate.clickhouse.ranging;
+
+import dev.postdate.clickhouse.ClickHouseSql;
+import dev.postdate.core.range.EmailKey;
+import dev.postdate.core.range.RangeBounds;
+
+import jakarta.inject.Singleton;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The ranger's two questions to ClickHouse. Both read only key columns, and both are bounded on
+ * both sides of their table's sort key.
+ */
+@Singleton
+public final class ReadyEmails {
+
+    private final ClickHouseSql sql;
+
+    public ReadyEmails(ClickHouseSql sql) {
+        this.sql = sql;
+    }
+
+    /**
+     * Keys of emails with {@code sendAtAfter < send_at <= sendAtUpTo} and {@code seq <= seqUpTo},
+     * distinct (redelivered copies collapse) and in key order.
+     */
+    public List<EmailKey> dueKeys(long sendAtAfter, long sendAtUpTo, long seqUpTo) {
+        return keys("SELECT toUInt32(send_at) AS s, seq FROM " + sql.table("emails")
+                + " WHERE send_at > " + RangeSql.dateTime(sendAtAfter)
+                + " AND send_at <= " + RangeSql.dateTime(sendAtUpTo)
+                + " AND seq <= " + seqUpTo
+                + " GROUP BY s, seq ORDER BY s, seq");
+    }
+
+    /**
+     * Keys of emails that arrived with {@code seqAfter < seq <= seqUpTo} but were already due at
+     * {@code sendAtUpTo}: the late arrivals, read from the arrival log in seq order.
+     */
+    public List<EmailKey> lateKeys(long seqAfter, long seqUpTo, long sendAtUpTo) {
+        return keys("SELECT toUInt32(send_at) AS s, seq FROM " + sql.table("emails_by_seq")
+                + " WHERE seq > " + seqAfter + " AND seq <= " + seqUpTo
+                + " AND send_at <= " + RangeSql.dateTime(sendAtUpTo)
+                + " GROUP BY seq, s ORDER BY seq");
+    }
+
+    /** Distinct emails inside a range's bounds. */
+    public long count(RangeBounds bounds) {
+        return Long.parseLong(sql.select("SELECT uniqExact(seq) FROM " + sql.table("emails")
+                + " WHERE " + RangeSql.where(bounds)).getFirst().getFirst());
+    }
+
+    private List<EmailKey> keys(String query) {
+        List<List<String>> rows = sql.select(query);
+        List<EmailKey> keys = new ArrayList<>(rows.size());
+        for (List<String> row : rows) {
+            keys.add(new EmailKey(Long.parseLong(row.get(0)), Long.parseLong(row.get(1))));
+        }
+        return keys;
+    }
+}

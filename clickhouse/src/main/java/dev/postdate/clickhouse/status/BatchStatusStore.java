@@ -1,0 +1,51 @@
+package dev.postdate.clickhouse.status;
+
+import dev.postdate.clickhouse.ClickHouseSql;
+import dev.postdate.clickhouse.SqlLiteral;
+import dev.postdate.core.state.EmailStatus;
+import jakarta.inject.Singleton;
+
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/** Per-batch counts by state ({@code emails_by_batch} and {@code email_events}) and the control audit trail. */
+@Singleton
+public class BatchStatusStore {
+
+    private final ClickHouseSql sql;
+
+    public BatchStatusStore(ClickHouseSql sql) {
+        this.sql = sql;
+    }
+
+    /**
+     * How many of the batch's ingested emails are in each state; empty when the tenant has no
+     * ingested email in that batch. An email without events is scheduled (precedence 0).
+     */
+    public Map<EmailStatus, Long> counts(String tenant, String batchId) {
+        String scope = " WHERE tenant = " + SqlLiteral.string(tenant) + " AND batch_id = " + SqlLiteral.string(batchId);
+        List<List<String>> rows = sql.select("SELECT p, count() FROM ("
+                + "SELECT id, p FROM (SELECT DISTINCT id FROM " + sql.table("emails_by_batch") + scope + ")"
+                + " ANY LEFT JOIN (SELECT id, max(" + StatusSql.precedence("state") + ") AS p FROM "
+                + sql.table("email_events") + scope + " GROUP BY id) USING id"
+                + ") GROUP BY p");
+        Map<EmailStatus, Long> counts = new EnumMap<>(EmailStatus.class);
+        EmailStatus[] states = EmailStatus.values();
+        rows.forEach(row -> counts.put(states[Integer.parseInt(row.get(0))], Long.parseLong(row.get(1))));
+        return counts;
+    }
+
+    public void recordControl(String tenant, String batchId, String action, Instant at) {
+        sql.execute("INSERT INTO " + sql.table("batch_controls") + " (tenant, batch_id, action, at) VALUES ("
+                + SqlLiteral.string(tenant) + ", " + SqlLiteral.string(batchId) + ", " + SqlLiteral.string(action)
+                + ", " + StatusSql.dateTime(at) + ")");
+    }
+
+    /** Whether the tenant ever controlled this batch: a batch may be paused before its emails arrive. */
+    public boolean hasControls(String tenant, String batchId) {
+        return !sql.select("SELECT 1 FROM " + sql.table("batch_controls") + " WHERE tenant = "
+                + SqlLiteral.string(tenant) + " AND batch_id = " + SqlLiteral.string(batchId) + " LIMIT 1").isEmpty();
+    }
+}

@@ -1,0 +1,47 @@
+package dev.postdate.clickhouse.status;
+
+import dev.postdate.clickhouse.ClickHouseSql;
+import dev.postdate.clickhouse.SqlLiteral;
+import dev.postdate.core.state.EmailStatus;
+import jakarta.inject.Singleton;
+
+import java.util.List;
+import java.util.Optional;
+
+/** One email's status: its row in {@code emails_by_id} and its {@code email_events}. */
+@Singleton
+public class EmailStatusStore {
+
+    private final ClickHouseSql sql;
+
+    public EmailStatusStore(ClickHouseSql sql) {
+        this.sql = sql;
+    }
+
+    /** The email if it was ingested and belongs to the tenant. */
+    public Optional<StoredEmail> find(String tenant, String id) {
+        List<List<String>> rows = sql.select("SELECT batch_id, toUnixTimestamp(send_at), toUnixTimestamp(accepted_at)"
+                + " FROM " + sql.table("emails_by_id") + where(tenant, id) + " LIMIT 1");
+        return rows.stream().findFirst().map(row -> new StoredEmail(id, row.get(0),
+                StatusSql.instant(row.get(1)), StatusSql.instant(row.get(2))));
+    }
+
+    /** Its events, oldest first. */
+    public List<EmailEvent> events(String tenant, String id) {
+        return sql.select("SELECT state, toUnixTimestamp(at), detail FROM " + sql.table("email_events")
+                        + where(tenant, id) + " ORDER BY at, " + StatusSql.precedence("state")).stream()
+                .map(row -> new EmailEvent(EmailStatus.fromWireName(row.get(0)), StatusSql.instant(row.get(1)), row.get(2)))
+                .toList();
+    }
+
+    public void record(String tenant, String id, String batchId, EmailEvent event) {
+        sql.execute("INSERT INTO " + sql.table("email_events") + " (tenant, id, batch_id, state, at, detail) VALUES ("
+                + SqlLiteral.string(tenant) + ", " + SqlLiteral.string(id) + ", " + SqlLiteral.string(batchId) + ", "
+                + SqlLiteral.string(event.state().wireName()) + ", " + StatusSql.dateTime(event.at()) + ", "
+                + SqlLiteral.string(event.detail()) + ")");
+    }
+
+    private static String where(String tenant, String id) {
+        return " WHERE tenant = " + SqlLiteral.string(tenant) + " AND id = " + SqlLiteral.string(id);
+    }
+}

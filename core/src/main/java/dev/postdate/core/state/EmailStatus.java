@@ -1,0 +1,35 @@
+package dev.postdate.core.state;
+
+import java.util.Locale;
+
+/**
+ * What a client sees as an email's state. Declared in precedence order: when an email has several
+ * recorded events, the one declared last wins, so a late {@code queued} row can never hide a
+ * {@code sent}. Status reads in ClickHouse derive the precedence from this order.
+ */
+public enum EmailStatus {
+    SCHEDULED,
+    QUEUED,
+    IN_DOUBT,
+    CANCELLED,
+    FAILED,
+    SENT;
+
+    /** The name used in the API, in ClickHouse events and in the docs. */
+    public String wireName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    public static EmailStatus fromWireName(String name) {
+        return valueOf(name.toUpperCase(Locale.ROOT));
+    }
+
+    /** Neither sent nor finally failed nor cancelled: a cancel can still stop it. */
+    public boolean isPending() {
+        return this == SCHEDULED || this == QUEUED;
+    }
+
+    public EmailStatus max(EmailStatus other) {
+        return compareTo(other) >= 0 ? this : other;
+    }
+}

@@ -1,0 +1,86 @@
+package dev.postdate.core.state;
+
+import dev.postdate.core.testing.TestServices;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Against the real Redis; every test uses its own tenant so runs never see each other's keys. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SendGuardTest {
+
+    private RedisClient client;
+    private StatefulRedisConnection<String, String> connection;
+    private SendGuard guard;
+    private BatchControls batches;
+    private final Instant expireAt = Instant.now().plus(Duration.ofHours(1));
+
+    @BeforeAll
+    void connect() {
+        client = RedisClient.create(TestServices.current().redisUri());
+        connection = client.connect();
+        guard = new SendGuard(connection);
+        batches = new BatchControls(connection);
+    }
+
+    @AfterAll
+    void close() {
+        connection.close();
+        client.shutdown();
+    }
+
+    private static String tenant() {
+        return "t" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    @Test
+    void cancelBeforeClaimWinsAndTheClaimFails() {
+        String tenant = tenant();
+        assertEquals(SendGuardState.Kind.NONE, guard.cancel(tenant, "e1", expireAt).kind());
+        assertEquals(SendGuardState.Kind.CANCELLED, guard.cancel(tenant, "e1", expireAt).kind(), "repeatable");
+        assertEquals(SendGuardState.Kind.CANCELLED, guard.claim(tenant, "e1", "w1", Instant.now(), expireAt).kind());
+        assertEquals(SendGuardState.Kind.CANCELLED, guard.current(tenant, "e1").kind());
+        long ttl = connection.sync().pttl(SendGuard.key(tenant, "e1"));
+        assertTrue(ttl > 0 && ttl <= Duration.ofHours(1).toMillis(), "expires at expireAt, pttl " + ttl);
+    }
+
+    @Test
+    void claimBeforeCancelWinsAndOnlyTheClaimerMarksSent() {
+        String tenant = tenant();
+        Instant claimedAt = Instant.ofEpochMilli(Instant.now().toEpochMilli());
+        assertEquals(SendGuardState.Kind.NONE, guard.claim(tenant, "e1", "w1", claimedAt, expireAt).kind());
+        SendGuardState claimed = guard.cancel(tenant, "e1", expireAt);
+        assertEquals(new SendGuardState(SendGuardState.Kind.CLAIMED, "w1", claimedAt, null), claimed);
+        assertEquals(SendGuardState.Kind.CLAIMED, guard.claim(tenant, "e1", "w2", claimedAt, expireAt).kind());
+
+        guard.markSent(tenant, "e1", "w2", claimedAt, "other", expireAt);
+        assertEquals(SendGuardState.Kind.CLAIMED, guard.current(tenant, "e1").kind(), "w2 holds no claim");
+        guard.markSent(tenant, "e1", "w1", claimedAt, "ses-123", expireAt);
+        assertEquals(new SendGuardState(SendGuardState.Kind.SENT, null, null, "ses-123"), guard.current(tenant, "e1"));
+        assertEquals(SendGuardState.Kind.SENT, guard.cancel(tenant, "e1", expireAt).kind());
+    }
+
+    @Test
+    void aCancelledBatchCannotBePausedOrResumed() {
+        String tenant = tenant();
+        Duration ttl = Duration.ofMinutes(5);
+        assertEquals(BatchControl.ACTIVE, batches.pause(tenant, "b", ttl));
+        assertEquals(BatchControl.PAUSED, batches.current(tenant, "b"));
+        assertEquals(BatchControl.PAUSED, batches.resume(tenant, "b"));
+        assertEquals(BatchControl.ACTIVE, batches.current(tenant, "b"));
+        assertEquals(BatchControl.ACTIVE, batches.cancel(tenant, "b", ttl));
+        assertEquals(BatchControl.CANCELLED, batches.resume(tenant, "b"));
+        assertEquals(BatchControl.CANCELLED, batches.pause(tenant, "b", ttl));
+        assertEquals(BatchControl.CANCELLED, batches.current(tenant, "b"));
+    }
+}

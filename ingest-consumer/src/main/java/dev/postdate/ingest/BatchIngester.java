@@ -1,0 +1,145 @@
+package dev.postdate.ingest;
+
+import dev.postdate.clickhouse.ingest.EmailRow;
+import dev.postdate.clickhouse.ingest.EmailRowsInsert;
+import dev.postdate.clickhouse.ingest.StoredEmailIds;
+import dev.postdate.core.email.ScheduledEmail;
+import dev.postdate.core.intake.IntakePacket;
+import dev.postdate.core.intake.PacketClaim;
+import dev.postdate.core.intake.SeqBlock;
+import dev.postdate.core.intake.SeqLedger;
+import io.micronaut.serde.ObjectMapper;
+import jakarta.inject.Singleton;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One attempt at making a batch of packets visible in ClickHouse exactly once: claim seq blocks,
+ * find out what earlier attempts already stored, insert the rest in one statement, then mark the
+ * packets ingested and release their blocks. Safe to repeat after a failure or a crash at any step
+ * (docs/ingest.md walks through each).
+ */
+@Singleton
+class BatchIngester {
+
+    private final SeqLedger ledger;
+    private final StoredEmailIds storedIds;
+    private final EmailRowsInsert insert;
+    private final ObjectMapper json;
+    private final Clock clock;
+    private final IngestSettings settings;
+
+    BatchIngester(SeqLedger ledger, StoredEmailIds storedIds, EmailRowsInsert insert, ObjectMapper json,
+                  Clock clock, IngestSettings settings) {
+        this.ledger = ledger;
+        this.storedIds = storedIds;
+        this.insert = insert;
+        this.json = json;
+        this.clock = clock;
+        this.settings = settings;
+    }
+
+    /**
+     * @param packetsIngested packets now marked ingested (including those found already stored)
+     * @param emailsInserted  rows written by this attempt
+     * @param redeliveries    packets that an earlier delivery had already stored: nothing was written
+     */
+    record Outcome(int packetsIngested, int emailsInserted, int redeliveries) {
+    }
+
+    /** A packet claimed by another consumer between this attempt's claim and its reassignment. */
+    static final class ConcurrentClaimException extends RuntimeException {
+        ConcurrentClaimException(String packetId) {
+            super("packet " + packetId + " was given a new seq block by another consumer; claiming again");
+        }
+    }
+
+    /** Fewer than an insert timeout of lease left: the insert could outlive the block's hold on the horizon. */
+    static final class LeaseTooShortException extends RuntimeException {
+        LeaseTooShortException(Duration left) {
+            super("only " + left + " of seq lease left before the insert; claiming again");
+        }
+    }
+
+    Outcome ingest(List<IntakePacket> batch) {
+        Map<String, IntakePacket> byId = new LinkedHashMap<>();
+        batch.forEach(packet -> byId.putIfAbsent(packet.packetId(), packet));
+        List<IntakePacket> withEmails = byId.values().stream().filter(packet -> !packet.emails().isEmpty()).toList();
+
+        Instant leaseUntil = clock.instant().plus(settings.lease());
+        List<PacketClaim> claims = withEmails.isEmpty() ? List.of() : ledger.claim(withEmails, leaseUntil);
+        List<EmailRow> rows = new ArrayList<>();
+        List<SeqBlock> written = new ArrayList<>();
+        int redeliveries = 0;
+        for (int i = 0; i < claims.size(); i++) {
+            IntakePacket packet = withEmails.get(i);
+            PacketClaim claim = claims.get(i);
+            switch (claim.status()) {
+                case INGESTED -> redeliveries++;
+                case NEW, RENEWED -> {
+                    // Earlier blocks exist only after a lapsed lease; their stored rows stay where they are.
+                    addRows(rows, packet, claim.current(), stored(packet, claim.earlier()));
+                    written.add(claim.current());
+                }
+                case EXPIRED -> {
+                    Set<String> stored = stored(packet, claim.blocks());
+                    if (packet.emails().stream().allMatch(email -> stored.contains(email.id()))) {
+                        redeliveries++;
+                    } else {
+                        SeqBlock block = ledger.reassign(claim, packet.emails().size(), leaseUntil)
+                                .orElseThrow(() -> new ConcurrentClaimException(packet.packetId()));
+                        addRows(rows, packet, block, stored);
+                        written.add(block);
+                    }
+                }
+            }
+        }
+        if (!rows.isEmpty()) {
+            Duration left = Duration.between(clock.instant(), leaseUntil);
+            if (left.compareTo(settings.insertTimeout()) < 0) {
+                throw new LeaseTooShortException(left);
+            }
+            insert.insert(rows, settings.insertTimeout());
+        }
+        ledger.complete(byId.keySet(), written);
+        return new Outcome(byId.size(), rows.size(), redeliveries);
+    }
+
+    private Set<String> stored(IntakePacket packet, List<SeqBlock> blocks) {
+        if (blocks.isEmpty()) {
+            return Set.of();
+        }
+        Comparator<ScheduledEmail> bySendAt = Comparator.comparing(ScheduledEmail::sendAt);
+        return storedIds.in(packet.emails().stream().min(bySendAt).orElseThrow().sendAt(),
+                packet.emails().stream().max(bySendAt).orElseThrow().sendAt(), blocks);
+    }
+
+    /** Email {@code i} of a packet always gets {@code block.start() + i}: a retry rewrites identical keys. */
+    private void addRows(List<EmailRow> rows, IntakePacket packet, SeqBlock block, Set<String> alreadyStored) {
+        for (int i = 0; i < packet.emails().size(); i++) {
+            ScheduledEmail email = packet.emails().get(i);
+            if (!alreadyStored.contains(email.id())) {
+                rows.add(new EmailRow(email.sendAt(), block.seqOf(i), email.id(), email.tenant(),
+                        email.batchId() == null ? "" : email.batchId(), email.acceptedAt(), payloadOf(email)));
+            }
+        }
+    }
+
+    private String payloadOf(ScheduledEmail email) {
+        try {
+            return json.writeValueAsString(email.content());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,234 @@
+package dev.postdate.ingest;
+
+import dev.failsafe.Failsafe;
+import dev.failsafe.RetryPolicy;
+import dev.postdate.core.intake.IntakePacket;
+import dev.postdate.core.intake.UndecodablePacketException;
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.context.event.StartupEvent;
+import io.micronaut.runtime.event.annotation.EventListener;
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.sqs.model.Message;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Drains the intake queue: several long polls in flight on virtual threads feed a buffer; one writer
+ * cuts batches of up to {@code batch-emails} emails or {@code batch-linger} and ingests each in one
+ * insert, retrying with backoff while ClickHouse or Redis is away. A message is deleted only after its
+ * packet is stored; until then a heartbeat keeps it hidden, and a crash hands it back to SQS.
+ */
+@Singleton
+@Requires(property = "postdate.ingest.enabled", value = "true")
+class IntakeConsumer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(IntakeConsumer.class);
+
+    private final IngestSettings settings;
+    private final IntakeQueue queue;
+    private final IntakeMessageReader reader;
+    private final BatchIngester ingester;
+    private final IngestMetrics metrics;
+    private final IngestHealthIndicator health;
+    private final Clock clock;
+    private final PacketBuffer buffer;
+    private final HeldMessages held = new HeldMessages();
+    private final Set<CompletableFuture<List<Message>>> polls = ConcurrentHashMap.newKeySet();
+    private final RetryPolicy<BatchIngester.Outcome> retry;
+    private final List<Thread> receivers = new ArrayList<>();
+    private volatile boolean receiving;
+    private volatile boolean abandoning;
+    private Thread writer;
+    private ScheduledExecutorService heartbeat;
+
+    IntakeConsumer(IngestSettings settings, IntakeQueue queue, IntakeMessageReader reader, BatchIngester ingester,
+                   IngestMetrics metrics, IngestHealthIndicator health, Clock clock) {
+        this.settings = settings;
+        this.queue = queue;
+        this.reader = reader;
+        this.ingester = ingester;
+        this.metrics = metrics;
+        this.health = health;
+        this.clock = clock;
+        // One batch being written and one filling: enough to keep the writer busy, no more held from SQS.
+        this.buffer = new PacketBuffer(settings.batchEmails(), clock);
+        this.retry = RetryPolicy.<BatchIngester.Outcome>builder()
+                .handle(RuntimeException.class)
+                .withBackoff(settings.retryInitialBackoff(), settings.retryMaxBackoff())
+                .withJitter(0.2)
+                .withMaxRetries(-1)
+                .abortIf((outcome, failure) -> abandoning)
+                .onFailedAttempt(event -> {
+                    metrics.attemptFailed();
+                    health.attemptFailed(event.getLastException());
+                    LOG.warn("Batch attempt {} failed, retrying: {}", event.getAttemptCount(),
+                            event.getLastException().getMessage());
+                })
+                .build();
+    }
+
+    @EventListener
+    void onStartup(StartupEvent event) {
+        receiving = true;
+        for (int i = 0; i < settings.receivers(); i++) {
+            receivers.add(Thread.ofVirtual().name("intake-receiver-" + i).start(this::receiveLoop));
+        }
+        writer = Thread.ofVirtual().name("intake-writer").start(this::writeLoop);
+        long every = settings.visibilityHeartbeat().toMillis();
+        heartbeat = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("intake-visibility").factory());
+        heartbeat.scheduleAtFixedRate(this::keepHeldHidden, every, every, TimeUnit.MILLISECONDS);
+        LOG.info("Ingesting with {} receivers, batches of {} emails or {}", settings.receivers(),
+                settings.batchEmails(), settings.batchLinger());
+    }
+
+    /**
+     * Stops receiving, hands buffered packets back to SQS, lets the batch being written finish within
+     * {@code stop-grace} and abandons it to redelivery otherwise.
+     */
+    @PreDestroy
+    void stop() throws InterruptedException {
+        receiving = false;
+        polls.forEach(poll -> poll.cancel(true));
+        release(buffer.close());
+        if (writer != null) {
+            writer.join(settings.stopGrace());
+            if (writer.isAlive()) {
+                abandoning = true;
+                writer.interrupt();
+                writer.join();
+            }
+        }
+        for (Thread receiver : receivers) {
+            receiver.join();
+        }
+        if (heartbeat != null) {
+            heartbeat.shutdownNow();
+        }
+    }
+
+    private void receiveLoop() {
+        while (receiving) {
+            CompletableFuture<List<Message>> poll = queue.receive();
+            polls.add(poll);
+            List<Message> messages;
+            try {
+                messages = poll.join();
+            } catch (RuntimeException e) {
+                if (receiving) {
+                    LOG.warn("Receiving from the intake queue failed: {}", e.getMessage());
+                    pauseAfterFailure();
+                }
+                continue;
+            } finally {
+                polls.remove(poll);
+            }
+            messages.forEach(this::accept);
+        }
+    }
+
+    private void accept(Message message) {
+        IntakePacket packet;
+        try {
+            packet = reader.read(message.body());
+        } catch (UndecodablePacketException e) {
+            // The message id and the reason only: the body is personal data.
+            LOG.warn("Intake message {} is undecodable, moving it to the dead-letter queue: {}",
+                    message.messageId(), e.getMessage());
+            try {
+                queue.deadLetter(message, e.getMessage());
+                metrics.undecodable();
+            } catch (RuntimeException sqsFailure) {
+                LOG.warn("Dead-lettering intake message {} failed; it reappears and is tried again: {}",
+                        message.messageId(), sqsFailure.getMessage());
+            }
+            return;
+        }
+        held.add(message);
+        try {
+            if (!buffer.put(new ReceivedPacket(message, packet))) {
+                release(List.of(new ReceivedPacket(message, packet)));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            release(List.of(new ReceivedPacket(message, packet)));
+        }
+    }
+
+    private void writeLoop() {
+        try {
+            for (List<ReceivedPacket> batch = buffer.nextBatch(settings.batchEmails(), settings.batchLinger());
+                 !batch.isEmpty();
+                 batch = buffer.nextBatch(settings.batchEmails(), settings.batchLinger())) {
+                write(batch);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void write(List<ReceivedPacket> batch) {
+        List<Message> messages = batch.stream().map(ReceivedPacket::message).toList();
+        List<IntakePacket> packets = batch.stream().map(ReceivedPacket::packet).toList();
+        Instant started = clock.instant();
+        BatchIngester.Outcome outcome;
+        try {
+            outcome = Failsafe.with(retry).get(() -> ingester.ingest(packets));
+        } catch (RuntimeException e) {
+            // Only shutdown ends the retries: the batch goes back to SQS for another consumer.
+            LOG.info("Abandoning a batch of {} packets on shutdown: {}", batch.size(), e.getMessage());
+            release(batch);
+            return;
+        }
+        held.remove(messages);
+        try {
+            queue.delete(messages);
+        } catch (RuntimeException e) {
+            // The packets are marked ingested: a redelivered message is deleted without a second insert.
+            LOG.warn("Deleting {} ingested messages failed; their redelivery will be skipped: {}",
+                    messages.size(), e.getMessage());
+        }
+        health.batchSucceeded();
+        metrics.batchIngested(outcome, batch.stream().mapToInt(ReceivedPacket::emailCount).sum(),
+                Duration.between(started, clock.instant()));
+    }
+
+    private void release(List<ReceivedPacket> packets) {
+        List<Message> messages = packets.stream().map(ReceivedPacket::message).toList();
+        held.remove(messages);
+        try {
+            queue.changeVisibility(messages, Duration.ZERO);
+        } catch (RuntimeException e) {
+            LOG.warn("Could not hand {} messages back; they reappear after their visibility timeout: {}",
+                    messages.size(), e.getMessage());
+        }
+    }
+
+    private void keepHeldHidden() {
+        try {
+            queue.changeVisibility(held.snapshot(), settings.visibilityTimeout());
+        } catch (RuntimeException e) {
+            LOG.warn("Extending the visibility of held messages failed: {}", e.getMessage());
+        }
+    }
+
+    private void pauseAfterFailure() {
+        try {
+            Thread.sleep(settings.retryInitialBackoff());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package dev.postdate.ranger;
+
+import dev.postdate.clickhouse.migrations.SchemaOnStart;
+import io.micronaut.context.annotation.Context;
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.context.event.StartupEvent;
+import io.micronaut.runtime.event.annotation.EventListener;
+import jakarta.annotation.PreDestroy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.OptionalLong;
+
+/**
+ * Runs ticks while this process holds the leader lease, and stands by otherwise. A failed tick
+ * (ClickHouse, SQS or Redis unreachable) is logged and tried again at the next interval; the tick
+ * it planned stays planned and is finished identically.
+ */
+@Context
+@Requires(property = "postdate.ranger.enabled", notEquals = "false")
+public class RangerLoop {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RangerLoop.class);
+
+    private final LeaderLease lease;
+    private final RangerTick tick;
+    private final RangerMetrics metrics;
+    private final SchemaOnStart schema;
+    private final Duration interval;
+    private volatile boolean running = true;
+    private volatile Thread thread;
+
+    public RangerLoop(LeaderLease lease, RangerTick tick, RangerMetrics metrics, SchemaOnStart schema,
+                      RangerSettings settings) {
+        this.lease = lease;
+        this.tick = tick;
+        this.metrics = metrics;
+        this.schema = schema;
+        this.interval = settings.tickInterval();
+    }
+
+    @EventListener
+    void onStartup(StartupEvent event) {
+        thread = Thread.ofVirtual().name("ranger-loop").start(this::runUntilStopped);
+    }
+
+    private void runUntilStopped() {
+        boolean wasLeader = false;
+        while (running) {
+            try {
+                OptionalLong fence = schema.isCurrent() ? lease.hold() : OptionalLong.empty();
+                if (fence.isPresent() != wasLeader) {
+                    LOG.info(fence.isPresent() ? "Ranger {} is now the leader (fence {})" : "Ranger {} stands by",
+                            lease.instanceId(), fence.orElse(0));
+                    wasLeader = fence.isPresent();
+                }
+                metrics.leading(wasLeader);
+                if (fence.isPresent()) {
+                    Instant started = Instant.now();
+                    RangerTick.Outcome outcome = tick.run(fence.getAsLong());
+                    metrics.recordTick(outcome, Duration.between(started, Instant.now()));
+                    if (outcome.ranges() > 0) {
+                        LOG.info("Tick {}: {} ranges, {} emails", outcome.tick(), outcome.ranges(), outcome.emails());
+                    }
+                }
+            } catch (RuntimeException e) {
+                metrics.recordFailure();
+                LOG.warn("Ranger tick failed, retrying next interval: {}", e.getMessage());
+            }
+            pause();
+        }
+    }
+
+    private void pause() {
+        try {
+            Thread.sleep(interval);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        }
+    }
+
+    /** Hands the lease over at once instead of letting the standby wait for it to expire. */
+    @PreDestroy
+    void stop() throws InterruptedException {
+        running = false;
+        Thread current = thread;
+        if (current != null) {
+            current.interrupt();
+            current.join(interval.multipliedBy(10).toMillis());
+        }
+        try {
+            lease.release();
+        } catch (RuntimeException e) {
+            LOG.warn("Could not release the leader lease; a standby takes over when it expires: {}", e.getMessage());
+        }
+    }
+}

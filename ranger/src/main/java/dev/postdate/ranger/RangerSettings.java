@@ -1,0 +1,22 @@
+package dev.postdate.ranger;
+
+import io.micronaut.context.annotation.ConfigurationProperties;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+
+import java.time.Duration;
+
+/**
+ * @param tickInterval  time between ticks
+ * @param rangeSize     emails per range (the last range of a tick may hold fewer)
+ * @param leaseDuration how long a leader's lease lasts without renewal: a standby takes over at
+ *                      most this long after the leader died or hung
+ * @param instanceId    names this process in the lease; unique per ranger process
+ */
+@ConfigurationProperties("postdate.ranger")
+public record RangerSettings(
+        @NotNull Duration tickInterval,
+        @Min(1) int rangeSize,
+        @NotNull Duration leaseDuration,
+        @NotNull String instanceId) {
+}
