@@ -95,6 +95,11 @@ public class RangerBenchmark implements Callable<Integer> {
             RangerStateStore store = new RangerStateStore(redis, redisSettings);
             ReadyEmails readyEmails = context.getBean(ReadyEmails.class);
 
+            // Before the first due time: ticks that find nothing ready, as on a quiet night.
+            double[] empty = timeTicks(store, readyEmails, publisher, settings, fence, firstSendAt - 1000);
+            System.out.printf("empty ticks (nothing ready): median %.1f ms, max %.1f ms%n",
+                    empty[empty.length / 2], empty[empty.length - 1]);
+
             long started = System.nanoTime();
             RangerTick.Outcome first = new RangerTick(store, readyEmails, () -> emails, publisher, settings,
                     Clock.fixed(Instant.ofEpochSecond(readyAt), ZoneOffset.UTC)).run(fence);
@@ -102,18 +107,9 @@ public class RangerBenchmark implements Callable<Integer> {
             System.out.printf("first tick: %,d ready emails cut into %,d ranges and enqueued in %.3f s (%,.0f emails/s)%n",
                     first.emails(), first.ranges(), firstSeconds, first.emails() / firstSeconds);
 
-            double[] steady = new double[steadyTicks];
-            long steadyEmails = 0;
-            for (int i = 0; i < steadyTicks; i++) {
-                Clock clock = Clock.fixed(Instant.ofEpochSecond(readyAt + i + 1), ZoneOffset.UTC);
-                long tickStarted = System.nanoTime();
-                steadyEmails += new RangerTick(store, readyEmails, () -> emails, publisher, settings, clock)
-                        .run(fence).emails();
-                steady[i] = seconds(tickStarted) * 1000;
-            }
-            Arrays.sort(steady);
-            System.out.printf("steady ticks (one new second, %.1f emails each on average): median %.1f ms, max %.1f ms%n",
-                    (double) steadyEmails / steadyTicks, steady[steadyTicks / 2], steady[steadyTicks - 1]);
+            double[] steady = timeTicks(store, readyEmails, publisher, settings, fence, readyAt);
+            System.out.printf("steady ticks (one new second, about %d emails each): median %.1f ms, max %.1f ms%n",
+                    emails / span, steady[steady.length / 2], steady[steady.length - 1]);
 
             long countStarted = System.nanoTime();
             long due = synthetic.countDue(readyAt);
@@ -121,6 +117,20 @@ public class RangerBenchmark implements Callable<Integer> {
             sqs.purgeQueue(r -> r.queueUrl(queueUrl)).join();
         }
         return 0;
+    }
+
+    /** Milliseconds of {@code steadyTicks} ticks, one second apart after {@code fromSecond}, sorted. */
+    private double[] timeTicks(RangerStateStore store, ReadyEmails readyEmails, RangePublisher publisher,
+                               RangerSettings settings, long fence, long fromSecond) {
+        double[] millis = new double[steadyTicks];
+        for (int i = 0; i < steadyTicks; i++) {
+            Clock clock = Clock.fixed(Instant.ofEpochSecond(fromSecond + i + 1), ZoneOffset.UTC);
+            long started = System.nanoTime();
+            new RangerTick(store, readyEmails, () -> emails, publisher, settings, clock).run(fence);
+            millis[i] = seconds(started) * 1000;
+        }
+        Arrays.sort(millis);
+        return millis;
     }
 
     private static double seconds(long startedNanos) {
