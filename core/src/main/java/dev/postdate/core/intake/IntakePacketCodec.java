@@ -8,6 +8,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Base64;
+import java.util.zip.Deflater;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
@@ -27,12 +28,23 @@ public class IntakePacketCodec {
 
     public String encode(IntakePacket packet) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (GZIPOutputStream gzip = new GZIPOutputStream(bytes)) {
+        try (GZIPOutputStream gzip = new FastGzip(bytes)) {
             gzip.write(json.writeValueAsBytes(packet));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return Base64.getEncoder().encodeToString(bytes.toByteArray());
+    }
+
+    /**
+     * Gzip at its fastest level: the api's CPU is the scarcer resource, and on repetitive batch text
+     * the fastest level still packs several emails per kilobyte.
+     */
+    private static final class FastGzip extends GZIPOutputStream {
+        FastGzip(ByteArrayOutputStream out) throws IOException {
+            super(out);
+            def.setLevel(Deflater.BEST_SPEED);
+        }
     }
 
     /**
