@@ -3,6 +3,7 @@ package dev.postdate.api;
 import io.micronaut.context.annotation.ConfigurationProperties;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Positive;
+import jakarta.validation.constraints.PositiveOrZero;
 
 import java.time.Duration;
 import java.util.List;
@@ -26,6 +27,10 @@ import java.util.List;
  *                          consumer has not stored yet
  * @param stateRetention    how long after send_at a cancel is kept in the send guard
  * @param batchControlTtl   how long a batch pause or cancel is kept: at least the scheduling horizon
+ * @param coalesceBelow     requests with fewer emails than this share intake messages with
+ *                          concurrent requests instead of sending their own (0: never)
+ * @param coalesceLinger    how long a shared message waits for more requests before it is sent
+ * @param coalesceMaxEmails most emails gathered into one shared send
  */
 @ConfigurationProperties("postdate.api")
 public record ApiSettings(
@@ -42,5 +47,8 @@ public record ApiSettings(
         @NotNull Duration idempotencyTtl,
         @NotNull Duration acceptedTtl,
         @NotNull Duration stateRetention,
-        @NotNull Duration batchControlTtl) {
+        @NotNull Duration batchControlTtl,
+        @PositiveOrZero int coalesceBelow,
+        @NotNull Duration coalesceLinger,
+        @Positive int coalesceMaxEmails) {
 }

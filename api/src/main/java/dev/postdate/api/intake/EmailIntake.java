@@ -32,16 +32,19 @@ public class EmailIntake {
     private final IdempotencyKeys idempotency;
     private final AcceptedEmails accepted;
     private final IntakePublisher publisher;
+    private final IntakeCoalescer coalescer;
     private final SendGuard sendGuard;
     private final ApiSettings settings;
     private final ApiMetrics metrics;
     private final Clock clock;
 
     public EmailIntake(IdempotencyKeys idempotency, AcceptedEmails accepted, IntakePublisher publisher,
-                       SendGuard sendGuard, ApiSettings settings, ApiMetrics metrics, Clock clock) {
+                       IntakeCoalescer coalescer, SendGuard sendGuard, ApiSettings settings, ApiMetrics metrics,
+                       Clock clock) {
         this.idempotency = idempotency;
         this.accepted = accepted;
         this.publisher = publisher;
+        this.coalescer = coalescer;
         this.sendGuard = sendGuard;
         this.settings = settings;
         this.metrics = metrics;
@@ -117,18 +120,25 @@ public class EmailIntake {
         if (emails.isEmpty()) {
             return;
         }
+        boolean shared = emails.size() < settings.coalesceBelow();
         List<String> bodies;
         try {
-            bodies = publisher.pack(emails);
+            // A small request is packed together with others at send time.
+            bodies = shared ? List.of() : publisher.pack(emails);
         } catch (OversizedEmailsException e) {
-            throw new ProblemException(ProblemType.VALIDATION, "Nothing was accepted: an email is too large",
-                    e.indexes().stream().map(i -> new FieldError(sources.get(i).parsed().path(),
-                            "does not fit one intake message of " + settings.maxPacketBytes() + " bytes after encoding")).toList());
+            throw tooLarge(e, sources);
         }
         accepted.record(emails);
         Timer.Sample sample = Timer.start();
         try {
-            publisher.send(bodies);
+            if (shared) {
+                coalescer.publish(emails);
+            } else {
+                publisher.send(bodies);
+            }
+        } catch (OversizedEmailsException e) {
+            undoAccepted(emails);
+            throw tooLarge(e, sources);
         } catch (IntakeUnavailableException e) {
             LOG.warn("Intake of {} emails failed, undoing it: {}", emails.size(), e.getMessage());
             undoAccepted(emails);
@@ -136,6 +146,12 @@ public class EmailIntake {
         } finally {
             sample.stop(metrics.sqsSend());
         }
+    }
+
+    private ProblemException tooLarge(OversizedEmailsException e, List<ValidEmail> sources) {
+        return new ProblemException(ProblemType.VALIDATION, "Nothing was accepted: an email is too large",
+                e.indexes().stream().map(i -> new FieldError(sources.get(i).parsed().path(),
+                        "does not fit one intake message of " + settings.maxPacketBytes() + " bytes after encoding")).toList());
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.postdate.api.intake;
 
 import dev.postdate.api.ApiSettings;
 import dev.postdate.api.problem.FieldError;
+import dev.postdate.api.templates.TemplateNames;
 import dev.postdate.core.email.Address;
 import dev.postdate.core.email.EmailContent;
 import io.micronaut.json.tree.JsonNode;
@@ -108,8 +109,15 @@ public class EmailRequestValidator {
             errors.add(new FieldError(email.path(), "needs html, text or template"));
         }
         if (r.template() != null) {
-            if (r.template().name().isBlank() || Tokens.hasLineBreak(r.template().name())) {
-                errors.add(new FieldError(email.field("template.name"), "must be a non-blank name on one line"));
+            if (!TemplateNames.isValid(r.template().name())) {
+                errors.add(new FieldError(email.field("template.name"), "1 to 64 of a-z 0-9 _ -"));
+            }
+            // The template provides the bodies (the email's own subject, when given, replaces the template's).
+            if (r.html() != null) {
+                errors.add(new FieldError(email.field("html"), "not allowed with template: the template provides html"));
+            }
+            if (r.text() != null) {
+                errors.add(new FieldError(email.field("text"), "not allowed with template: the template provides text"));
             }
             if (r.template().version() != null && r.template().version() < 1) {
                 errors.add(new FieldError(email.field("template.version"), "must be 1 or more"));

@@ -5,6 +5,7 @@ import dev.postdate.api.auth.ApiKeyAuthFilter;
 import dev.postdate.api.problem.FieldError;
 import dev.postdate.api.problem.ProblemException;
 import dev.postdate.api.problem.ProblemType;
+import dev.postdate.api.templates.TemplatePinning;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Body;
@@ -47,14 +48,16 @@ public class EmailsController {
     private final EmailRequestReader reader;
     private final EmailRequestValidator validator;
     private final EmailIntake intake;
+    private final TemplatePinning templates;
     private final ApiSettings settings;
     private final Clock clock;
 
     public EmailsController(EmailRequestReader reader, EmailRequestValidator validator, EmailIntake intake,
-                            ApiSettings settings, Clock clock) {
+                            TemplatePinning templates, ApiSettings settings, Clock clock) {
         this.reader = reader;
         this.validator = validator;
         this.intake = intake;
+        this.templates = templates;
         this.settings = settings;
         this.clock = clock;
     }
@@ -68,7 +71,7 @@ public class EmailsController {
         JsonNode root = reader.parse(body);
         List<FieldError> errors = new ArrayList<>();
         ParsedEmail email = reader.readSingle(root, errors);
-        List<ValidEmail> valid = validOrThrow(email == null ? List.of() : List.of(email), errors);
+        List<ValidEmail> valid = validOrThrow(tenant, email == null ? List.of() : List.of(email), errors);
         return new AcceptedEmail(intake.accept(tenant, valid).getFirst());
     }
 
@@ -82,11 +85,12 @@ public class EmailsController {
         JsonNode root = reader.parse(body);
         List<FieldError> errors = new ArrayList<>();
         List<ParsedEmail> emails = reader.readBatch(root, settings.maxBatchEmails(), errors);
-        return new AcceptedBatch(intake.accept(tenant, validOrThrow(emails, errors)));
+        return new AcceptedBatch(intake.accept(tenant, validOrThrow(tenant, emails, errors)));
     }
 
-    private List<ValidEmail> validOrThrow(List<ParsedEmail> emails, List<FieldError> errors) {
-        List<ValidEmail> valid = validator.validate(emails, clock.instant(), errors);
+    /** Validated emails with their template references checked and pinned to a version. */
+    private List<ValidEmail> validOrThrow(String tenant, List<ParsedEmail> emails, List<FieldError> errors) {
+        List<ValidEmail> valid = templates.pin(tenant, validator.validate(emails, clock.instant(), errors), errors);
         if (!errors.isEmpty()) {
             throw new ProblemException(ProblemType.VALIDATION, "Nothing was accepted: " + errors.size()
                     + " invalid field(s)", errors);

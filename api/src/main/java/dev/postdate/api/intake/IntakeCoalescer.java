@@ -1,0 +1,115 @@
+package dev.postdate.api.intake;
+
+import dev.postdate.api.ApiSettings;
+import dev.postdate.core.email.ScheduledEmail;
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Singleton;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Sends the emails of many small concurrent requests in shared intake messages. Without it every
+ * single-email request costs one SQS call, and the SQS call rate, not the api, bounds intake. Each
+ * request still hears back only once SQS acknowledged the message holding its emails; a failed
+ * send fails every request in it, and each undoes its own work.
+ */
+@Singleton
+public class IntakeCoalescer {
+
+    private record Pending(List<ScheduledEmail> emails, CompletableFuture<Void> done) {
+    }
+
+    private final IntakePublisher publisher;
+    private final long lingerNanos;
+    private final int maxEmails;
+    private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    private final Thread dispatcher;
+
+    public IntakeCoalescer(IntakePublisher publisher, ApiSettings settings) {
+        this.publisher = publisher;
+        this.lingerNanos = settings.coalesceLinger().toNanos();
+        this.maxEmails = settings.coalesceMaxEmails();
+        this.dispatcher = Thread.ofVirtual().name("intake-coalescer").start(this::dispatch);
+    }
+
+    /**
+     * Returns once SQS acknowledged the emails.
+     *
+     * @throws IntakeUnavailableException when the shared send failed
+     * @throws OversizedEmailsException   when one of these emails does not fit a message alone
+     */
+    public void publish(List<ScheduledEmail> emails) {
+        Pending pending = new Pending(emails, new CompletableFuture<>());
+        queue.add(pending);
+        try {
+            pending.done().join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
+    }
+
+    private void dispatch() {
+        try {
+            while (!Thread.currentThread().isInterrupted()) {
+                List<Pending> group = new ArrayList<>();
+                Pending first = queue.take();
+                group.add(first);
+                int emails = first.emails().size();
+                long deadline = System.nanoTime() + lingerNanos;
+                while (emails < maxEmails) {
+                    Pending next = queue.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                    if (next == null) {
+                        break;
+                    }
+                    group.add(next);
+                    emails += next.emails().size();
+                }
+                Thread.ofVirtual().name("intake-send").start(() -> send(group));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void send(List<Pending> group) {
+        List<ScheduledEmail> all = new ArrayList<>();
+        group.forEach(pending -> all.addAll(pending.emails()));
+        List<String> bodies;
+        try {
+            bodies = publisher.pack(all);
+        } catch (OversizedEmailsException e) {
+            // One request's email is too large: the others must not fail with it.
+            group.forEach(pending -> Thread.ofVirtual().start(() -> sendAlone(pending)));
+            return;
+        }
+        try {
+            publisher.send(bodies);
+            group.forEach(pending -> pending.done().complete(null));
+        } catch (RuntimeException e) {
+            group.forEach(pending -> pending.done().completeExceptionally(e));
+        }
+    }
+
+    private void sendAlone(Pending pending) {
+        try {
+            publisher.send(publisher.pack(pending.emails()));
+            pending.done().complete(null);
+        } catch (RuntimeException e) {
+            pending.done().completeExceptionally(e);
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        dispatcher.interrupt();
+    }
+}

@@ -1,0 +1,113 @@
+package dev.postdate.clickhouse.templates;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.postdate.clickhouse.ClickHouseSql;
+import dev.postdate.clickhouse.SqlLiteral;
+import dev.postdate.core.template.TemplateSettings;
+import dev.postdate.core.template.TemplateSource;
+import dev.postdate.core.template.TemplateVersion;
+import io.micronaut.core.annotation.Nullable;
+import jakarta.inject.Singleton;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Template versions in ClickHouse ({@code templates}, ReplacingMergeTree ordered by tenant, name,
+ * version). A version never changes once written, so found versions are kept in memory (bounded by
+ * {@code postdate.templates.cache-size}); "latest" and the version list are always read.
+ */
+@Singleton
+public class TemplateStore implements TemplateSource {
+
+    /** A version as listed: its number and when it was saved. */
+    public record VersionInfo(int version, Instant createdAt) {
+    }
+
+    private record Key(String tenant, String name, int version) {
+    }
+
+    private final ClickHouseSql sql;
+    private final Cache<Key, TemplateVersion> versions;
+
+    public TemplateStore(ClickHouseSql sql, TemplateSettings settings) {
+        this.sql = sql;
+        this.versions = Caffeine.newBuilder().maximumSize(settings.cacheSize())
+                .executor(Runnable::run) // evict on the writing thread: the bound holds at once
+                .build();
+    }
+
+    /** Writes a version whose number the caller reserved; writing the same version twice is harmless. */
+    public void insert(TemplateVersion v) {
+        sql.execute("INSERT INTO " + sql.table("templates")
+                + " (tenant, name, version, subject, html, text, created_at) VALUES ("
+                + SqlLiteral.string(v.tenant()) + ", " + SqlLiteral.string(v.name()) + ", " + v.version() + ", "
+                + SqlLiteral.string(v.subject()) + ", " + SqlLiteral.string(orEmpty(v.html())) + ", "
+                + SqlLiteral.string(orEmpty(v.text())) + ", toDateTime(" + v.createdAt().getEpochSecond() + ", 'UTC'))");
+        versions.put(new Key(v.tenant(), v.name(), v.version()), v);
+    }
+
+    @Override
+    public Optional<TemplateVersion> find(String tenant, String name, int version) {
+        Key key = new Key(tenant, name, version);
+        TemplateVersion cached = versions.getIfPresent(key);
+        if (cached != null) {
+            return Optional.of(cached);
+        }
+        Optional<TemplateVersion> found = first(tenant, name, sql.select(columns() + " FROM " + sql.table("templates")
+                + " WHERE " + of(tenant, name) + " AND version = " + version + " LIMIT 1"));
+        // Absence is not cached: a version being saved right now appears a moment later.
+        found.ifPresent(v -> versions.put(key, v));
+        return found;
+    }
+
+    @Override
+    public Optional<TemplateVersion> latest(String tenant, String name) {
+        Optional<TemplateVersion> found = first(tenant, name, sql.select(columns() + " FROM " + sql.table("templates")
+                + " WHERE " + of(tenant, name) + " ORDER BY version DESC LIMIT 1"));
+        found.ifPresent(v -> versions.put(new Key(tenant, name, v.version()), v));
+        return found;
+    }
+
+    /** Every version of a template, oldest first; empty when the tenant has no such template. */
+    public List<VersionInfo> versions(String tenant, String name) {
+        return sql.select("SELECT version, toUnixTimestamp(min(created_at)) FROM " + sql.table("templates")
+                        + " WHERE " + of(tenant, name) + " GROUP BY version ORDER BY version").stream()
+                .map(row -> new VersionInfo(Integer.parseInt(row.get(0)), Instant.ofEpochSecond(Long.parseLong(row.get(1)))))
+                .toList();
+    }
+
+    /** The highest version stored, 0 for none: the floor of the version counter. */
+    public int maxVersion(String tenant, String name) {
+        List<List<String>> rows = sql.select("SELECT max(version) FROM " + sql.table("templates")
+                + " WHERE " + of(tenant, name));
+        return rows.isEmpty() ? 0 : Integer.parseInt(rows.getFirst().getFirst());
+    }
+
+    private static String columns() {
+        return "SELECT version, subject, html, text, toUnixTimestamp(created_at)";
+    }
+
+    private static String of(String tenant, String name) {
+        return "tenant = " + SqlLiteral.string(tenant) + " AND name = " + SqlLiteral.string(name);
+    }
+
+    private static Optional<TemplateVersion> first(String tenant, String name, List<List<String>> rows) {
+        if (rows.isEmpty()) {
+            return Optional.empty();
+        }
+        List<String> row = rows.getFirst();
+        return Optional.of(new TemplateVersion(tenant, name, Integer.parseInt(row.get(0)), row.get(1),
+                emptyToNull(row.get(2)), emptyToNull(row.get(3)), Instant.ofEpochSecond(Long.parseLong(row.get(4)))));
+    }
+
+    private static String orEmpty(@Nullable String value) {
+        return value == null ? "" : value;
+    }
+
+    private static String emptyToNull(String value) {
+        return value.isEmpty() ? null : value;
+    }
+}
