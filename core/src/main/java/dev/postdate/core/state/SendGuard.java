@@ -3,10 +3,12 @@ package dev.postdate.core.state;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.api.sync.RedisCommands;
 import jakarta.inject.Singleton;
 
 import java.time.Instant;
+import java.util.concurrent.CompletionStage;
 
 /**
  * The per-email send guard in Redis, the send-time source of truth: key {@code state:<tenant>:<id>}.
@@ -27,10 +29,30 @@ public class SendGuard {
             return v or ''
             """;
 
+    /** Deletes the key only when it still holds ARGV[1] (this exact claim); returns the value found. */
+    private static final String RELEASE = """
+            local v = redis.call('GET', KEYS[1])
+            if v == ARGV[1] then
+              redis.call('DEL', KEYS[1])
+            end
+            return v or ''
+            """;
+
+    /** Replaces the claim ARGV[1] with ARGV[2] only if it is still there; returns the value found. */
+    private static final String TAKE_OVER = """
+            local v = redis.call('GET', KEYS[1])
+            if v == ARGV[1] then
+              redis.call('SET', KEYS[1], ARGV[2], 'PXAT', ARGV[3])
+            end
+            return v or ''
+            """;
+
     private final RedisCommands<String, String> redis;
+    private final RedisAsyncCommands<String, String> async;
 
     public SendGuard(StatefulRedisConnection<String, String> connection) {
         this.redis = connection.sync();
+        this.async = connection.async();
     }
 
     public static String key(String tenant, String id) {
@@ -70,6 +92,62 @@ public class SendGuard {
                 SendGuardState.claimedValue(worker, claimedAt), SendGuardState.SENT_PREFIX + providerId,
                 Long.toString(expireAt.toEpochMilli()));
         return SendGuardState.parse(prior);
+    }
+
+    /** {@link #current}, without blocking: many guards of a range are read in one pipeline. */
+    public CompletionStage<SendGuardState> currentAsync(String tenant, String id) {
+        return async.get(key(tenant, id)).thenApply(SendGuardState::parse);
+    }
+
+    /** {@link #cancel}, without blocking. */
+    public CompletionStage<SendGuardState> cancelAsync(String tenant, String id, Instant expireAt) {
+        return async.setGet(key(tenant, id), SendGuardState.CANCELLED_VALUE,
+                SetArgs.Builder.nx().pxAt(expireAt.toEpochMilli())).thenApply(SendGuardState::parse);
+    }
+
+    /** {@link #claim}, without blocking: a worker pipelines the claims of many emails on one connection. */
+    public CompletionStage<SendGuardState> claimAsync(String tenant, String id, String worker, Instant at,
+                                                      Instant expireAt) {
+        if (worker.isEmpty() || worker.indexOf(':') >= 0) {
+            throw new IllegalArgumentException("A worker id must be non-empty and contain no ':'");
+        }
+        return async.setGet(key(tenant, id), SendGuardState.claimedValue(worker, at),
+                SetArgs.Builder.nx().pxAt(expireAt.toEpochMilli())).thenApply(SendGuardState::parse);
+    }
+
+    /** {@link #markSent}, without blocking. */
+    public CompletionStage<SendGuardState> markSentAsync(String tenant, String id, String worker, Instant claimedAt,
+                                                         String providerId, Instant expireAt) {
+        return async.<String>eval(MARK_SENT, ScriptOutputType.VALUE, new String[]{key(tenant, id)},
+                        SendGuardState.claimedValue(worker, claimedAt), SendGuardState.SENT_PREFIX + providerId,
+                        Long.toString(expireAt.toEpochMilli()))
+                .thenApply(SendGuardState::parse);
+    }
+
+    /**
+     * Gives up this worker's claim when the provider surely did not get the email (the request never
+     * reached it), so that a later attempt may claim and send it. Returns the state found before: it
+     * was released iff that is this worker's claim made at {@code claimedAt}.
+     */
+    public CompletionStage<SendGuardState> releaseAsync(String tenant, String id, String worker, Instant claimedAt) {
+        return async.<String>eval(RELEASE, ScriptOutputType.VALUE, new String[]{key(tenant, id)},
+                SendGuardState.claimedValue(worker, claimedAt)).thenApply(SendGuardState::parse);
+    }
+
+    /**
+     * Replaces another worker's stale claim with this worker's (the {@code resend} in-doubt policy).
+     * Compare-and-set: of several workers taking over the same claim, one wins. Returns the state
+     * found before: the claim is this worker's iff it equals {@code stale}.
+     */
+    public CompletionStage<SendGuardState> takeOverAsync(String tenant, String id, SendGuardState stale,
+                                                         String worker, Instant at, Instant expireAt) {
+        if (stale.kind() != SendGuardState.Kind.CLAIMED) {
+            throw new IllegalArgumentException("Only a claim can be taken over");
+        }
+        return async.<String>eval(TAKE_OVER, ScriptOutputType.VALUE, new String[]{key(tenant, id)},
+                        SendGuardState.claimedValue(stale.worker(), stale.claimedAt()),
+                        SendGuardState.claimedValue(worker, at), Long.toString(expireAt.toEpochMilli()))
+                .thenApply(SendGuardState::parse);
     }
 
     private SendGuardState setIfAbsent(String tenant, String id, String value, Instant expireAt) {

@@ -1,0 +1,278 @@
+package dev.postdate.worker;
+
+import dev.postdate.clickhouse.migrations.SchemaOnStart;
+import dev.postdate.core.range.RangeMessage;
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.context.event.StartupEvent;
+import io.micronaut.runtime.event.annotation.EventListener;
+import io.micronaut.serde.ObjectMapper;
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.sqs.model.Message;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Long-polls the ranges queue with {@code concurrency} slots (virtual threads), each working one
+ * range at a time. While a range is worked, a heartbeat keeps its message hidden and its dedupe key
+ * alive. The message is deleted only once every email of the range has a recorded outcome; a range
+ * that cannot be finished now is handed back (visibility change) or re-queued (paused batch), and
+ * one that keeps failing reaches the dead-letter queue through the queue's redrive policy.
+ */
+@Singleton
+@Requires(property = "postdate.worker.enabled", notEquals = "false")
+public class RangeConsumer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RangeConsumer.class);
+    /** Dedupe keys expire a little before the message reappears, so a crash never drops its redelivery. */
+    private static final Duration DEDUPE_MARGIN = Duration.ofSeconds(2);
+
+    private final RangeQueue queue;
+    private final RangeProcessor processor;
+    private final RangeLedger ledger;
+    private final WorkerSettings settings;
+    private final WorkerMetrics metrics;
+    private final ObjectMapper json;
+    private final SchemaOnStart schema;
+    private final Map<String, Message> held = new ConcurrentHashMap<>();
+    private final Map<String, String> heldRanges = new ConcurrentHashMap<>();
+    private final Set<CompletableFuture<List<Message>>> polls = ConcurrentHashMap.newKeySet();
+    private final List<Thread> slots = new ArrayList<>();
+    private volatile boolean receiving;
+    private volatile boolean stopping;
+    private ScheduledExecutorService heartbeat;
+
+    public RangeConsumer(RangeQueue queue, RangeProcessor processor, RangeLedger ledger, WorkerSettings settings,
+                         WorkerMetrics metrics, ObjectMapper json, SchemaOnStart schema) {
+        this.queue = queue;
+        this.processor = processor;
+        this.ledger = ledger;
+        this.settings = settings;
+        this.metrics = metrics;
+        this.json = json;
+        this.schema = schema;
+    }
+
+    @EventListener
+    void onStartup(StartupEvent event) {
+        receiving = true;
+        for (int i = 0; i < settings.concurrency(); i++) {
+            slots.add(Thread.ofVirtual().name("range-slot-" + i).start(this::slotLoop));
+        }
+        long every = settings.visibilityHeartbeat().toMillis();
+        heartbeat = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("range-heartbeat").factory());
+        heartbeat.scheduleAtFixedRate(this::keepHeldHidden, every, every, TimeUnit.MILLISECONDS);
+        LOG.info("Worker {} consuming ranges, {} at once, sender {}", settings.instanceId(), settings.concurrency(),
+                settings.sender());
+    }
+
+    /**
+     * Stops receiving; ranges in progress start no new email, finish the ones in flight within
+     * {@code stop-grace} (then those are interrupted: a send cut off is in doubt) and are handed back.
+     */
+    @PreDestroy
+    void stop() throws InterruptedException {
+        receiving = false;
+        stopping = true;
+        polls.forEach(poll -> poll.cancel(true));
+        long deadline = System.nanoTime() + settings.stopGrace().toNanos();
+        for (Thread slot : slots) {
+            slot.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+        }
+        for (Thread slot : slots) {
+            if (slot.isAlive()) {
+                slot.interrupt();
+            }
+        }
+        for (Thread slot : slots) {
+            slot.join(settings.stopGrace().toMillis() + 5_000);
+        }
+        if (heartbeat != null) {
+            heartbeat.shutdownNow();
+        }
+    }
+
+    private void slotLoop() {
+        try {
+            if (!schema.awaitCurrent(Duration.ofDays(365))) {
+                return;
+            }
+        } catch (InterruptedException e) {
+            return;
+        }
+        while (receiving) {
+            CompletableFuture<List<Message>> poll = queue.receive(1);
+            polls.add(poll);
+            List<Message> messages;
+            try {
+                messages = poll.join();
+            } catch (RuntimeException e) {
+                if (receiving) {
+                    LOG.warn("Receiving from the ranges queue failed: {}", e.getMessage());
+                    pause(settings.retryInitialBackoff());
+                }
+                continue;
+            } finally {
+                polls.remove(poll);
+            }
+            for (Message message : messages) {
+                work(message);
+            }
+        }
+    }
+
+    private void work(Message message) {
+        Duration dedupeTtl = settings.visibilityTimeout().minus(DEDUPE_MARGIN);
+        try {
+            if (!ledger.takeMessage(message.messageId(), dedupeTtl)) {
+                // Another delivery of this very message is being worked: leave it alone.
+                metrics.rangeDropped();
+                LOG.info("Range message {} is already being worked; dropped", message.messageId());
+                return;
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Redis unavailable for range message {}: {}", message.messageId(), e.getMessage());
+            handBack(message, settings.failureBackoff());
+            return;
+        }
+        held.put(message.messageId(), message);
+        metrics.rangeStarted();
+        try {
+            RangeMessage range = decode(message);
+            if (range == null) {
+                return;
+            }
+            if (ledger.isDone(range.rangeId())) {
+                metrics.rangeDropped();
+                LOG.info("Range {} was completed before; message {} deleted", range.rangeId(), message.messageId());
+                queue.delete(message);
+                return;
+            }
+            if (!ledger.takeRange(range.rangeId(), dedupeTtl)) {
+                LOG.info("Range {} is being worked through another message; message {} waits {}",
+                        range.rangeId(), message.messageId(), settings.failureBackoff());
+                handBack(message, settings.failureBackoff());
+                return;
+            }
+            heldRanges.put(message.messageId(), range.rangeId());
+            try {
+                int receives = RangeQueue.receiveCount(message);
+                RangeProcessor.Verdict verdict = processor.process(range, receives == 1, () -> stopping);
+                act(message, range, receives, verdict);
+            } finally {
+                heldRanges.remove(message.messageId());
+                try {
+                    ledger.releaseRange(range.rangeId());
+                } catch (RuntimeException e) {
+                    LOG.debug("Busy key of range {} not released; it expires: {}", range.rangeId(), e.getMessage());
+                }
+            }
+        } catch (RuntimeException e) {
+            int receives = RangeQueue.receiveCount(message);
+            metrics.rangeFailed();
+            LOG.warn("Range message {} failed on receive {} (it reaches the dead-letter queue after the queue's "
+                    + "maximum receives): {}", message.messageId(), receives, e.toString());
+            handBack(message, stopping ? Duration.ZERO : settings.failureBackoff().multipliedBy(receives));
+        } finally {
+            held.remove(message.messageId());
+            metrics.rangeEnded();
+            try {
+                ledger.releaseMessage(message.messageId());
+            } catch (RuntimeException e) {
+                LOG.debug("Dedupe key of {} not released; it expires: {}", message.messageId(), e.getMessage());
+            }
+        }
+    }
+
+    private void act(Message message, RangeMessage range, int receives, RangeProcessor.Verdict verdict) {
+        switch (verdict) {
+            case RangeProcessor.Verdict.Done done -> {
+                queue.delete(message);
+                metrics.rangeCompleted();
+                LOG.debug("Range {} done: {} emails", range.rangeId(), done.emails());
+            }
+            case RangeProcessor.Verdict.ShortRead shortRead -> {
+                metrics.rangeRetried();
+                LOG.info("Range {} read {} of {} emails (lagging replica?); nothing sent, retried in {}",
+                        range.rangeId(), shortRead.found(), shortRead.expected(), settings.shortReadBackoff());
+                handBack(message, settings.shortReadBackoff());
+            }
+            case RangeProcessor.Verdict.TooMany tooMany -> {
+                metrics.rangeFailed();
+                String reason = "range " + range.rangeId() + " holds " + tooMany.found() + " emails, "
+                        + tooMany.expected() + " expected: ranges must never overlap";
+                LOG.error("Dead-lettering: {}", reason);
+                queue.deadLetter(message, reason);
+            }
+            case RangeProcessor.Verdict.Waiting waiting -> {
+                metrics.rangeRetried();
+                LOG.info("Range {}: {} emails wait for a paused batch; re-queued with a delay of {}",
+                        range.rangeId(), waiting.waiting(), settings.pausedBackoff());
+                queue.requeue(message, settings.pausedBackoff());
+                queue.delete(message);
+            }
+            case RangeProcessor.Verdict.GivenBack givenBack -> {
+                metrics.rangeRetried();
+                Duration after = stopping ? Duration.ZERO : settings.failureBackoff().multipliedBy(receives);
+                LOG.info("Range {} handed back with {} emails left, visible again in {}", range.rangeId(),
+                        givenBack.remaining(), after);
+                handBack(message, after);
+            }
+        }
+    }
+
+    private RangeMessage decode(Message message) {
+        try {
+            return json.readValue(message.body(), RangeMessage.class);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Range message {} is undecodable, dead-lettering it: {}", message.messageId(), e.getMessage());
+            queue.deadLetter(message, "undecodable: " + e.getMessage());
+            return null;
+        }
+    }
+
+    private void handBack(Message message, Duration after) {
+        try {
+            queue.changeVisibility(message, after);
+        } catch (RuntimeException e) {
+            LOG.warn("Could not hand range message {} back; it reappears after its visibility timeout: {}",
+                    message.messageId(), e.getMessage());
+        }
+    }
+
+    private void keepHeldHidden() {
+        Duration dedupeTtl = settings.visibilityTimeout().minus(DEDUPE_MARGIN);
+        for (Message message : held.values()) {
+            try {
+                queue.changeVisibility(message, settings.visibilityTimeout());
+                ledger.extendMessage(message.messageId(), dedupeTtl);
+                String rangeId = heldRanges.get(message.messageId());
+                if (rangeId != null) {
+                    ledger.extendRange(rangeId, dedupeTtl);
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("Extending the visibility of range message {} failed: {}", message.messageId(), e.getMessage());
+            }
+        }
+    }
+
+    private static void pause(Duration duration) {
+        try {
+            Thread.sleep(duration);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

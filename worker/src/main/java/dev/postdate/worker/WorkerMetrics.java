@@ -1,0 +1,121 @@
+package dev.postdate.worker;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import jakarta.inject.Singleton;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** What an operator watches on a worker (Prometheus names in docs/worker.md). */
+@Singleton
+public class WorkerMetrics {
+
+    private final Counter sent;
+    private final Counter failed;
+    private final Counter cancelled;
+    private final Counter alreadySent;
+    private final Counter inDoubt;
+    private final Counter resent;
+    private final Counter rateLimitWaits;
+    private final Counter throttled;
+    private final Counter rangesCompleted;
+    private final Counter rangesDropped;
+    private final Counter rangesRetried;
+    private final Counter rangesFailed;
+    private final Timer sendLatency;
+    private final DistributionSummary lateness;
+    private final AtomicInteger inProgress = new AtomicInteger();
+
+    public WorkerMetrics(MeterRegistry registry) {
+        this.sent = registry.counter("postdate.worker.emails.sent");
+        this.failed = registry.counter("postdate.worker.emails.failed");
+        this.cancelled = registry.counter("postdate.worker.emails.skipped", "reason", "cancelled");
+        this.alreadySent = registry.counter("postdate.worker.emails.skipped", "reason", "already_sent");
+        this.inDoubt = registry.counter("postdate.worker.emails.in_doubt");
+        this.resent = registry.counter("postdate.worker.emails.resent_in_doubt");
+        this.rateLimitWaits = registry.counter("postdate.worker.rate_limit.waits");
+        this.throttled = registry.counter("postdate.worker.provider.throttled");
+        this.rangesCompleted = registry.counter("postdate.worker.ranges", "result", "completed");
+        this.rangesDropped = registry.counter("postdate.worker.ranges", "result", "duplicate");
+        this.rangesRetried = registry.counter("postdate.worker.ranges", "result", "retried");
+        this.rangesFailed = registry.counter("postdate.worker.ranges", "result", "failed");
+        this.sendLatency = Timer.builder("postdate.worker.send.latency").publishPercentiles(0.5, 0.99)
+                .register(registry);
+        this.lateness = DistributionSummary.builder("postdate.worker.lateness.seconds").baseUnit("seconds")
+                .publishPercentiles(0.5, 0.99).register(registry);
+        registry.gauge("postdate.worker.ranges.in_progress", inProgress);
+    }
+
+    void sent(Duration latency, long latenessSeconds) {
+        sent.increment();
+        sendLatency.record(latency);
+        lateness.record(Math.max(0, latenessSeconds));
+    }
+
+    void failed() {
+        failed.increment();
+    }
+
+    void cancelled() {
+        cancelled.increment();
+    }
+
+    void alreadySent() {
+        alreadySent.increment();
+    }
+
+    void inDoubt() {
+        inDoubt.increment();
+    }
+
+    void resent() {
+        resent.increment();
+    }
+
+    public void rateLimitWait() {
+        rateLimitWaits.increment();
+    }
+
+    public void throttled() {
+        throttled.increment();
+    }
+
+    void rangeStarted() {
+        inProgress.incrementAndGet();
+    }
+
+    void rangeEnded() {
+        inProgress.decrementAndGet();
+    }
+
+    void rangeCompleted() {
+        rangesCompleted.increment();
+    }
+
+    void rangeDropped() {
+        rangesDropped.increment();
+    }
+
+    void rangeRetried() {
+        rangesRetried.increment();
+    }
+
+    void rangeFailed() {
+        rangesFailed.increment();
+    }
+
+    public double sentCount() {
+        return sent.count();
+    }
+
+    public double inDoubtCount() {
+        return inDoubt.count();
+    }
+
+    public double rateLimitWaitCount() {
+        return rateLimitWaits.count();
+    }
+}

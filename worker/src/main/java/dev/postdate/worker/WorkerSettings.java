@@ -1,0 +1,79 @@
+package dev.postdate.worker;
+
+import io.micronaut.context.annotation.ConfigurationProperties;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+
+import java.time.Duration;
+
+/**
+ * How a worker consumes ranges and sends. Defaults are in application.yml; docs/worker.md explains
+ * each value.
+ *
+ * @param enabled             whether this process receives ranges at all
+ * @param instanceId          names this process in send-guard claims; unique per process, no ':'
+ * @param concurrency         ranges worked at once
+ * @param sendParallelism     emails of one range in flight at once (virtual threads)
+ * @param sender              ses, smtp or blackhole
+ * @param inDoubtPolicy       skip (default) or resend
+ * @param resendAfter         with {@code resend}: only claims older than this are taken over
+ * @param receiveWait         SQS long-poll wait
+ * @param visibilityTimeout   how long a received range stays hidden; extended by the heartbeat
+ * @param visibilityHeartbeat how often
+ * @param stopGrace           on shutdown, how long in-flight emails may take before the range is given back
+ * @param shortReadBackoff    a range that reads fewer emails than expected comes back after this
+ * @param pausedBackoff       a range holding emails of a paused batch is re-queued with this delay (max 15 min)
+ * @param failureBackoff      a range whose processing failed comes back after this times its receive count
+ * @param maxAttempts         send attempts per email for transient errors
+ * @param retryInitialBackoff first wait after a transient error or a throttle
+ * @param retryMaxBackoff     longest wait between attempts
+ * @param throttleMaxWait     how long an email may keep being throttled before its range is given back
+ * @param batchControlCache   how long a batch's pause/cancel state read from Redis is reused within a range
+ * @param rangeDoneTtl        how long a completed range id is remembered (re-emitted ranges are dropped)
+ * @param stateRetention      send-guard lifetime after send_at (as the api's)
+ * @param messageIdDomain     right-hand side of generated Message-IDs
+ * @param flushTimeout        bound of one outcome insert
+ * @param recordQueued        write a {@code queued} event per email when a range is first received
+ */
+@ConfigurationProperties("postdate.worker")
+public record WorkerSettings(
+        boolean enabled,
+        @NotBlank String instanceId,
+        @Min(1) int concurrency,
+        @Min(1) int sendParallelism,
+        @NotBlank String sender,
+        @NotNull InDoubtPolicy inDoubtPolicy,
+        @NotNull Duration resendAfter,
+        @NotNull Duration receiveWait,
+        @NotNull Duration visibilityTimeout,
+        @NotNull Duration visibilityHeartbeat,
+        @NotNull Duration stopGrace,
+        @NotNull Duration shortReadBackoff,
+        @NotNull Duration pausedBackoff,
+        @NotNull Duration failureBackoff,
+        @Min(1) int maxAttempts,
+        @NotNull Duration retryInitialBackoff,
+        @NotNull Duration retryMaxBackoff,
+        @NotNull Duration throttleMaxWait,
+        @NotNull Duration batchControlCache,
+        @NotNull Duration rangeDoneTtl,
+        @NotNull Duration stateRetention,
+        @NotBlank String messageIdDomain,
+        @NotNull Duration flushTimeout,
+        boolean recordQueued) {
+
+    public enum InDoubtPolicy { SKIP, RESEND }
+
+    public WorkerSettings {
+        if (instanceId.indexOf(':') >= 0) {
+            throw new IllegalArgumentException("postdate.worker.instance-id must not contain ':'");
+        }
+        if (visibilityHeartbeat.compareTo(visibilityTimeout) >= 0) {
+            throw new IllegalArgumentException("postdate.worker.visibility-heartbeat must be shorter than visibility-timeout");
+        }
+        if (pausedBackoff.toSeconds() > 900) {
+            throw new IllegalArgumentException("postdate.worker.paused-backoff is an SQS delay: at most 15 minutes");
+        }
+    }
+}

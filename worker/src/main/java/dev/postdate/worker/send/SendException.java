@@ -1,0 +1,30 @@
+package dev.postdate.worker.send;
+
+/**
+ * A send that did not end with the provider's acceptance, classified by what it means for a retry.
+ * The message is the provider's reason (no personal data).
+ */
+public class SendException extends Exception {
+
+    public enum Kind {
+        /** The provider refused for rate: surely not accepted; wait and retry, not a failure. */
+        THROTTLED,
+        /** Surely not accepted (connect failed, 5xx/4xx answer): retry with backoff up to max attempts. */
+        TRANSIENT,
+        /** Refused for good (invalid address, rejected content, SMTP 5xx): fail at once. */
+        PERMANENT,
+        /** The request may have reached the provider and no answer came: never retried blindly. */
+        AMBIGUOUS
+    }
+
+    private final Kind kind;
+
+    public SendException(Kind kind, String reason, Throwable cause) {
+        super(reason, cause);
+        this.kind = kind;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+}

@@ -1,0 +1,97 @@
+package dev.postdate.worker;
+
+import dev.postdate.core.state.EmailStatus;
+import dev.postdate.core.state.SendGuardState;
+import io.micronaut.context.ApplicationContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A worker that dies between claim and send leaves in-doubt emails that are never sent twice. */
+class CrashRecoveryTest {
+
+    private WorkerFixture fixture;
+
+    @BeforeEach
+    void setUp() {
+        fixture = new WorkerFixture(getClass());
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        fixture.close();
+    }
+
+    @Test
+    void claimsOfADeadWorkerAreReportedInDoubtAndNotResent() throws Exception {
+        List<WorkerFixture.Stored> emails = fixture.insert("acme", "", 10);
+        // A worker claimed three emails and died before the provider answered.
+        Instant expireAt = Instant.now().plus(Duration.ofHours(1));
+        List<WorkerFixture.Stored> claimed = emails.subList(0, 3);
+        for (WorkerFixture.Stored email : claimed) {
+            assertEquals(SendGuardState.Kind.NONE,
+                    fixture.guard.claim(email.tenant(), email.id(), "dead-worker", Instant.now(), expireAt).kind());
+        }
+        fixture.publish(WorkerFixture.rangeOf("t1-d0", emails, emails.size()));
+        ApplicationContext worker = fixture.startWorker("w2", Map.of("postdate.worker.sender", "blackhole"));
+        assertTrue(WorkerFixture.await(Duration.ofSeconds(30), () -> fixture.messagesLeft(fixture.env.rangesQueue()) == 0));
+
+        List<String> sent = WorkerFixture.recorder(worker).sentIds();
+        assertEquals(7, sent.size());
+        assertEquals(7, new HashSet<>(sent).size());
+        for (WorkerFixture.Stored email : claimed) {
+            assertFalse(sent.contains(email.id()), "an in-doubt email is not resent under policy skip");
+            assertEquals(EmailStatus.IN_DOUBT, fixture.state(email));
+        }
+        assertEquals(3.0, WorkerFixture.metrics(worker).inDoubtCount());
+    }
+
+    @Test
+    void workerStoppedMidRangeThenRangeRedeliveredSendsNoEmailTwice() throws Exception {
+        List<WorkerFixture.Stored> emails = fixture.insert("acme", "", 40);
+        ApplicationContext first = fixture.startWorker("w-first", Map.of("postdate.worker.sender", "blackhole",
+                "postdate.worker.send-parallelism", 4, "postdate.worker.stop-grace", "500ms"));
+        RecordingSenders firstRecorder = WorkerFixture.recorder(first);
+        // Let 10 sends through, then hold the provider calls: four emails are claimed and stuck mid-send.
+        firstRecorder.gate.drainPermits();
+        firstRecorder.gate.release(10);
+        fixture.publish(WorkerFixture.rangeOf("t1-d0", emails, emails.size()));
+        assertTrue(WorkerFixture.await(Duration.ofSeconds(30), () -> firstRecorder.calls.size() == 10
+                && firstRecorder.gate.hasQueuedThreads()));
+        first.close(); // SIGTERM: stuck sends are interrupted after the grace, the range is handed back
+        List<String> firstSent = new ArrayList<>(firstRecorder.sentIds());
+
+        ApplicationContext second = fixture.startWorker("w-second", Map.of("postdate.worker.sender", "blackhole"));
+        assertTrue(WorkerFixture.await(Duration.ofSeconds(30), () -> fixture.messagesLeft(fixture.env.rangesQueue()) == 0));
+        List<String> secondSent = WorkerFixture.recorder(second).sentIds();
+
+        Set<String> all = new HashSet<>(firstSent);
+        for (String id : secondSent) {
+            assertTrue(all.add(id), "sent twice: " + id);
+        }
+        int inDoubt = 0;
+        for (WorkerFixture.Stored email : emails) {
+            EmailStatus state = fixture.state(email);
+            if (all.contains(email.id())) {
+                assertEquals(EmailStatus.SENT, state, email.id());
+            } else {
+                assertEquals(EmailStatus.IN_DOUBT, state, "neither sent nor in doubt: " + email.id());
+                inDoubt++;
+            }
+        }
+        assertTrue(inDoubt >= 1 && inDoubt <= 4, "the interrupted sends are in doubt: " + inDoubt);
+        assertEquals(40, all.size() + inDoubt);
+    }
+}
