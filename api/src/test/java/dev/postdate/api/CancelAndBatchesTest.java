@@ -58,7 +58,7 @@ class CancelAndBatchesTest {
         assertEquals("cancelled", cancelled.json().get("state").getStringValue());
         assertEquals(200, api.delete(key, "/v1/emails/" + id).status(), "a repeated cancel");
 
-        assertEquals("cancelled", redis.sync().get(SendGuard.key(tenant, id)));
+        assertEquals("cancelled", redis.sync().get(api.bean(SendGuard.class).key(tenant, id)));
         assertEquals(List.of(List.of("cancelled", "1")), sql.select("SELECT state, count() FROM "
                 + sql.table("email_events") + " WHERE tenant = " + SqlLiteral.string(tenant)
                 + " AND id = " + SqlLiteral.string(id) + " GROUP BY state"), "one event despite two cancels");
@@ -87,7 +87,7 @@ class CancelAndBatchesTest {
     @Test
     void batchControlsAreRecordedAndACancelIsFinal() throws Exception {
         String batch = "b-" + UUID.randomUUID();
-        String batchKey = BatchControls.key(tenant, batch);
+        String batchKey = api.bean(BatchControls.class).key(tenant, batch);
         assertEquals(404, api.get(key, "/v1/batches/" + batch).status(), "unknown batch");
 
         assertEquals("paused", control(api.post(key, "/v1/batches/" + batch + "/pause", "")));

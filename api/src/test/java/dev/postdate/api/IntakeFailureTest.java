@@ -1,6 +1,7 @@
 package dev.postdate.api;
 
 import dev.postdate.api.problem.ProblemResponses;
+import dev.postdate.core.redis.RedisKeys;
 import io.lettuce.core.api.StatefulRedisConnection;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,9 +42,10 @@ class IntakeFailureTest {
         assertEquals(ProblemResponses.MEDIA_TYPE, response.contentType());
 
         StatefulRedisConnection<String, String> redis = api.bean(StatefulRedisConnection.class);
-        assertEquals(0L, redis.sync().exists("idem:" + tenant + ":once"), "idempotency key released");
-        assertEquals(List.of(), redis.sync().keys("accepted:" + tenant + ":*"), "no accepted records");
-        assertEquals(2, redis.sync().keys("state:" + tenant + ":*").stream()
+        RedisKeys keys = api.bean(RedisKeys.class);
+        assertEquals(0L, redis.sync().exists(keys.of("idem", tenant, "once")), "idempotency key released");
+        assertEquals(List.of(), redis.sync().keys(keys.of("accepted", tenant, "*")), "no accepted records");
+        assertEquals(2, redis.sync().keys(keys.of("state", tenant, "*")).stream()
                 .filter(k -> "cancelled".equals(redis.sync().get(k))).count(), "guards keep strays from being sent");
     }
 }

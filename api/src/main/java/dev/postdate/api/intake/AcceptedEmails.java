@@ -5,6 +5,7 @@ import dev.postdate.clickhouse.status.StoredEmail;
 import dev.postdate.core.email.ScheduledEmail;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.SetArgs;
+import dev.postdate.core.redis.RedisKeys;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import jakarta.inject.Singleton;
@@ -24,14 +25,17 @@ public class AcceptedEmails {
 
     private final RedisAsyncCommands<String, String> redis;
     private final SetArgs expiry;
+    private final RedisKeys keys;
 
-    public AcceptedEmails(StatefulRedisConnection<String, String> connection, ApiSettings settings) {
+    public AcceptedEmails(StatefulRedisConnection<String, String> connection, RedisKeys keys,
+                          ApiSettings settings) {
         this.redis = connection.async();
+        this.keys = keys;
         this.expiry = SetArgs.Builder.px(settings.acceptedTtl().toMillis());
     }
 
-    static String key(String tenant, String id) {
-        return "accepted:" + tenant + ":" + id;
+    String key(String tenant, String id) {
+        return keys.of("accepted", tenant, id);
     }
 
     public void record(List<ScheduledEmail> emails) {

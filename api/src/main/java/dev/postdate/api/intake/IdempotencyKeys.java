@@ -1,6 +1,7 @@
 package dev.postdate.api.intake;
 
 import dev.postdate.api.ApiSettings;
+import dev.postdate.core.redis.RedisKeys;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -36,14 +37,17 @@ public class IdempotencyKeys {
 
     private final RedisAsyncCommands<String, String> redis;
     private final SetArgs reservation;
+    private final RedisKeys keys;
 
-    public IdempotencyKeys(StatefulRedisConnection<String, String> connection, ApiSettings settings) {
+    public IdempotencyKeys(StatefulRedisConnection<String, String> connection, RedisKeys keys,
+                           ApiSettings settings) {
         this.redis = connection.async();
+        this.keys = keys;
         this.reservation = SetArgs.Builder.nx().px(settings.idempotencyTtl().toMillis());
     }
 
-    static String key(String tenant, String idempotencyKey) {
-        return "idem:" + tenant + ":" + idempotencyKey;
+    String key(String tenant, String idempotencyKey) {
+        return keys.of("idem", tenant, idempotencyKey);
     }
 
     /** Reserves each email's key for its id; emails without a key are not passed in. */

@@ -2,6 +2,7 @@ package dev.postdate.core.state;
 
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
+import dev.postdate.core.redis.RedisKeys;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import jakarta.inject.Singleton;
@@ -30,13 +31,15 @@ public class BatchControls {
             """;
 
     private final RedisCommands<String, String> redis;
+    private final RedisKeys keys;
 
-    public BatchControls(StatefulRedisConnection<String, String> connection) {
+    public BatchControls(StatefulRedisConnection<String, String> connection, RedisKeys keys) {
         this.redis = connection.sync();
+        this.keys = keys;
     }
 
-    public static String key(String tenant, String batchId) {
-        return "batch:" + tenant + ":" + batchId;
+    public String key(String tenant, String batchId) {
+        return keys.of("batch", tenant, batchId);
     }
 
     public BatchControl current(String tenant, String batchId) {

@@ -2,6 +2,7 @@ package dev.postdate.core.state;
 
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
+import dev.postdate.core.redis.RedisKeys;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.api.sync.RedisCommands;
@@ -49,14 +50,16 @@ public class SendGuard {
 
     private final RedisCommands<String, String> redis;
     private final RedisAsyncCommands<String, String> async;
+    private final RedisKeys keys;
 
-    public SendGuard(StatefulRedisConnection<String, String> connection) {
+    public SendGuard(StatefulRedisConnection<String, String> connection, RedisKeys keys) {
         this.redis = connection.sync();
         this.async = connection.async();
+        this.keys = keys;
     }
 
-    public static String key(String tenant, String id) {
-        return "state:" + tenant + ":" + id;
+    public String key(String tenant, String id) {
+        return keys.of("state", tenant, id);
     }
 
     public SendGuardState current(String tenant, String id) {

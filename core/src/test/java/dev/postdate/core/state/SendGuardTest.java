@@ -1,5 +1,7 @@
 package dev.postdate.core.state;
 
+import dev.postdate.core.redis.RedisKeys;
+import dev.postdate.core.redis.RedisSettings;
 import dev.postdate.core.testing.TestServices;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -29,8 +31,10 @@ class SendGuardTest {
     void connect() {
         client = RedisClient.create(TestServices.current().redisUri());
         connection = client.connect();
-        guard = new SendGuard(connection);
-        batches = new BatchControls(connection);
+        RedisKeys keys = new RedisKeys(new RedisSettings(TestServices.current().redisUri(),
+                "test_sendguard_" + UUID.randomUUID() + ":"));
+        guard = new SendGuard(connection, keys);
+        batches = new BatchControls(connection, keys);
     }
 
     @AfterAll
@@ -50,7 +54,7 @@ class SendGuardTest {
         assertEquals(SendGuardState.Kind.CANCELLED, guard.cancel(tenant, "e1", expireAt).kind(), "repeatable");
         assertEquals(SendGuardState.Kind.CANCELLED, guard.claim(tenant, "e1", "w1", Instant.now(), expireAt).kind());
         assertEquals(SendGuardState.Kind.CANCELLED, guard.current(tenant, "e1").kind());
-        long ttl = connection.sync().pttl(SendGuard.key(tenant, "e1"));
+        long ttl = connection.sync().pttl(guard.key(tenant, "e1"));
         assertTrue(ttl > 0 && ttl <= Duration.ofHours(1).toMillis(), "expires at expireAt, pttl " + ttl);
     }
 

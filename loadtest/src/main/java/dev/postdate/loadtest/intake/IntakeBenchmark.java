@@ -2,6 +2,7 @@ package dev.postdate.loadtest.intake;
 
 import dev.postdate.clickhouse.ClickHouseSql;
 import dev.postdate.clickhouse.synthetic.SyntheticEmails;
+import dev.postdate.core.redis.RedisKeys;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -222,7 +223,8 @@ public class IntakeBenchmark implements Callable<Integer> {
         RedisCommands<String, String> redis = context.getBean(StatefulRedisConnection.class).sync();
         long deleted = 0;
         long t0 = System.nanoTime();
-        ScanArgs match = ScanArgs.Builder.matches("accepted:" + tenant + ":*").limit(5_000);
+        ScanArgs match = ScanArgs.Builder.matches(context.getBean(RedisKeys.class).of("accepted", tenant, "*"))
+                .limit(5_000);
         ScanCursor cursor = ScanCursor.INITIAL;
         do {
             var page = redis.scan(cursor, match);
