@@ -9,13 +9,13 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /** Conversions of parsed JSON trees that serde does not offer. */
-final class JsonTrees {
+public final class JsonTrees {
 
     private JsonTrees() {
     }
 
     /** Plain Java values: maps, lists, strings, numbers, booleans, nulls. */
-    static Object toJava(JsonNode node) {
+    public static Object toJava(JsonNode node) {
         if (node.isObject()) {
             Map<String, Object> map = new LinkedHashMap<>();
             node.entries().forEach(e -> map.put(e.getKey(), toJava(e.getValue())));

@@ -20,6 +20,7 @@ import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.RequestAttribute;
 import io.micronaut.http.annotation.Status;
+import dev.postdate.api.intake.JsonTrees;
 import io.micronaut.json.tree.JsonNode;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
@@ -31,7 +32,6 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.parameters.RequestBody;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -158,7 +158,7 @@ public class TemplatesController {
             throw new ProblemException(ProblemType.VALIDATION, "Nothing was rendered: " + errors.size()
                     + " invalid field(s)", errors);
         }
-        Map<String, Object> values = data == null || data.isNull() ? Map.of() : (Map<String, Object>) toJava(data);
+        Map<String, Object> values = data == null || data.isNull() ? Map.of() : (Map<String, Object>) JsonTrees.toJava(data);
         Templates.Preview preview = templates.preview(tenant, name, version, values);
         RenderedEmail rendered = preview.rendered();
         return new PreviewView(name, preview.version(), rendered.subject(), rendered.html(), rendered.text());
@@ -194,19 +194,5 @@ public class TemplatesController {
         } catch (ArithmeticException e) {
             return false;
         }
-    }
-
-    private static Object toJava(JsonNode node) {
-        if (node.isObject()) {
-            Map<String, Object> map = new LinkedHashMap<>();
-            node.entries().forEach(e -> map.put(e.getKey(), toJava(e.getValue())));
-            return map;
-        }
-        if (node.isArray()) {
-            List<Object> list = new ArrayList<>(node.size());
-            node.values().forEach(v -> list.add(toJava(v)));
-            return list;
-        }
-        return node.isNull() ? null : node.getValue();
     }
 }
