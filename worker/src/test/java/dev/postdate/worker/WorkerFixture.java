@@ -114,10 +114,17 @@ final class WorkerFixture implements AutoCloseable {
             String id = UUID.randomUUID().toString();
             String to = "r" + i + "-" + token + "@example.com";
             String subject = subjectOverride.apply(i) != null ? subjectOverride.apply(i) : "Hello " + i + " " + token;
-            TemplateRef template = "TEMPLATE".equals(subject) ? new TemplateRef("missing", 1) : null;
-            EmailContent content = new EmailContent(new Address(to, "Reader " + i), new Address("news@example.org", "News"),
-                    null, template == null ? subject : null, "<p>Hi reader " + i + "</p>", "Hi reader " + i, template,
-                    null, Map.of("X-Campaign", "c-" + token), List.of());
+            // "TEMPLATE" refers to a template that does not exist; "TEMPLATE:<name>" to version 1 of a stored one.
+            TemplateRef template = subject.startsWith("TEMPLATE")
+                    ? new TemplateRef(subject.equals("TEMPLATE") ? "missing" : subject.substring("TEMPLATE:".length()), 1)
+                    : null;
+            EmailContent content = template == null
+                    ? new EmailContent(new Address(to, "Reader " + i), new Address("news@example.org", "News"), null,
+                    subject, "<p>Hi reader " + i + "</p>", "Hi reader " + i, null, null,
+                    Map.of("X-Campaign", "c-" + token), List.of())
+                    : new EmailContent(new Address(to, "Reader " + i), new Address("news@example.org", "News"), null,
+                    null, null, null, template, Map.of("name", "Reader <" + i + ">", "points", i * 10),
+                    Map.of("X-Campaign", "c-" + token), List.of());
             long s = seq.incrementAndGet();
             stored.add(new Stored(id, tenant, batchId, sendAt, s, to, subject));
             if (!values.isEmpty()) {
