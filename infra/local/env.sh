@@ -24,6 +24,12 @@ export CLICKHOUSE_INTERSERVER_PORT="${CLICKHOUSE_INTERSERVER_PORT:-19009}"
 export REDIS_PORT="${REDIS_PORT:-16379}"
 export ELASTICMQ_PORT="${ELASTICMQ_PORT:-19324}"
 export SES_PORT="${SES_PORT:-18005}"
+# PostgreSQL runs only for the peer benchmark (./postdate bench, step peer; infra/local/postgres.sh).
+export POSTGRES_PORT="${POSTGRES_PORT:-15432}"
+
+# The demo's SMTP server (./postdate demo --sender smtp): GreenMail, read over HTTP.
+export SMTP_SINK_PORT="${SMTP_SINK_PORT:-13025}"
+export SMTP_SINK_HTTP_PORT="${SMTP_SINK_HTTP_PORT:-13080}"
 
 # Base HTTP/management ports of the components; instance N listens on base + N - 1.
 export API_PORT="${API_PORT:-8080}"

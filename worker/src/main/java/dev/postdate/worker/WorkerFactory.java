@@ -9,6 +9,8 @@ import dev.postdate.worker.send.Sender;
 import dev.postdate.worker.send.SesSender;
 import dev.postdate.worker.send.SmtpSender;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.BeanProvider;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
@@ -23,14 +25,26 @@ public class WorkerFactory {
 
     @Singleton
     @Bean(preDestroy = "close")
-    SenderHolder senderHolder(WorkerSettings settings, BeanProvider<SesSettings> ses, BeanProvider<SmtpSettings> smtp) {
+    SenderHolder senderHolder(WorkerSettings settings, BeanProvider<SesSettings> ses, BeanProvider<SmtpSettings> smtp,
+                              MeterRegistry registry) {
         return switch (settings.sender().toLowerCase(Locale.ROOT)) {
             case "ses" -> new SenderHolder(new SesSender(ses.get()));
             case "smtp" -> new SenderHolder(new SmtpSender(smtp.get()));
-            case "blackhole" -> new SenderHolder(new BlackholeSender());
+            case "blackhole" -> new SenderHolder(countedBlackhole(registry));
             default -> throw new IllegalArgumentException("postdate.worker.sender must be ses, smtp or blackhole, not "
                     + settings.sender());
         };
+    }
+
+    /**
+     * The blackhole's own count, beside {@code emails.sent}: the demo compares the two to find
+     * duplicates, since a blackhole has no mailbox to inspect.
+     */
+    private static BlackholeSender countedBlackhole(MeterRegistry registry) {
+        BlackholeSender blackhole = new BlackholeSender();
+        FunctionCounter.builder("postdate.worker.blackhole.accepted", blackhole, BlackholeSender::accepted)
+                .description("emails the blackhole sender accepted").register(registry);
+        return blackhole;
     }
 
     @Singleton

@@ -1,5 +1,6 @@
 package dev.postdate.clickhouse.migrations;
 
+import dev.postdate.clickhouse.ClickHouseException;
 import dev.postdate.clickhouse.ClickHouseSql;
 import dev.postdate.clickhouse.SqlLiteral;
 import org.slf4j.Logger;
@@ -12,7 +13,8 @@ import java.util.Map;
 /**
  * Brings a database up to the newest shipped migration and records each one applied in
  * {@code schema_migrations}. Safe to run from several processes at once: every statement is
- * idempotent, so the worst a race does is record a version twice.
+ * idempotent, so the worst a race does is record a version twice. {@code ADD COLUMN} has no
+ * {@code IF NOT EXISTS} on 18.16, so a column that already exists counts as added.
  */
 public final class Migrator {
 
@@ -46,13 +48,25 @@ public final class Migrator {
         }
         for (Migration migration : pending) {
             LOG.info("Applying migration {} to database {}", migration.name(), sql.database());
-            migration.statements().forEach(sql::execute);
+            migration.statements().forEach(this::apply);
             sql.execute("INSERT INTO " + sql.table("schema_migrations")
                     + " (version, name, checksum, applied_at) VALUES ("
                     + migration.version() + ", " + SqlLiteral.string(migration.name()) + ", "
                     + SqlLiteral.string(migration.checksum()) + ", now())");
         }
         return pending.stream().map(Migration::name).toList();
+    }
+
+    private void apply(String statement) {
+        try {
+            sql.execute(statement);
+        } catch (ClickHouseException e) {
+            boolean addsColumn = statement.contains("ADD COLUMN");
+            if (!addsColumn || !String.valueOf(e.getMessage()).contains("column with this name already exists")) {
+                throw e;
+            }
+            LOG.info("Column already added by a concurrent migration: {}", e.getMessage());
+        }
     }
 
     /** The newest applied version, or 0 when none is. */

@@ -29,7 +29,7 @@ import java.util.concurrent.TimeoutException;
 @Singleton
 public class EmailOutcomes {
 
-    static final List<String> COLUMNS = List.of("tenant", "id", "batch_id", "state", "at", "detail");
+    static final List<String> COLUMNS = List.of("tenant", "id", "batch_id", "state", "at", "detail", "at_ms");
 
     private final Client client;
     private final ClickHouseSql sql;
@@ -82,6 +82,6 @@ public class EmailOutcomes {
                 // DateTime accepts a unix timestamp in TabSeparated input.
                 .append(row.at().getEpochSecond()).append('\t');
         TabSeparated.appendEscaped(line, row.detail());
-        line.append('\n');
+        line.append('\t').append(row.at().toEpochMilli()).append('\n');
     }
 }

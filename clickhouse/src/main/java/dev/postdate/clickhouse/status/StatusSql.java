@@ -6,8 +6,8 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 
-/** SQL fragments the status stores share. */
-final class StatusSql {
+/** SQL fragments the status stores (and tools that read states, like the demo) share. */
+public final class StatusSql {
 
     private StatusSql() {
     }
@@ -24,7 +24,7 @@ final class StatusSql {
      * The precedence of a state column as a number, in {@link EmailStatus} declaration order, so
      * "the state of an email" is {@code max()} of it over the email's events.
      */
-    static String precedence(String column) {
+    public static String precedence(String column) {
         EmailStatus[] states = EmailStatus.values();
         String names = Arrays.stream(states).map(s -> "'" + s.wireName() + "'").collect(Collectors.joining(","));
         String ordinals = Arrays.stream(states).map(s -> Integer.toString(s.ordinal())).collect(Collectors.joining(","));

@@ -1,0 +1,96 @@
+# shellcheck shell=bash
+# ./postdate demo: the stack as separate processes (one api, one ingest consumer, an active and a
+# standby ranger, W workers on the chosen sender), then the demo client
+# (dev.postdate.loadtest.demo.DemoCommand), which schedules, watches and reconciles.
+# Uses the helpers of services.sh and components.sh.
+
+DEMO_SINK=smtp-sink
+# The heap the issue asks components to stay under; the demo reports each one's peak.
+DEMO_JAVA_OPTS="${DEMO_JAVA_OPTS:--Xmx512m}"
+
+loadtest_jar() { echo "$POSTDATE_HOME/loadtest/target/postdate-loadtest.jar"; }
+
+demo_sink_healthy() {
+  curl -fsS --max-time 2 "http://127.0.0.1:$SMTP_SINK_HTTP_PORT/health" >/dev/null 2>&1
+}
+
+demo_sink_start() {
+  local pid log="$POSTDATE_RUN_DIR/logs/$DEMO_SINK.log"
+  if pid="$(running_pid "$DEMO_SINK" "SmtpSinkServer")"; then
+    printf '%-19s already running (pid %s)\n' "$DEMO_SINK" "$pid"
+    return 0
+  fi
+  local port
+  for port in "$SMTP_SINK_PORT" "$SMTP_SINK_HTTP_PORT"; do
+    if port_in_use "$port"; then
+      echo "postdate: port $port (demo SMTP sink) is in use; set SMTP_SINK_PORT / SMTP_SINK_HTTP_PORT" >&2
+      return 1
+    fi
+  done
+  launch "$DEMO_SINK" "$log" java -Xmx1g -cp "$(loadtest_jar)" dev.postdate.loadtest.demo.SmtpSinkServer \
+    --smtp-port "$SMTP_SINK_PORT" --http-port "$SMTP_SINK_HTTP_PORT"
+  pid="$(<"$(pid_file "$DEMO_SINK")")"
+  if ! wait_healthy "$pid" 30 demo_sink_healthy; then
+    report_start_failure "$DEMO_SINK" "$log"
+    return 1
+  fi
+  printf '%-19s SMTP on 127.0.0.1:%s, HTTP on %s (pid %s)\n' "$DEMO_SINK" "$SMTP_SINK_PORT" "$SMTP_SINK_HTTP_PORT" "$pid"
+}
+
+demo_sink_stop() {
+  local pid
+  if pid="$(running_pid "$DEMO_SINK" "SmtpSinkServer")"; then
+    stop_pid "$DEMO_SINK" "$pid"
+    printf '%-19s stopped (pid %s)\n' "$DEMO_SINK" "$pid"
+  fi
+  return 0
+}
+
+# Usage: demo_run EMAILS DUE_IN WORKERS SENDER SPREAD [DemoCommand options...]
+demo_run() {
+  local emails="$1" due_in="$2" workers="$3" sender="$4" spread="$5" worker_sender
+  shift 5
+  case "$sender" in
+    ses-local) worker_sender=ses ;;
+    smtp | blackhole) worker_sender="$sender" ;;
+  esac
+  services_start
+  echo
+  echo "postdate: (re)starting the components for the demo (sender $sender, $workers worker(s))"
+  components_stop_all >/dev/null
+  if [[ "$sender" == smtp ]]; then
+    demo_sink_start
+  else
+    demo_sink_stop
+  fi
+  local w urls=() java_opts="$DEMO_JAVA_OPTS ${POSTDATE_JAVA_OPTS:-}"
+  POSTDATE_JAVA_OPTS="$java_opts" component_start api 1
+  POSTDATE_JAVA_OPTS="$java_opts" component_start ingest-consumer 1
+  POSTDATE_JAVA_OPTS="$java_opts" component_start ranger 1
+  POSTDATE_JAVA_OPTS="$java_opts" component_start ranger 2
+  for ((w = 1; w <= workers; w++)); do
+    POSTDATE_JAVA_OPTS="$java_opts" POSTDATE_WORKER_SENDER="$worker_sender" \
+      POSTDATE_SMTP_HOST=127.0.0.1 POSTDATE_SMTP_PORT="$SMTP_SINK_PORT" component_start worker "$w"
+    urls+=(--worker-url "http://127.0.0.1:$(component_port worker "$w")"
+      --component "worker-$w=http://127.0.0.1:$(component_port worker "$w")")
+  done
+  local tenant key
+  tenant="demo-$(date +%s)"
+  key="$(clickhouse_cli keys create --tenant "$tenant" | sed -n 's/.*\(pd_[A-Za-z0-9_-]*\).*/\1/p' | head -n 1)"
+  [[ -n "$key" ]] || {
+    echo "postdate: could not create an API key for $tenant" >&2
+    return 1
+  }
+  echo "postdate: tenant $tenant, API key created (./postdate keys revoke to retire it)"
+  echo
+  POSTDATE_DEMO_API_KEY="$key" java -Xmx2g --enable-native-access=ALL-UNNAMED -cp "$(loadtest_jar)" dev.postdate.loadtest.demo.DemoCommand \
+    --api-url "http://127.0.0.1:$API_PORT" --tenant "$tenant" --emails "$emails" --due-in "$due_in" \
+    --spread "$spread" --sender "$sender" --ses-url "http://127.0.0.1:$SES_PORT" \
+    --smtp-sink-url "http://127.0.0.1:$SMTP_SINK_HTTP_PORT" \
+    --ranger-url "http://127.0.0.1:$(component_port ranger 1)" --ranger-url "http://127.0.0.1:$(component_port ranger 2)" \
+    --component "api=http://127.0.0.1:$API_PORT" \
+    --component "ingest-consumer=http://127.0.0.1:$INGEST_CONSUMER_PORT" \
+    --component "ranger-1=http://127.0.0.1:$(component_port ranger 1)" \
+    --component "ranger-2=http://127.0.0.1:$(component_port ranger 2)" \
+    "${urls[@]}" "$@"
+}

@@ -1,0 +1,182 @@
+package dev.postdate.loadtest.demo;
+
+import dev.postdate.clickhouse.ClickHouseSql;
+import dev.postdate.core.state.EmailStatus;
+import dev.postdate.loadtest.ApiClient;
+import dev.postdate.loadtest.PrometheusScrape;
+import io.micronaut.context.ApplicationContext;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintStream;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * The demo's client side (./postdate demo starts the stack, then this): creates a template,
+ * schedules N personalized emails through the REST API, cancels one batch, shows progress until
+ * every email has an outcome, then checks each one against the sink and ClickHouse. The last line
+ * it prints is the JSON summary; the exit code is 1 when an email was lost, sent twice, sent after
+ * its cancel or sent with the wrong content, or when the run timed out.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true)
+public class DemoCommand implements Callable<Integer> {
+
+    @Option(names = "--api-url", defaultValue = "http://127.0.0.1:8080")
+    String apiUrl;
+
+    @Option(names = "--key", defaultValue = "${env:POSTDATE_DEMO_API_KEY}", required = true,
+            description = "the demo tenant's API key (or POSTDATE_DEMO_API_KEY)")
+    String key;
+
+    @Option(names = "--tenant", required = true, description = "the key's tenant: the emails the demo checks")
+    String tenant;
+
+    @Option(names = "--database", defaultValue = "${env:POSTDATE_CLICKHOUSE_DATABASE:-postdate}")
+    String database;
+
+    @Option(names = "--emails", defaultValue = "100000")
+    int emails;
+
+    @Option(names = "--due-in", defaultValue = "30", description = "seconds from now to the centre of the send times")
+    int dueIn;
+
+    @Option(names = "--spread", defaultValue = "10", description = "seconds the send times are spread over (1: all at once)")
+    int spread;
+
+    @Option(names = "--sender", defaultValue = "ses-local", description = "ses-local, smtp or blackhole")
+    String sender;
+
+    @Option(names = "--ses-url", defaultValue = "http://127.0.0.1:18005")
+    String sesUrl;
+
+    @Option(names = "--smtp-sink-url", defaultValue = "http://127.0.0.1:13080")
+    String smtpSinkUrl;
+
+    @Option(names = "--worker-url", description = "a worker's base URL (repeat); the blackhole count is read there")
+    List<String> workerUrls = new ArrayList<>();
+
+    @Option(names = "--ranger-url", description = "a ranger's base URL (repeat); the leader's range lag is shown")
+    List<String> rangerUrls = new ArrayList<>();
+
+    @Option(names = "--component", description = "NAME=URL of a component whose peak heap is reported (repeat)")
+    Map<String, String> components = new LinkedHashMap<>();
+
+    @Option(names = "--clients", defaultValue = "4", description = "concurrent intake clients")
+    int clients;
+
+    @Option(names = "--batch", defaultValue = "1000", description = "emails per intake request")
+    int batch;
+
+    @Option(names = "--timeout", defaultValue = "0", description = "seconds to wait for every outcome (0: due-in + spread + 120 + emails/1000)")
+    long timeoutSeconds;
+
+    @Option(names = "--progress-every", defaultValue = "1", description = "seconds between progress updates")
+    long progressEvery;
+
+    @Option(names = "--run", description = "run id (default: derived from the time)")
+    String run;
+
+    private final PrintStream out = System.out;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new DemoCommand()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (run == null) {
+            run = Long.toString(System.currentTimeMillis(), 36);
+        }
+        Instant dueAt = Instant.now().plusSeconds(dueIn).truncatedTo(ChronoUnit.SECONDS);
+        DemoPlan plan = new DemoPlan(run, dueAt, spread);
+        Sink sink = switch (sender) {
+            case "ses-local" -> new SesEmulatorSink(sesUrl, plan, emails);
+            case "smtp" -> new SmtpSink(smtpSinkUrl, plan, emails);
+            case "blackhole" -> new BlackholeSink(workerUrls);
+            default -> throw new CommandLine.ParameterException(new CommandLine(this), "--sender must be ses-local, smtp or blackhole");
+        };
+        try (ApplicationContext context = ApplicationContext.run(Map.of(
+                "postdate.clickhouse.database", database,
+                "postdate.clickhouse.migrate-on-start", false,
+                "postdate.ranger.enabled", false))) {
+            TenantLedger ledger = new TenantLedger(context.getBean(ClickHouseSql.class), tenant);
+            return run(plan, sink, ledger);
+        }
+    }
+
+    private int run(DemoPlan plan, Sink sink, TenantLedger ledger) throws Exception {
+        ApiClient api = new ApiClient(apiUrl, key, Duration.ofSeconds(60));
+        sink.begin();
+        createTemplate(api);
+        out.printf("demo %s: %,d emails for tenant %s, %s%n", plan.run(), emails, tenant, plan.describe());
+
+        DemoIntake intake = new DemoIntake(api, plan, emails, batch, clients);
+        DemoWatch watch = new DemoWatch(ledger, intake, emails, rangerUrls, components,
+                new ProgressBoard(out, System.console() != null, 5), progressEvery);
+        Thread watcher = Thread.ofPlatform().daemon().name("demo-progress").start(watch);
+        long started = System.nanoTime();
+        intake.run();
+        double intakeSeconds = (System.nanoTime() - started) / 1e9;
+        cancelBatch(api, plan);
+
+        long timeout = timeoutSeconds > 0 ? timeoutSeconds : dueIn + spread + 120 + emails / 1000;
+        boolean finished = watch.awaitOutcomes(Duration.ofSeconds(timeout));
+        watcher.interrupt();
+        watcher.join();
+
+        out.println();
+        out.println(finished ? "every email has an outcome; checking each one against the sink"
+                : "TIMED OUT after " + timeout + " s waiting for outcomes; checking what there is");
+        Map<String, EmailStatus> states = ledger.states();
+        Sink.Receipts receipts = sink.receipts();
+        Reconciliation.Counts counts = Reconciliation.of(intake.ids(), states, receipts);
+        TenantLedger.Delivery delivery = ledger.delivery(plan.firstScheduled());
+        double emailsPerSecond = delivery.burstEmailsPerSecond();
+
+        DemoReport report = new DemoReport(out);
+        report.summary(plan, tenant, sender, intake.accepted(), intakeSeconds, counts, delivery, emailsPerSecond,
+                watch.peakHeaps());
+        out.println(sink.where());
+        out.println("the stack keeps running: ./postdate status shows it, ./postdate down stops it");
+        out.println(report.json(intake.accepted(), counts, delivery, emailsPerSecond));
+        return finished && counts.correct() ? 0 : 1;
+    }
+
+    private void createTemplate(ApiClient api) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        HttpResponse<String> response = api.post("/v1/templates", DemoPlan.templateJson());
+        // A new key reaches a running api within its key refresh interval.
+        while (response.statusCode() == 401 && System.nanoTime() < deadline) {
+            Thread.sleep(500);
+            response = api.post("/v1/templates", DemoPlan.templateJson());
+        }
+        if (response.statusCode() != 201) {
+            throw new IllegalStateException("creating the demo template failed: " + response.statusCode() + " "
+                    + DemoIntake.abbreviate(response.body()));
+        }
+    }
+
+    private void cancelBatch(ApiClient api, DemoPlan plan) throws Exception {
+        HttpResponse<String> response = api.post("/v1/batches/" + plan.cancelledBatchId() + "/cancel", "");
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("cancelling batch " + plan.cancelledBatchId() + " failed: "
+                    + response.statusCode() + " " + DemoIntake.abbreviate(response.body()));
+        }
+        out.printf(Locale.ROOT, "%nbatch %s cancelled%n", plan.cancelledBatchId());
+    }
+
+    /** Samples a component's heap; used by the watch. */
+    static double heapOf(String url) {
+        return PrometheusScrape.of(url).heapUsedBytes().orElse(0);
+    }
+}
