@@ -15,6 +15,7 @@ import software.amazon.awssdk.services.sqs.model.Message;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -36,7 +37,7 @@ final class ApiHarness implements AutoCloseable {
     /** A receive that finds nothing for this long counts as "the queue holds nothing more". */
     private static final int QUIET_SECONDS = 1;
 
-    record Response(int status, String contentType, String body, JsonNode json) {
+    record Response(int status, String contentType, String body, JsonNode json, HttpHeaders headers) {
     }
 
     final TestEnvironment env;
@@ -104,17 +105,17 @@ final class ApiHarness implements AutoCloseable {
         return send(request(key, path).DELETE());
     }
 
-    private HttpRequest.Builder request(String key, String path) {
+    HttpRequest.Builder request(String key, String path) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(server.getURL() + path));
         return key == null ? builder : builder.header("Authorization", "Bearer " + key);
     }
 
-    private Response send(HttpRequest.Builder request) throws IOException, InterruptedException {
+    Response send(HttpRequest.Builder request) throws IOException, InterruptedException {
         HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         String contentType = response.headers().firstValue("Content-Type").orElse("");
         JsonNode tree = contentType.contains("json") && !response.body().isEmpty()
                 ? json.readValue(response.body(), Argument.of(JsonNode.class)) : null;
-        return new Response(response.statusCode(), contentType, response.body(), tree);
+        return new Response(response.statusCode(), contentType, response.body(), tree, response.headers());
     }
 
     /** Receives (and deletes) intake messages until they hold {@code count} emails; fails on more. */

@@ -1,10 +1,17 @@
 package dev.postdate.api.intake;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import dev.postdate.api.problem.FieldError;
 import dev.postdate.api.problem.ProblemException;
 import dev.postdate.api.problem.ProblemType;
 import dev.postdate.core.email.Address;
 import dev.postdate.core.email.TemplateRef;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.type.Argument;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.json.tree.JsonNode;
@@ -31,6 +38,13 @@ public class EmailRequestReader {
     private static final Set<String> TEMPLATE_FIELDS = Set.of("name", "version");
     private static final Set<String> BATCH_FIELDS = Set.of("emails");
     private static final String BATCH_EMAILS = "emails";
+    private static final JsonFactory TOKENS = new JsonFactory();
+    /**
+     * Deepest {@code data} accepted. The parser allows 1000 levels, but intake messages, the
+     * ClickHouse payload and the worker wrap data in more levels, and must never fail to encode or
+     * decode an email that was accepted.
+     */
+    public static final int MAX_DATA_DEPTH = 64;
 
     private final JsonMapper json;
 
@@ -38,18 +52,49 @@ public class EmailRequestReader {
         this.json = json;
     }
 
-    /** @throws ProblemException malformed JSON, truncated body or not an object */
-    public JsonNode parse(byte[] body) {
-        JsonNode root;
-        try {
-            root = body.length == 0 ? null : json.readValue(body, Argument.of(JsonNode.class));
-        } catch (IOException e) {
-            throw new ProblemException(ProblemType.MALFORMED_JSON, "The body is not valid JSON: " + e.getMessage());
+    /** @throws ProblemException malformed JSON, truncated body or not an object; no body at all included */
+    public JsonNode parse(@Nullable byte[] body) {
+        JsonNode root = null;
+        if (body != null && body.length > 0) {
+            try {
+                root = json.readValue(body, Argument.of(JsonNode.class));
+                rejectTrailingContent(body);
+            } catch (IOException e) {
+                throw new ProblemException(ProblemType.MALFORMED_JSON, malformed(e));
+            }
         }
         if (root == null || !root.isObject()) {
             throw new ProblemException(ProblemType.MALFORMED_JSON, "The body must be a JSON object");
         }
         return root;
+    }
+
+    /** The mapper reads the first value and ignores what follows it, such as a second request glued on. */
+    private static void rejectTrailingContent(byte[] body) throws IOException {
+        try (JsonParser tokens = TOKENS.createParser(body)) {
+            tokens.nextToken();
+            tokens.skipChildren();
+            if (tokens.nextToken() != null) {
+                throw new JsonParseException(tokens, "content after the JSON value");
+            }
+        }
+    }
+
+    /**
+     * Where the JSON broke or which parser limit it exceeded, never the offending text: that may hold
+     * anything, and Jackson's messages quote it. Micronaut wraps syntax errors but not limit errors.
+     */
+    private static String malformed(IOException e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof StreamConstraintsException limit) {
+                return "The body exceeds a JSON limit: " + limit.getOriginalMessage();
+            }
+            if (cause instanceof JsonProcessingException json && json.getLocation() != null) {
+                JsonLocation at = json.getLocation();
+                return "The body is not valid JSON at line " + at.getLineNr() + ", column " + at.getColumnNr();
+            }
+        }
+        return "The body is not valid JSON";
     }
 
     /** The body of {@code POST /v1/emails}; null when its shape is wrong (then errors says why). */
@@ -180,7 +225,7 @@ public class EmailRequestReader {
         try {
             number.getBigDecimalValue().intValueExact();
             return true;
-        } catch (ArithmeticException e) {
+        } catch (ArithmeticException | NumberFormatException e) { // NumberFormatException: beyond a double, e.g. 1e999
             return false;
         }
     }
@@ -191,11 +236,32 @@ public class EmailRequestReader {
         if (value == null) {
             return null;
         }
+        String field = FieldPaths.join(path, "data");
         if (!value.isObject()) {
-            errors.add(new FieldError(FieldPaths.join(path, "data"), "must be an object"));
+            errors.add(new FieldError(field, "must be an object"));
             return null;
         }
-        return (Map<String, Object>) JsonTrees.toJava(value);
+        int before = errors.size();
+        checkDataValue(value, field, 1, errors);
+        return errors.size() == before ? (Map<String, Object>) JsonTrees.toJava(value) : null;
+    }
+
+    /** Reports what JSON allows but an accepted email cannot carry intact: deep nesting, numbers beyond a double. */
+    private static void checkDataValue(JsonNode value, String field, int depth, List<FieldError> errors) {
+        if (depth > MAX_DATA_DEPTH) {
+            errors.add(new FieldError(field, "data may be nested at most " + MAX_DATA_DEPTH + " levels deep"));
+        } else if (value.isObject()) {
+            for (Map.Entry<String, JsonNode> entry : value.entries()) {
+                checkDataValue(entry.getValue(), FieldPaths.join(field, entry.getKey()), depth + 1, errors);
+            }
+        } else if (value.isArray()) {
+            int index = 0;
+            for (JsonNode element : value.values()) {
+                checkDataValue(element, FieldPaths.index(field, index++), depth + 1, errors);
+            }
+        } else if (value.isNumber() && value.getNumberValue() instanceof Double d && d.isInfinite()) {
+            errors.add(new FieldError(field, "number out of range"));
+        }
     }
 
     private static Map<String, String> headers(JsonNode node, String path, List<FieldError> errors) {

@@ -10,6 +10,7 @@ import jakarta.inject.Singleton;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
 
+import java.net.IDN;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -23,6 +24,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -31,6 +34,10 @@ import java.util.stream.Collectors;
  */
 @Singleton
 public class EmailRequestValidator {
+
+    /** RFC 3339 date-time (upper-cased): four-digit year, seconds required, 60 allowed for a leap second. */
+    private static final Pattern RFC_3339 = Pattern.compile(
+            "\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:(?<second>\\d{2})(\\.\\d+)?(Z|[+-]\\d{2}:\\d{2})");
 
     private final ApiSettings settings;
     private final Set<String> reservedHeaders;
@@ -50,11 +57,9 @@ public class EmailRequestValidator {
 
     private ValidEmail validate(ParsedEmail email, Instant now, List<FieldError> errors) {
         EmailRequest r = email.request();
-        checkAddress(r.to(), email.field("to"), errors);
-        checkAddress(r.from(), email.field("from"), errors);
-        if (r.replyTo() != null) {
-            checkAddress(r.replyTo(), email.field("reply_to"), errors);
-        }
+        Address to = deliverable(r.to(), email.field("to"), errors);
+        Address from = deliverable(r.from(), email.field("from"), errors);
+        Address replyTo = r.replyTo() == null ? null : deliverable(r.replyTo(), email.field("reply_to"), errors);
         if (r.subject() != null && Tokens.hasLineBreak(r.subject())) {
             errors.add(new FieldError(email.field("subject"), "must not contain CR, LF or NUL"));
         }
@@ -75,32 +80,59 @@ public class EmailRequestValidator {
                     + " visible ASCII characters"));
         }
         Instant sendAt = sendAt(email, now, errors);
-        EmailContent content = new EmailContent(r.to(), r.from(), r.replyTo(), r.subject(), r.html(), r.text(),
+        EmailContent content = new EmailContent(to, from, replyTo, r.subject(), r.html(), r.text(),
                 r.template(), r.data(), r.headers(), r.tags());
         String fingerprint = r.idempotencyKey() == null ? null : sha256(JsonTrees.canonical(email.json()));
         return new ValidEmail(email, content, sendAt, r.batchId() == null ? "" : r.batchId(),
                 r.idempotencyKey(), fingerprint);
     }
 
-    private static void checkAddress(Address address, String field, List<FieldError> errors) {
+    /**
+     * The address as it will be sent, its domain in ASCII (punycode) form, or as given when invalid
+     * (then errors says why). SES, and SMTP servers without SMTPUTF8, take internationalized domains
+     * only as punycode and cannot deliver to a non-ASCII local part at all.
+     */
+    private static Address deliverable(Address address, String field, List<FieldError> errors) {
         String emailField = FieldPaths.join(field, "email");
         String email = address.email();
-        if (Tokens.hasLineBreak(email)) {
-            errors.add(new FieldError(emailField, "must not contain CR, LF or NUL"));
-        } else {
-            try {
-                InternetAddress parsed = new InternetAddress(email, true);
-                // Strict parsing still accepts "Name <a@b>" and local-only addresses: the field holds one bare address.
-                if (!parsed.getAddress().equals(email) || email.indexOf('@') < 1) {
-                    errors.add(new FieldError(emailField, "must be a bare address like someone@example.com"));
-                }
-            } catch (AddressException e) {
-                errors.add(new FieldError(emailField, "invalid address: " + e.getMessage()));
-            }
-        }
         if (address.name() != null && Tokens.hasLineBreak(address.name())) {
             errors.add(new FieldError(FieldPaths.join(field, "name"), "must not contain CR, LF or NUL"));
         }
+        if (Tokens.hasLineBreak(email)) {
+            errors.add(new FieldError(emailField, "must not contain CR, LF or NUL"));
+            return address;
+        }
+        try {
+            InternetAddress parsed = new InternetAddress(email, true);
+            // Strict parsing still accepts "Name <a@b>" and local-only addresses: the field holds one bare address.
+            if (!parsed.getAddress().equals(email) || email.indexOf('@') < 1) {
+                errors.add(new FieldError(emailField, "must be a bare address like someone@example.com"));
+                return address;
+            }
+        } catch (AddressException e) {
+            errors.add(new FieldError(emailField, "invalid address: " + e.getMessage()));
+            return address;
+        }
+        int at = email.lastIndexOf('@');
+        if (!isAscii(email.substring(0, at))) {
+            errors.add(new FieldError(emailField,
+                    "the part before @ must be ASCII: SES and SMTP without SMTPUTF8 cannot deliver to it"));
+            return address;
+        }
+        String domain = email.substring(at + 1);
+        if (isAscii(domain)) {
+            return address;
+        }
+        try {
+            return new Address(email.substring(0, at + 1) + IDN.toASCII(domain), address.name());
+        } catch (IllegalArgumentException e) {
+            errors.add(new FieldError(emailField, "the domain is not a valid internationalized domain name"));
+            return address;
+        }
+    }
+
+    private static boolean isAscii(String value) {
+        return value.chars().allMatch(c -> c < 0x80);
     }
 
     private void checkBody(ParsedEmail email, List<FieldError> errors) {
@@ -148,11 +180,8 @@ public class EmailRequestValidator {
         if (value == null) {
             return null;
         }
-        Instant sendAt;
-        try {
-            // RFC 3339 allows a lower-case 't' and 'z'; ISO_OFFSET_DATE_TIME requires an offset, as RFC 3339 does.
-            sendAt = OffsetDateTime.parse(value.toUpperCase(Locale.ROOT), DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
-        } catch (DateTimeParseException e) {
+        Instant sendAt = rfc3339(value);
+        if (sendAt == null) {
             errors.add(new FieldError(email.field("send_at"), "must be RFC 3339 with an offset, e.g. 2030-01-31T08:00:00+01:00"));
             return null;
         }
@@ -161,6 +190,29 @@ public class EmailRequestValidator {
                     + settings.schedulingHorizon().toDays() + " days"));
         }
         return sendAt;
+    }
+
+    /**
+     * The instant, or null when the text is not RFC 3339. java.time has no leap seconds, so a leap
+     * second (:60) is read as the second after it: mail is never sent before its time.
+     */
+    private static Instant rfc3339(String value) {
+        // RFC 3339 allows a lower-case 't' and 'z'.
+        String text = value.toUpperCase(Locale.ROOT);
+        Matcher m = RFC_3339.matcher(text);
+        if (!m.matches()) {
+            return null;
+        }
+        boolean leapSecond = m.group("second").equals("60");
+        if (leapSecond) {
+            text = text.substring(0, m.start("second")) + "59" + text.substring(m.end("second"));
+        }
+        try {
+            Instant instant = OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+            return leapSecond ? instant.plusSeconds(1) : instant;
+        } catch (DateTimeParseException e) {
+            return null;
+        }
     }
 
     private static void rejectDuplicateIdempotencyKeys(List<ValidEmail> emails, List<FieldError> errors) {

@@ -6,6 +6,7 @@ import dev.postdate.api.problem.FieldError;
 import dev.postdate.api.problem.ProblemException;
 import dev.postdate.api.problem.ProblemType;
 import dev.postdate.api.templates.TemplatePinning;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Body;
@@ -67,7 +68,7 @@ public class EmailsController {
     @Post
     @Status(HttpStatus.ACCEPTED)
     public AcceptedEmail acceptOne(@Parameter(hidden = true) @RequestAttribute(ApiKeyAuthFilter.TENANT) String tenant,
-                                   @Body byte[] body) {
+                                   @Body @Nullable byte[] body) {
         JsonNode root = reader.parse(body);
         List<FieldError> errors = new ArrayList<>();
         ParsedEmail email = reader.readSingle(root, errors);
@@ -81,7 +82,7 @@ public class EmailsController {
     @Post("/batch")
     @Status(HttpStatus.ACCEPTED)
     public AcceptedBatch acceptBatch(@Parameter(hidden = true) @RequestAttribute(ApiKeyAuthFilter.TENANT) String tenant,
-                                     @Body byte[] body) {
+                                     @Body @Nullable byte[] body) {
         JsonNode root = reader.parse(body);
         List<FieldError> errors = new ArrayList<>();
         List<ParsedEmail> emails = reader.readBatch(root, settings.maxBatchEmails(), errors);

@@ -86,8 +86,9 @@ public class IntakeCoalescer {
         List<String> bodies;
         try {
             bodies = publisher.pack(all);
-        } catch (OversizedEmailsException e) {
-            // One request's email is too large: the others must not fail with it.
+        } catch (RuntimeException e) {
+            // One request's email is too large or cannot be encoded: the others must not fail with it,
+            // and every request must hear back, or it waits forever.
             group.forEach(pending -> Thread.ofVirtual().start(() -> sendAlone(pending)));
             return;
         }

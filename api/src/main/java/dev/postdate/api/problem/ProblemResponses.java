@@ -30,14 +30,29 @@ public class ProblemResponses {
 
     public MutableHttpResponse<byte[]> of(ProblemType type, String detail, List<FieldError> errors) {
         metrics.rejected(type.slug());
+        MutableHttpResponse<byte[]> response = HttpResponse.<byte[]>status(type.status())
+                .contentType(MEDIA_TYPE)
+                .body(encode(Problem.of(type, detail, errors)));
+        if (type == ProblemType.UNAUTHORIZED) {
+            response.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
+        }
+        return response;
+    }
+
+    /**
+     * Turns an error response of Micronaut's own (no route, wrong method or media type, request
+     * line too long) into a problem that means no more than its status (RFC 9457 {@code about:blank}),
+     * keeping the response's headers, such as {@code Allow}.
+     */
+    public MutableHttpResponse<byte[]> ofStatus(MutableHttpResponse<?> response, String detail) {
+        metrics.rejected("http-" + response.code());
+        Problem problem = new Problem("about:blank", response.reason(), response.code(), detail, List.of());
+        return response.contentType(MEDIA_TYPE).body(encode(problem));
+    }
+
+    private byte[] encode(Problem problem) {
         try {
-            MutableHttpResponse<byte[]> response = HttpResponse.<byte[]>status(type.status())
-                    .contentType(MEDIA_TYPE)
-                    .body(json.writeValueAsBytes(Problem.of(type, detail, errors)));
-            if (type == ProblemType.UNAUTHORIZED) {
-                response.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
-            }
-            return response;
+            return json.writeValueAsBytes(problem);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

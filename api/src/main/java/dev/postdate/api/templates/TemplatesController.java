@@ -86,7 +86,7 @@ public class TemplatesController {
     @Consumes(MediaType.APPLICATION_JSON)
     @Status(HttpStatus.CREATED)
     public SavedTemplate save(@Parameter(hidden = true) @RequestAttribute(ApiKeyAuthFilter.TENANT) String tenant,
-                              @Body byte[] body) {
+                              @Body @Nullable byte[] body) {
         JsonNode root = reader.parse(body);
         List<FieldError> errors = new ArrayList<>();
         unknownFields(root, SAVE_FIELDS, errors);
@@ -137,8 +137,8 @@ public class TemplatesController {
     @Consumes(MediaType.APPLICATION_JSON)
     @SuppressWarnings("unchecked")
     public PreviewView preview(@Parameter(hidden = true) @RequestAttribute(ApiKeyAuthFilter.TENANT) String tenant,
-                               @PathVariable String name, @Body byte[] body) {
-        JsonNode root = body.length == 0 ? JsonNode.createObjectNode(Map.of()) : reader.parse(body);
+                               @PathVariable String name, @Body @Nullable byte[] body) {
+        JsonNode root = body == null || body.length == 0 ? JsonNode.createObjectNode(Map.of()) : reader.parse(body);
         List<FieldError> errors = new ArrayList<>();
         unknownFields(root, PREVIEW_FIELDS, errors);
         JsonNode data = root.get("data");
@@ -191,7 +191,7 @@ public class TemplatesController {
     private static boolean isPositiveInt(JsonNode number) {
         try {
             return number.getBigDecimalValue().intValueExact() >= 1;
-        } catch (ArithmeticException e) {
+        } catch (ArithmeticException | NumberFormatException e) { // NumberFormatException: beyond a double, e.g. 1e999
             return false;
         }
     }

@@ -62,6 +62,8 @@ public class TemplateSandbox {
                 .methodAccessValidator(NO_METHODS)
                 .autoEscaping(html)
                 .defaultLocale(Locale.ENGLISH)
+                // Pebble drops the newline after a tag that ends a line; a text email is laid out by its lines.
+                .newLineTrimming(false)
                 .maxRenderedSize(settings.maxRenderedChars())
                 // Postdate caches compiled versions itself, keyed by tenant, name and version.
                 .cacheActive(false)

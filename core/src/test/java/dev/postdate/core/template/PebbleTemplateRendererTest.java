@@ -72,6 +72,15 @@ class PebbleTemplateRendererTest {
     }
 
     @Test
+    void textBodiesKeepTheLineBreaksAfterTags() {
+        source.add(new TemplateVersion("acme", "lines", 1, "Hi", null,
+                "Hi {{ name }}\nYour code: {{ code }}\n{% for p in picks %}- {{ p }}\n{% endfor %}Bye", Instant.EPOCH));
+        RenderedEmail email = renderer.render("acme", email(new TemplateRef("lines", 1),
+                Map.of("name", "Ada", "code", "X1", "picks", List.of("lamp", "kettle"))));
+        assertEquals("Hi Ada\nYour code: X1\n- lamp\n- kettle\nBye", email.text());
+    }
+
+    @Test
     void versionsAndTenantsAreKeptApart() {
         source.add(new TemplateVersion("acme", "welcome", 1, "v1", null, "one", Instant.EPOCH));
         source.add(new TemplateVersion("acme", "welcome", 2, "v2", null, "two", Instant.EPOCH));
