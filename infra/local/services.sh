@@ -115,7 +115,7 @@ service_marker() {
     clickhouse) echo "$POSTDATE_RUN_DIR/clickhouse/config.xml" ;;
     redis) echo "redis-server 127.0.0.1:$REDIS_PORT" ;;
     elasticmq) echo "org.elasticmq.server.Main" ;;
-    ses) echo "aws-ses-v2-local/dist/cli.js" ;;
+    ses) echo "$SES_DIR/journaled.js" ;;
   esac
 }
 
@@ -182,8 +182,8 @@ service_launch() {
         -cp "$ELASTICMQ_LIB/*" org.elasticmq.server.Main
       ;;
     ses)
-      launch ses "$log" node "$SES_DIR/node_modules/aws-ses-v2-local/dist/cli.js" \
-        --host 127.0.0.1 --port "$SES_PORT"
+      launch ses "$log" node "$SES_DIR/journaled.js" \
+        --host 127.0.0.1 --port "$SES_PORT" --journal "$POSTDATE_RUN_DIR/ses/mail.ndjson"
       ;;
   esac
 }

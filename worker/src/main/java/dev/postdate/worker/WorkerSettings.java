@@ -29,6 +29,7 @@ import java.time.Duration;
  * @param retryInitialBackoff first wait after a transient error or a throttle
  * @param retryMaxBackoff     longest wait between attempts
  * @param throttleMaxWait     how long an email may keep being throttled before its range is given back
+ * @param unreachableMaxWait  how long an email may keep finding the provider unreachable before its range is given back
  * @param batchControlCache   how long a batch's pause/cancel state read from Redis is reused within a range
  * @param rangeDoneTtl        how long a completed range id is remembered (re-emitted ranges are dropped)
  * @param stateRetention      send-guard lifetime after send_at (as the api's)
@@ -56,6 +57,7 @@ public record WorkerSettings(
         @NotNull Duration retryInitialBackoff,
         @NotNull Duration retryMaxBackoff,
         @NotNull Duration throttleMaxWait,
+        @NotNull Duration unreachableMaxWait,
         @NotNull Duration batchControlCache,
         @NotNull Duration rangeDoneTtl,
         @NotNull Duration stateRetention,

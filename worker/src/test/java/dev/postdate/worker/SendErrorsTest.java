@@ -2,12 +2,12 @@ package dev.postdate.worker;
 
 import dev.postdate.clickhouse.status.EmailEvent;
 import dev.postdate.core.state.EmailStatus;
+import dev.postdate.core.testing.RestartableServer;
 import io.micronaut.context.ApplicationContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +15,7 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Permanent errors fail at once with the provider's reason; unreachable providers fail after retries. */
+/** Permanent errors fail at once with the provider's reason; an unreachable provider delays emails but fails none. */
 class SendErrorsTest {
 
     private WorkerFixture fixture;
@@ -52,20 +52,35 @@ class SendErrorsTest {
     }
 
     @Test
-    void unreachableProviderIsRetriedThenFailed() throws Exception {
-        int closedPort;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            closedPort = socket.getLocalPort();
-        }
-        List<WorkerFixture.Stored> emails = fixture.insert("acme", "", 2);
-        ApplicationContext worker = fixture.startWorker("w1", Map.of("postdate.worker.sender", "ses",
-                "postdate.ses.endpoint", "http://127.0.0.1:" + closedPort, "postdate.worker.max-attempts", 3));
-        fixture.publish(WorkerFixture.rangeOf("t1-d0", emails, emails.size()));
-        assertTrue(WorkerFixture.await(Duration.ofSeconds(30), () -> fixture.messagesLeft(fixture.env.rangesQueue()) == 0));
-        for (WorkerFixture.Stored email : emails) {
-            EmailEvent failed = failure(email);
-            assertTrue(failed.detail().startsWith("gave up after 3 attempts: cannot connect"), failed.detail());
-            assertEquals(3, WorkerFixture.recorder(worker).calls.stream().filter(c -> c.emailId().equals(email.id())).count());
+    void aProviderOutageDelaysEmailsAndFailsNone() throws Exception {
+        try (RestartableServer ses = fixture.env.services().privateSesEmulator()) {
+            List<WorkerFixture.Stored> emails = fixture.insert("acme", "", 3);
+            ApplicationContext worker = fixture.startWorker("w1", Map.of("postdate.worker.sender", "ses",
+                    "postdate.ses.endpoint", ses.endpoint().toString(),
+                    "postdate.worker.unreachable-max-wait", "1s", "postdate.worker.failure-backoff", "1s",
+                    "postdate.worker.retry-max-backoff", "200ms"));
+            fixture.publish(WorkerFixture.rangeOf("t1-d0", emails, emails.size()));
+
+            // Down: every email is tried again and again, the range goes back to the queue, nothing is failed.
+            RecordingSenders recorder = WorkerFixture.recorder(worker);
+            assertTrue(WorkerFixture.await(Duration.ofSeconds(30), () -> emails.stream().allMatch(e ->
+                    recorder.calls.stream().filter(c -> c.emailId().equals(e.id())).count() >= 3)));
+            for (WorkerFixture.Stored email : emails) {
+                assertTrue(fixture.events(email).stream().noneMatch(e -> e.state() == EmailStatus.FAILED
+                        || e.state() == EmailStatus.SENT || e.state() == EmailStatus.IN_DOUBT), email.id());
+            }
+
+            ses.start();
+            assertTrue(WorkerFixture.await(Duration.ofSeconds(30), () -> fixture.messagesLeft(fixture.env.rangesQueue()) == 0));
+            for (WorkerFixture.Stored email : emails) {
+                assertEquals(EmailStatus.SENT, fixture.state(email), email.id());
+            }
+            assertEquals(3, fixture.sesEmails(ses.endpoint()).size());
+
+            // What the emulator accepted survives its crash, as it would at SES.
+            ses.kill();
+            ses.start();
+            assertEquals(3, fixture.sesEmails(ses.endpoint()).size());
         }
     }
 

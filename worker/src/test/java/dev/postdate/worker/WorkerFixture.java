@@ -190,11 +190,16 @@ final class WorkerFixture implements AutoCloseable {
     }
 
     /** Emails the SES emulator holds whose recipient carries this fixture's token. */
-    @SuppressWarnings("unchecked")
     List<Map<String, Object>> sesEmails() throws IOException, InterruptedException {
+        return sesEmails(env.services().sesEndpoint());
+    }
+
+    /** Emails the SES emulator at this endpoint holds whose recipient carries this fixture's token. */
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> sesEmails(URI endpoint) throws IOException, InterruptedException {
         try (HttpClient http = HttpClient.newHttpClient()) {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-                    URI.create(env.services().sesEndpoint() + "/store")).build(), HttpResponse.BodyHandlers.ofString());
+                    URI.create(endpoint + "/store")).build(), HttpResponse.BodyHandlers.ofString());
             Map<String, Object> store = json.readValue(response.body(), Map.class);
             List<Map<String, Object>> emails = (List<Map<String, Object>>) store.get("emails");
             return emails.stream().filter(e -> String.valueOf(e.get("destination")).contains(token)).toList();

@@ -1,5 +1,6 @@
 package dev.postdate.core.testing;
 
+import java.io.IOException;
 import java.net.URI;
 
 /**
@@ -41,6 +42,11 @@ public final class LocalTestServices implements TestServices {
     @Override
     public String awsRegion() {
         return env("POSTDATE_AWS_REGION", "us-east-1");
+    }
+
+    @Override
+    public RestartableServer privateSesEmulator() throws IOException {
+        return new LocalSesEmulator();
     }
 
     private static String env(String name, String fallback) {

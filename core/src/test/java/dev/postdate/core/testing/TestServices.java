@@ -1,5 +1,6 @@
 package dev.postdate.core.testing;
 
+import java.io.IOException;
 import java.net.URI;
 
 /**
@@ -23,6 +24,9 @@ public interface TestServices {
     URI sesEndpoint();
 
     String awsRegion();
+
+    /** A private SES emulator (not yet started) that a test may kill and restart; its mail survives restarts, as SES's would. */
+    RestartableServer privateSesEmulator() throws IOException;
 
     /** The implementation chosen for this JVM. */
     static TestServices current() {

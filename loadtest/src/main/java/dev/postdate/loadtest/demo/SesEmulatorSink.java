@@ -13,9 +13,9 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 
 /**
- * aws-ses-v2-local keeps every mail in memory and lists them at {@code GET /store}. The demo clears
- * it first (its memory grows with every mail), then streams the list: 100,000 mails are far too
- * many to hold as one parsed document.
+ * aws-ses-v2-local (journaled: infra/local/ses/journaled.js) keeps every mail in memory and in its
+ * journal, and lists them at {@code GET /store}. The demo clears it first (its memory grows with
+ * every mail), then streams the list: 100,000 mails are far too many to hold as one parsed document.
  */
 final class SesEmulatorSink implements Sink {
 

@@ -9,8 +9,13 @@ public class SendException extends Exception {
     public enum Kind {
         /** The provider refused for rate: surely not accepted; wait and retry, not a failure. */
         THROTTLED,
-        /** Surely not accepted (connect failed, 5xx/4xx answer): retry with backoff up to max attempts. */
+        /** Surely not accepted (a 5xx answer, SMTP 4xx): retry with backoff up to max attempts. */
         TRANSIENT,
+        /**
+         * The provider could not be reached (connect refused, unknown host, connect timeout): no byte
+         * reached it. An outage, not this email's fault: retried up to unreachable-max-wait, then given back.
+         */
+        UNREACHABLE,
         /** Refused for good (invalid address, rejected content, SMTP 5xx): fail at once. */
         PERMANENT,
         /** The request may have reached the provider and no answer came: never retried blindly. */

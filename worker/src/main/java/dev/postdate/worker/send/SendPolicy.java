@@ -11,8 +11,10 @@ import java.util.function.BooleanSupplier;
 
 /**
  * Owns every retry of a send. Throttling is retried with backoff for up to {@code throttle-max-wait}
- * (it is not a failure); a transient error up to {@code max-attempts} attempts; a permanent error
- * fails at once; an ambiguous one (the request may have reached the provider) is never retried.
+ * and an unreachable provider for up to {@code unreachable-max-wait} (neither is the email's failure:
+ * afterwards the email is given back); a transient error up to {@code max-attempts} attempts; a
+ * permanent error fails at once; an ambiguous one (the request may have reached the provider) is
+ * never retried.
  */
 public class SendPolicy {
 
@@ -54,7 +56,9 @@ public class SendPolicy {
     public Result send(OutgoingEmail email, BooleanSupplier stopping, BeforeAttempt beforeAttempt) {
         AtomicInteger attempts = new AtomicInteger();
         AtomicInteger transientFailures = new AtomicInteger();
-        long throttleDeadline = System.nanoTime() + settings.throttleMaxWait().toNanos();
+        long started = System.nanoTime();
+        long throttleDeadline = started + settings.throttleMaxWait().toNanos();
+        long unreachableDeadline = started + settings.unreachableMaxWait().toNanos();
         RetryPolicy<String> retry = RetryPolicy.<String>builder()
                 .handleIf((result, failure) -> {
                     if (!(failure instanceof SendException e) || stopping.getAsBoolean()) {
@@ -62,6 +66,7 @@ public class SendPolicy {
                     }
                     return switch (e.kind()) {
                         case THROTTLED -> System.nanoTime() < throttleDeadline;
+                        case UNREACHABLE -> System.nanoTime() < unreachableDeadline;
                         case TRANSIENT -> transientFailures.get() < settings.maxAttempts();
                         default -> false;
                     };
@@ -108,6 +113,8 @@ public class SendPolicy {
             case PERMANENT -> new Result.Failed(e.getMessage());
             case AMBIGUOUS -> new Result.InDoubt(e.getMessage());
             case THROTTLED -> new Result.GaveUp("throttled for longer than " + settings.throttleMaxWait());
+            case UNREACHABLE -> new Result.GaveUp("provider unreachable for longer than " + settings.unreachableMaxWait()
+                    + ": " + e.getMessage());
             case TRANSIENT -> transientFailures >= settings.maxAttempts()
                     ? new Result.Failed("gave up after " + transientFailures + " attempts: " + e.getMessage())
                     : new Result.GaveUp("stopped while retrying: " + e.getMessage());

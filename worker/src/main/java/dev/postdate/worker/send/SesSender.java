@@ -113,7 +113,7 @@ public class SesSender implements Sender, AutoCloseable {
             return new SendException(SendException.Kind.AMBIGUOUS, "no answer within the attempt timeout", e);
         }
         if (e instanceof SdkClientException && neverConnected(e)) {
-            return new SendException(SendException.Kind.TRANSIENT, "cannot connect: " + rootMessage(e), e);
+            return new SendException(SendException.Kind.UNREACHABLE, "cannot connect: " + rootMessage(e), e);
         }
         // Connection reset, read timeout, broken pipe after the request was written: SES may have it.
         return new SendException(SendException.Kind.AMBIGUOUS, rootMessage(e), e);

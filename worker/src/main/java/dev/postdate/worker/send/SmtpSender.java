@@ -84,7 +84,9 @@ public class SmtpSender implements Sender, AutoCloseable {
                 try {
                     transport.connect(settings.host(), settings.port(), settings.username(), settings.password());
                 } catch (MessagingException e) {
-                    throw new SendException(SendException.Kind.TRANSIENT, "cannot connect: " + e.getMessage(), e);
+                    // Refused or timed out connecting is an outage; a refused login is a reply like any other.
+                    throw new SendException(SesSender.neverConnected(e) ? SendException.Kind.UNREACHABLE
+                            : SendException.Kind.TRANSIENT, "cannot connect: " + e.getMessage(), e);
                 }
             }
             try {
