@@ -46,35 +46,49 @@ demo_sink_stop() {
   return 0
 }
 
-# Usage: demo_run EMAILS DUE_IN WORKERS SENDER SPREAD [DemoCommand options...]
-demo_run() {
-  local emails="$1" due_in="$2" workers="$3" sender="$4" spread="$5" worker_sender
-  shift 5
+# Usage: demo_stack_start WORKERS SENDER [INGEST_CONSUMERS]
+# (Re)starts one api, the ingest consumers, an active and a standby ranger and the workers, each a
+# separate process. Leaves the client's component options in DEMO_CLIENT_ARGS.
+demo_stack_start() {
+  local workers="$1" sender="$2" ingests="${3:-1}" worker_sender n
   case "$sender" in
     ses-local) worker_sender=ses ;;
     smtp | blackhole) worker_sender="$sender" ;;
   esac
-  services_start
   echo
-  echo "postdate: (re)starting the components for the demo (sender $sender, $workers worker(s))"
+  echo "postdate: (re)starting the components (sender $sender, $ingests ingest consumer(s), $workers worker(s))"
   components_stop_all >/dev/null
   if [[ "$sender" == smtp ]]; then
     demo_sink_start
   else
     demo_sink_stop
   fi
-  local w urls=() java_opts="$DEMO_JAVA_OPTS ${POSTDATE_JAVA_OPTS:-}"
-  POSTDATE_JAVA_OPTS="$java_opts" component_start api 1
-  POSTDATE_JAVA_OPTS="$java_opts" component_start ingest-consumer 1
-  POSTDATE_JAVA_OPTS="$java_opts" component_start ranger 1
-  POSTDATE_JAVA_OPTS="$java_opts" component_start ranger 2
-  for ((w = 1; w <= workers; w++)); do
-    POSTDATE_JAVA_OPTS="$java_opts" POSTDATE_WORKER_SENDER="$worker_sender" \
-      POSTDATE_SMTP_HOST=127.0.0.1 POSTDATE_SMTP_PORT="$SMTP_SINK_PORT" component_start worker "$w"
-    urls+=(--worker-url "http://127.0.0.1:$(component_port worker "$w")"
-      --component "worker-$w=http://127.0.0.1:$(component_port worker "$w")")
+  DEMO_CLIENT_ARGS=(--component "api=http://127.0.0.1:$API_PORT")
+  demo_component_start api 1
+  for ((n = 1; n <= ingests; n++)); do
+    demo_component_start ingest-consumer "$n"
   done
-  local tenant key
+  for n in 1 2; do
+    demo_component_start ranger "$n"
+    DEMO_CLIENT_ARGS+=(--ranger-url "http://127.0.0.1:$(component_port ranger "$n")")
+  done
+  for ((n = 1; n <= workers; n++)); do
+    POSTDATE_WORKER_SENDER="$worker_sender" POSTDATE_SMTP_HOST=127.0.0.1 POSTDATE_SMTP_PORT="$SMTP_SINK_PORT" \
+      demo_component_start worker "$n"
+    DEMO_CLIENT_ARGS+=(--worker-url "http://127.0.0.1:$(component_port worker "$n")")
+  done
+}
+
+# Usage: demo_component_start NAME INSTANCE   (with the demo's heap limit; the client reports its peak)
+demo_component_start() {
+  POSTDATE_JAVA_OPTS="$DEMO_JAVA_OPTS ${POSTDATE_JAVA_OPTS:-}" component_start "$1" "$2"
+  DEMO_CLIENT_ARGS+=(--component "$1-$2=http://127.0.0.1:$(component_port "$1" "$2")")
+}
+
+# Usage: demo_client SENDER [DemoCommand options...]   Creates a tenant and key, then runs the client.
+demo_client() {
+  local sender="$1" tenant key
+  shift
   tenant="demo-$(date +%s)"
   key="$(clickhouse_cli keys create --tenant "$tenant" | sed -n 's/.*\(pd_[A-Za-z0-9_-]*\).*/\1/p' | head -n 1)"
   [[ -n "$key" ]] || {
@@ -84,15 +98,17 @@ demo_run() {
   echo "postdate: tenant $tenant, API key created (./postdate keys revoke to retire it)"
   echo
   POSTDATE_DEMO_API_KEY="$key" java -Xmx2g --enable-native-access=ALL-UNNAMED -cp "$(loadtest_jar)" dev.postdate.loadtest.demo.DemoCommand \
-    --api-url "http://127.0.0.1:$API_PORT" --tenant "$tenant" --emails "$emails" --due-in "$due_in" \
-    --spread "$spread" --sender "$sender" --ses-url "http://127.0.0.1:$SES_PORT" \
-    --smtp-sink-url "http://127.0.0.1:$SMTP_SINK_HTTP_PORT" \
-    --ranger-url "http://127.0.0.1:$(component_port ranger 1)" --ranger-url "http://127.0.0.1:$(component_port ranger 2)" \
-    --component "api=http://127.0.0.1:$API_PORT" \
-    --component "ingest-consumer=http://127.0.0.1:$INGEST_CONSUMER_PORT" \
-    --component "ranger-1=http://127.0.0.1:$(component_port ranger 1)" \
-    --component "ranger-2=http://127.0.0.1:$(component_port ranger 2)" \
-    "${urls[@]}" "$@"
+    --api-url "http://127.0.0.1:$API_PORT" --tenant "$tenant" --sender "$sender" --ses-url "http://127.0.0.1:$SES_PORT" \
+    --smtp-sink-url "http://127.0.0.1:$SMTP_SINK_HTTP_PORT" "${DEMO_CLIENT_ARGS[@]}" "$@"
+}
+
+# Usage: demo_run EMAILS DUE_IN WORKERS SENDER SPREAD [DemoCommand options...]
+demo_run() {
+  local emails="$1" due_in="$2" workers="$3" sender="$4" spread="$5"
+  shift 5
+  services_start
+  demo_stack_start "$workers" "$sender"
+  demo_client "$sender" --emails "$emails" --due-in "$due_in" --spread "$spread" "$@"
 }
 
 # The end-to-end step of ./postdate bench: EMAILS due in the same second, blackhole sender, once per

@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
@@ -86,6 +87,15 @@ public class DemoCommand implements Callable<Integer> {
     @Option(names = "--run", description = "run id (default: derived from the time)")
     String run;
 
+    @Option(names = "--retry-for", defaultValue = "10", description = "seconds an intake request is retried on 429, 5xx or no answer")
+    long retryForSeconds;
+
+    @Option(names = "--faults", description = "file of injected faults (./postdate chaos): waited for, then added to the JSON line")
+    Path faults;
+
+    @Option(names = "--in-doubt-file", description = "write every email recorded in doubt here, with its receipt count")
+    Path inDoubtFile;
+
     private final PrintStream out = System.out;
 
     public static void main(String[] args) {
@@ -120,7 +130,7 @@ public class DemoCommand implements Callable<Integer> {
         createTemplate(api);
         out.printf("demo %s: %,d emails for tenant %s, %s%n", plan.run(), emails, tenant, plan.describe());
 
-        DemoIntake intake = new DemoIntake(api, plan, emails, batch, clients);
+        DemoIntake intake = new DemoIntake(api, plan, emails, batch, clients, Duration.ofSeconds(retryForSeconds));
         DemoWatch watch = new DemoWatch(ledger, intake, emails, rangerUrls, components,
                 new ProgressBoard(out, System.console() != null, 5), progressEvery);
         Thread watcher = Thread.ofPlatform().daemon().name("demo-progress").start(watch);
@@ -130,7 +140,13 @@ public class DemoCommand implements Callable<Integer> {
         cancelBatch(api, plan);
 
         long timeout = timeoutSeconds > 0 ? timeoutSeconds : dueIn + spread + 120 + emails / 1000;
+        long waitStarted = System.nanoTime();
         boolean finished = watch.awaitOutcomes(Duration.ofSeconds(timeout));
+        List<String> injected = List.of();
+        if (faults != null) {
+            out.printf("%nwaiting for the fault injector to finish%n");
+            injected = new FaultLog(faults).await(Duration.ofSeconds(timeout).minusNanos(System.nanoTime() - waitStarted));
+        }
         watcher.interrupt();
         watcher.join();
 
@@ -148,7 +164,10 @@ public class DemoCommand implements Callable<Integer> {
                 watch.peakHeaps());
         out.println(sink.where());
         out.println("the stack keeps running: ./postdate status shows it, ./postdate down stops it");
-        out.println(report.json(intake.accepted(), counts, delivery, emailsPerSecond));
+        if (inDoubtFile != null) {
+            DemoReport.writeInDoubt(inDoubtFile, counts);
+        }
+        out.println(report.json(intake.accepted(), counts, delivery, emailsPerSecond, injected));
         return finished && counts.correct() ? 0 : 1;
     }
 

@@ -7,6 +7,7 @@ import dev.postdate.loadtest.ApiClient;
 
 import java.io.IOException;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -16,27 +17,29 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Schedules the plan's emails through {@code POST /v1/emails/batch} from several clients, keeping
  * the id the api gave each one. A request that fails or gets a 429 or 5xx is sent again, as a careful
- * client does: each email carries an idempotency key, so a retry of a request the api did accept
- * returns the same ids and schedules nothing twice. After the last attempt the demo ends.
+ * client does, for up to the retry budget: each email carries an idempotency key, so a retry of a
+ * request the api did accept returns the same ids and schedules nothing twice. After that the demo ends.
  */
 final class DemoIntake {
 
     private static final JsonFactory JSON = new JsonFactory();
-    private static final int ATTEMPTS = 4;
     private static final long RETRY_PAUSE_MS = 1_000;
+    private static final long MAX_RETRY_PAUSE_MS = 5_000;
 
     private final ApiClient api;
     private final DemoPlan plan;
     private final int batch;
     private final int clients;
+    private final Duration retryFor;
     private final String[] ids;
     private final AtomicLong accepted = new AtomicLong();
 
-    DemoIntake(ApiClient api, DemoPlan plan, int emails, int batch, int clients) {
+    DemoIntake(ApiClient api, DemoPlan plan, int emails, int batch, int clients, Duration retryFor) {
         this.api = api;
         this.plan = plan;
         this.batch = batch;
         this.clients = clients;
+        this.retryFor = retryFor;
         this.ids = new String[emails];
     }
 
@@ -78,7 +81,8 @@ final class DemoIntake {
         }
         String body = json.append("]}").toString();
         String failure = "";
-        for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+        long deadline = System.nanoTime() + retryFor.toNanos();
+        for (int attempt = 1; attempt == 1 || System.nanoTime() < deadline; attempt++) {
             try {
                 HttpResponse<String> response = api.post("/v1/emails/batch", body);
                 if (response.statusCode() == 202) {
@@ -93,7 +97,7 @@ final class DemoIntake {
             } catch (IOException e) {
                 failure = e.toString();
             }
-            Thread.sleep(RETRY_PAUSE_MS * attempt);
+            Thread.sleep(Math.min(MAX_RETRY_PAUSE_MS, RETRY_PAUSE_MS * attempt));
         }
         throw new IOException("the api did not accept emails " + from + ".." + (to - 1) + ": " + failure);
     }

@@ -1,6 +1,13 @@
 package dev.postdate.loadtest.demo;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -8,6 +15,9 @@ import java.util.stream.Collectors;
 
 /** The demo's closing words: a readable summary, then the one-line JSON the issue and scripts rely on. */
 final class DemoReport {
+
+    private static final int LISTED = 20;
+    private static final JsonFactory JSON = new JsonFactory();
 
     private final PrintStream out;
 
@@ -24,7 +34,9 @@ final class DemoReport {
         row("sent", counts.sent, "received by the sink");
         row("failed", counts.failed, "");
         row("cancelled", counts.cancelled, "batch " + plan.cancelledBatchId() + " (cancelled before it was due)");
-        row("in doubt", counts.inDoubt.size(), "claimed by a worker that died before the provider answered");
+        row("in doubt", counts.inDoubt.size(), String.format(Locale.ROOT,
+                "claimed by a worker that died before the provider answered (%,d of them reached the sink)",
+                counts.inDoubtReceived()));
         row("duplicates", counts.duplicates, "receipts beyond the first");
         row("lost", counts.lost, "accepted, never sent, no failure recorded");
         if (counts.wrongContent > 0) {
@@ -50,20 +62,48 @@ final class DemoReport {
                 : "RESULT: FAILED: see lost / duplicates / wrong content above");
     }
 
-    String json(long accepted, Reconciliation.Counts counts, TenantLedger.Delivery delivery, double emailsPerSecond) {
-        return String.format(Locale.ROOT, "{\"accepted\":%d,\"sent\":%d,\"failed\":%d,\"cancelled\":%d,\"in_doubt\":%d,"
-                        + "\"duplicates\":%d,\"lost\":%d,\"lateness_p50_ms\":%d,\"lateness_p99_ms\":%d,\"emails_per_s\":%.0f}",
-                accepted, counts.sent, counts.failed, counts.cancelled, counts.inDoubt.size(), counts.duplicates, counts.lost,
-                delivery.latenessP50Ms(), delivery.latenessP99Ms(), emailsPerSecond);
+    /** The summary line; with faults (./postdate chaos) it also lists the faults injected. */
+    String json(long accepted, Reconciliation.Counts counts, TenantLedger.Delivery delivery, double emailsPerSecond,
+                List<String> faults) throws IOException {
+        StringWriter line = new StringWriter();
+        try (JsonGenerator json = JSON.createGenerator(line)) {
+            json.writeStartObject();
+            json.writeNumberField("accepted", accepted);
+            json.writeNumberField("sent", counts.sent);
+            json.writeNumberField("failed", counts.failed);
+            json.writeNumberField("cancelled", counts.cancelled);
+            json.writeNumberField("in_doubt", counts.inDoubt.size());
+            json.writeNumberField("duplicates", counts.duplicates);
+            json.writeNumberField("lost", counts.lost);
+            json.writeNumberField("lateness_p50_ms", delivery.latenessP50Ms());
+            json.writeNumberField("lateness_p99_ms", delivery.latenessP99Ms());
+            json.writeNumberField("emails_per_s", Math.round(emailsPerSecond));
+            if (!faults.isEmpty()) {
+                json.writeArrayFieldStart("faults");
+                for (String fault : faults) {
+                    json.writeString(fault);
+                }
+                json.writeEndArray();
+            }
+            json.writeEndObject();
+        }
+        return line.toString();
+    }
+
+    /** Every email in doubt, one per line with the sink's receipt count, for the operator to settle. */
+    static void writeInDoubt(Path file, Reconciliation.Counts counts) throws IOException {
+        Files.write(file, counts.inDoubt.stream().map(d -> d.id() + " received=" + d.received()).toList());
     }
 
     private void row(String label, long value, String note) {
         out.printf(Locale.ROOT, "%-12s %,11d  %s%n", label, value, note);
     }
 
-    private void list(String what, List<String> ids) {
+    private void list(String what, List<?> ids) {
         if (!ids.isEmpty()) {
-            out.println(what + " (first " + ids.size() + "): " + String.join(", ", ids));
+            List<?> first = ids.subList(0, Math.min(LISTED, ids.size()));
+            out.println(what + " (" + (first.size() < ids.size() ? "first " + first.size() + " of " + ids.size() : "all " + ids.size())
+                    + "): " + first.stream().map(Object::toString).collect(Collectors.joining(", ")));
         }
     }
 }

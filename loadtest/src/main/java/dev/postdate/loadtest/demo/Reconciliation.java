@@ -9,7 +9,8 @@ import java.util.Map;
 /**
  * Every accepted email against what the sink received and what ClickHouse recorded. An email the
  * sink received is sent (each receipt beyond the first is a duplicate); one it did not receive is
- * failed, cancelled or in doubt as recorded, and otherwise lost. Without per-email receipts
+ * failed, cancelled or in doubt as recorded, and otherwise lost. Every email recorded in doubt is
+ * listed with whether the sink received it: the operator's answer to "was it sent?". Without per-email receipts
  * (blackhole) the recorded {@code sent} stands for the receipt and duplicates are the sink's count
  * beyond the number sent.
  */
@@ -25,6 +26,9 @@ final class Reconciliation {
         for (int i = 0; i < ids.length; i++) {
             EmailStatus state = states.getOrDefault(ids[i], EmailStatus.SCHEDULED);
             int received = receipts.perEmail() == null ? (state == EmailStatus.SENT ? 1 : 0) : receipts.perEmail()[i];
+            if (state == EmailStatus.IN_DOUBT) {
+                counts.inDoubt.add(new InDoubt(ids[i], received));
+            }
             if (received > 0) {
                 counts.sent++;
                 counts.duplicates += received - 1;
@@ -41,7 +45,7 @@ final class Reconciliation {
             switch (state) {
                 case FAILED -> counts.failed++;
                 case CANCELLED -> counts.cancelled++;
-                case IN_DOUBT -> counts.inDoubt.add(ids[i]);
+                case IN_DOUBT -> { }
                 default -> {
                     counts.lost++;
                     note(counts.lostIds, ids[i] + " (state " + state.wireName() + ")");
@@ -69,14 +73,26 @@ final class Reconciliation {
         long lost;
         long unrecorded;
         long wrongContent;
-        final List<String> inDoubt = new ArrayList<>();
+        final List<InDoubt> inDoubt = new ArrayList<>();
         final List<String> cancelledButSent = new ArrayList<>();
         final List<String> duplicated = new ArrayList<>();
         final List<String> lostIds = new ArrayList<>();
 
-        /** No email lost, none twice (except those reported in doubt), none sent after its cancel, each one right. */
+        /** No email lost, none twice, none sent after its cancel, each one right. */
         boolean correct() {
             return lost == 0 && duplicates == 0 && cancelledButSent.isEmpty() && wrongContent == 0;
+        }
+
+        long inDoubtReceived() {
+            return inDoubt.stream().filter(d -> d.received() > 0).count();
+        }
+    }
+
+    /** An email recorded in doubt, and how many times the sink received it. */
+    record InDoubt(String id, int received) {
+        @Override
+        public String toString() {
+            return id + " (received " + received + ")";
         }
     }
 }

@@ -1,0 +1,153 @@
+# shellcheck shell=bash
+# ./postdate chaos: the demo's stack and client (ses-local sender) while faults are injected:
+# SIGKILLed workers, rangers and an ingest consumer; ClickHouse, Redis and ElasticMQ restarted; the
+# SES emulator stopped for a while. Each fault is a line in the faults file, which the client folds
+# into its closing JSON line once the last line ("# done") is there. Uses services.sh,
+# components.sh and demo.sh.
+
+CHAOS_INGESTS=2
+# How long SES is unreachable; the workers' unreachable-max-wait (2m) rides it out.
+CHAOS_SES_OUTAGE_S="${CHAOS_SES_OUTAGE_S:-30}"
+# Pause between two worker kills (plus the restart, which waits for the new worker's health).
+CHAOS_WORKER_KILL_EVERY_S="${CHAOS_WORKER_KILL_EVERY_S:-6}"
+
+chaos_log() {
+  local line
+  line="$(printf '+%ss %s' "$((SECONDS - CHAOS_STARTED))" "$*")"
+  echo "$line" >>"$CHAOS_FAULTS"
+  echo "chaos: $line" >>"$CHAOS_LOG"
+}
+
+# SIGKILL one component instance and start it again (the start waits until it is healthy).
+chaos_kill_component() {
+  local name="$1" instance="$2" why="$3" pid
+  pid="$(running_pid "$name-$instance" "$(component_jar "$name")")" || {
+    chaos_log "$name-$instance was not running; started it"
+    demo_component_start "$name" "$instance" >>"$CHAOS_LOG" 2>&1 || true
+    return 0
+  }
+  kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
+  while session_alive "$pid"; do sleep 0.1; done
+  rm -f "$(pid_file "$name-$instance")"
+  chaos_log "SIGKILL $name-$instance (pid $pid) $why"
+  if demo_component_start "$name" "$instance" >>"$CHAOS_LOG" 2>&1; then
+    chaos_log "$name-$instance restarted"
+  else
+    chaos_log "$name-$instance FAILED to restart (see its log)"
+  fi
+}
+
+# The instance of the ranger that holds the lease (postdate_ranger_leader 1), or nothing.
+chaos_ranger_leader() {
+  local n
+  for n in 1 2; do
+    if curl -fsS --max-time 2 "http://127.0.0.1:$(component_port ranger "$n")/prometheus" 2>/dev/null \
+      | grep -q '^postdate_ranger_leader 1'; then
+      echo "$n"
+      return 0
+    fi
+  done
+  return 1
+}
+
+chaos_kill_leader() {
+  local leader
+  if leader="$(chaos_ranger_leader)"; then
+    chaos_kill_component ranger "$leader" "(the active ranger; the standby takes over)"
+  else
+    chaos_log "no ranger leads at the moment; none killed"
+  fi
+}
+
+# Usage: chaos_restart_service NAME [DOWN_SECONDS]
+chaos_restart_service() {
+  local name="$1" down="${2:-0}"
+  services_stop "$name" >>"$CHAOS_LOG" 2>&1
+  chaos_log "$name stopped${down:+ for ${down} s}"
+  sleep "$down"
+  if services_start "$name" >>"$CHAOS_LOG" 2>&1; then
+    chaos_log "$name started again"
+  else
+    chaos_log "$name FAILED to start again"
+  fi
+}
+
+# Kills a random worker every few seconds until the stop file appears.
+chaos_worker_killer() {
+  local workers="$1" stop_file="$2"
+  while [[ ! -e "$stop_file" ]]; do
+    chaos_kill_component worker "$((RANDOM % workers + 1))" ""
+    sleep "$CHAOS_WORKER_KILL_EVERY_S"
+  done
+}
+
+# Sleeps until the given mark (seconds since the chaos started); fails when the client has ended.
+chaos_at() {
+  while (($1 > SECONDS - CHAOS_STARTED)); do
+    kill -0 "$CHAOS_CLIENT" 2>/dev/null || return 1
+    sleep 1
+  done
+  kill -0 "$CHAOS_CLIENT" 2>/dev/null
+}
+
+# Usage: chaos_schedule DUE_IN SPREAD   The timed faults, relative to the client's start.
+chaos_schedule() {
+  local due_in="$1" spread="$2" window_start
+  # Intake is running a few seconds after the client starts (template, key refresh).
+  chaos_at 8 || return 0
+  chaos_kill_component ingest-consumer 1 "while intake is running"
+  # The send window: the due times are spread over [due_in - spread/2, due_in + spread/2].
+  window_start=$((due_in - spread / 2))
+  chaos_at $((window_start + spread / 10)) || return 0
+  chaos_kill_leader
+  chaos_at $((window_start + spread * 2 / 10)) || return 0
+  chaos_restart_service clickhouse
+  chaos_at $((window_start + spread * 35 / 100)) || return 0
+  chaos_restart_service redis
+  chaos_at $((window_start + spread / 2)) || return 0
+  chaos_kill_leader
+  chaos_at $((window_start + spread * 6 / 10)) || return 0
+  chaos_restart_service elasticmq
+  chaos_at $((window_start + spread * 75 / 100)) || return 0
+  chaos_restart_service ses "$CHAOS_SES_OUTAGE_S"
+  chaos_at $((window_start + spread)) || return 0
+}
+
+# Usage: chaos_inject DUE_IN SPREAD WORKERS   Timed faults, and worker kills throughout the send window.
+chaos_inject() {
+  local due_in="$1" spread="$2" workers="$3" stop_file="$CHAOS_DIR/stop-killer" killer
+  rm -f "$stop_file"
+  { chaos_at $((due_in - spread / 2)) && chaos_worker_killer "$workers" "$stop_file"; } &
+  killer=$!
+  chaos_schedule "$due_in" "$spread"
+  touch "$stop_file"
+  wait "$killer" || true
+  echo "# done" >>"$CHAOS_FAULTS"
+}
+
+# Usage: chaos_run EMAILS MINUTES WORKERS
+chaos_run() {
+  local emails="$1" minutes="$2" workers="$3" spread due_in timeout rc=0
+  spread=$((minutes * 60))
+  # Late enough for intake to finish at a third of this machine's rate, so faults hit sending.
+  due_in=$((emails / 3000 + 20 + spread / 2))
+  # Sending waits out every fault; the SES emulator does ~700 mails/s here, less while faults land.
+  timeout=$((due_in + spread / 2 + 600 + emails / 200))
+  services_start
+  demo_stack_start "$workers" ses-local "$CHAOS_INGESTS"
+  CHAOS_DIR="$POSTDATE_RUN_DIR/chaos/$(date +%Y%m%d-%H%M%S)"
+  mkdir -p "$CHAOS_DIR"
+  CHAOS_FAULTS="$CHAOS_DIR/faults.txt"
+  CHAOS_LOG="$CHAOS_DIR/chaos.log"
+  : >"$CHAOS_FAULTS"
+  echo "postdate: chaos: $emails emails due over $spread s from $((due_in - spread / 2)) s on;" \
+    "faults: $CHAOS_FAULTS, what the fault injector did: $CHAOS_LOG"
+  CHAOS_STARTED=$SECONDS
+  demo_client ses-local --emails "$emails" --due-in "$due_in" --spread "$spread" --timeout "$timeout" \
+    --retry-for 300 --faults "$CHAOS_FAULTS" --in-doubt-file "$CHAOS_DIR/in-doubt.txt" &
+  CHAOS_CLIENT=$!
+  chaos_inject "$due_in" "$spread" "$workers"
+  wait "$CHAOS_CLIENT" || rc=$?
+  echo "postdate: chaos: faults injected are in $CHAOS_FAULTS; emails in doubt in $CHAOS_DIR/in-doubt.txt"
+  return "$rc"
+}
