@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # Starts, stops and reports the Postdate components (the Micronaut services built by Maven).
 # Uses the process helpers of services.sh. An instance is NAME-N; instance N of a component
-# listens on its base port + N - 1 (ranger-2 on 8183, worker-2 on 8191).
+# listens on its base port + N - 1 (ingest-consumer-2 on 8182, ranger-2 on 8187, worker-2 on 8191).
 
 POSTDATE_COMPONENTS=(api ingest-consumer ranger worker)
 COMPONENT_HEALTH_TIMEOUT=60

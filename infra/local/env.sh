@@ -34,7 +34,7 @@ export SMTP_SINK_HTTP_PORT="${SMTP_SINK_HTTP_PORT:-13080}"
 # Base HTTP/management ports of the components; instance N listens on base + N - 1.
 export API_PORT="${API_PORT:-8080}"
 export INGEST_CONSUMER_PORT="${INGEST_CONSUMER_PORT:-8181}"
-export RANGER_PORT="${RANGER_PORT:-8182}"
+export RANGER_PORT="${RANGER_PORT:-8186}"
 export WORKER_PORT="${WORKER_PORT:-8190}"
 
 export ELASTICMQ_JAVA_OPTS="${ELASTICMQ_JAVA_OPTS:--Xms64m -Xmx512m}"
