@@ -28,6 +28,10 @@ chaos_kill_component() {
   }
   kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
   while session_alive "$pid"; do sleep 0.1; done
+  # The JVM's main thread is reaped before its other threads have let go of the listening socket.
+  local port deadline=$((SECONDS + 10))
+  port="$(component_port "$name" "$instance")"
+  while port_in_use "$port" && ((SECONDS < deadline)); do sleep 0.1; done
   rm -f "$(pid_file "$name-$instance")"
   chaos_log "SIGKILL $name-$instance (pid $pid) $why"
   if demo_component_start "$name" "$instance" >>"$CHAOS_LOG" 2>&1; then
@@ -62,9 +66,12 @@ chaos_kill_leader() {
 # Usage: chaos_restart_service NAME [DOWN_SECONDS]
 chaos_restart_service() {
   local name="$1" down="${2:-0}"
+  chaos_log "stopping $name"
   services_stop "$name" >>"$CHAOS_LOG" 2>&1
-  chaos_log "$name stopped${down:+ for ${down} s}"
-  sleep "$down"
+  if ((down > 0)); then
+    chaos_log "$name stopped; down for $down s"
+    sleep "$down"
+  fi
   if services_start "$name" >>"$CHAOS_LOG" 2>&1; then
     chaos_log "$name started again"
   else

@@ -63,7 +63,7 @@ demo_stack_start() {
   else
     demo_sink_stop
   fi
-  DEMO_CLIENT_ARGS=(--component "api=http://127.0.0.1:$API_PORT")
+  DEMO_CLIENT_ARGS=()
   demo_component_start api 1
   for ((n = 1; n <= ingests; n++)); do
     demo_component_start ingest-consumer "$n"
@@ -81,7 +81,7 @@ demo_stack_start() {
 
 # Usage: demo_component_start NAME INSTANCE   (with the demo's heap limit; the client reports its peak)
 demo_component_start() {
-  POSTDATE_JAVA_OPTS="$DEMO_JAVA_OPTS ${POSTDATE_JAVA_OPTS:-}" component_start "$1" "$2"
+  POSTDATE_JAVA_OPTS="$DEMO_JAVA_OPTS ${POSTDATE_JAVA_OPTS:-}" component_start "$1" "$2" || return
   DEMO_CLIENT_ARGS+=(--component "$1-$2=http://127.0.0.1:$(component_port "$1" "$2")")
 }
 

@@ -46,6 +46,8 @@ launch() {
   mkdir -p "$POSTDATE_RUN_DIR/pids" "$(dirname "$log")"
   setsid "$@" >>"$log" 2>&1 </dev/null &
   echo "$!" >"$(pid_file "$name")"
+  # Detached for good: the shell must not report it as its job when it is killed (./postdate chaos).
+  disown "$!"
 }
 
 # Usage: wait_healthy PID TIMEOUT_S CHECK_CMD...  Fails early when the process exits.

@@ -4,10 +4,11 @@ import dev.failsafe.Failsafe;
 import dev.failsafe.RetryPolicy;
 import dev.postdate.core.intake.IntakePacket;
 import dev.postdate.core.intake.UndecodablePacketException;
+import dev.postdate.core.retry.Backoff;
 import io.micronaut.context.annotation.Requires;
+import io.micronaut.context.event.ShutdownEvent;
 import io.micronaut.context.event.StartupEvent;
 import io.micronaut.runtime.event.annotation.EventListener;
-import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -97,9 +98,12 @@ class IntakeConsumer {
     /**
      * Stops receiving, hands buffered packets back to SQS, lets the batch being written finish within
      * {@code stop-grace} and abandons it to redelivery otherwise.
+     * Runs on the {@link ShutdownEvent}, which closing the context (SIGTERM) publishes before it destroys
+     * any bean: the queue, Redis and ClickHouse clients are all still open while work is finished or
+     * handed back. (A {@code @PreDestroy} may run after those clients were closed.)
      */
-    @PreDestroy
-    void stop() throws InterruptedException {
+    @EventListener
+    void onShutdown(ShutdownEvent event) throws InterruptedException {
         receiving = false;
         polls.forEach(poll -> poll.cancel(true));
         release(buffer.close());
@@ -120,16 +124,19 @@ class IntakeConsumer {
     }
 
     private void receiveLoop() {
+        Backoff backoff = new Backoff(settings.retryInitialBackoff(), settings.retryMaxBackoff());
         while (receiving) {
             CompletableFuture<List<Message>> poll = queue.receive();
             polls.add(poll);
             List<Message> messages;
             try {
                 messages = poll.join();
+                backoff.reset();
             } catch (RuntimeException e) {
                 if (receiving) {
-                    LOG.warn("Receiving from the intake queue failed: {}", e.getMessage());
-                    pauseAfterFailure();
+                    Duration wait = backoff.afterFailure();
+                    LOG.warn("Receiving from the intake queue failed (trying again in {} ms): {}", wait.toMillis(), e.getMessage());
+                    pause(wait);
                 }
                 continue;
             } finally {
@@ -224,9 +231,9 @@ class IntakeConsumer {
         }
     }
 
-    private void pauseAfterFailure() {
+    private static void pause(Duration wait) {
         try {
-            Thread.sleep(settings.retryInitialBackoff());
+            Thread.sleep(wait);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -2,11 +2,12 @@ package dev.postdate.worker;
 
 import dev.postdate.clickhouse.migrations.SchemaOnStart;
 import dev.postdate.core.range.RangeMessage;
+import dev.postdate.core.retry.Backoff;
 import io.micronaut.context.annotation.Requires;
+import io.micronaut.context.event.ShutdownEvent;
 import io.micronaut.context.event.StartupEvent;
 import io.micronaut.runtime.event.annotation.EventListener;
 import io.micronaut.serde.ObjectMapper;
-import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -81,9 +82,12 @@ public class RangeConsumer {
     /**
      * Stops receiving; ranges in progress start no new email, finish the ones in flight within
      * {@code stop-grace} (then those are interrupted: a send cut off is in doubt) and are handed back.
+     * Runs on the {@link ShutdownEvent}, which closing the context (SIGTERM) publishes before it destroys
+     * any bean: the queue, Redis and ClickHouse clients are all still open while work is finished or
+     * handed back. (A {@code @PreDestroy} may run after those clients were closed.)
      */
-    @PreDestroy
-    void stop() throws InterruptedException {
+    @EventListener
+    void onShutdown(ShutdownEvent event) throws InterruptedException {
         receiving = false;
         stopping = true;
         polls.forEach(poll -> poll.cancel(true));
@@ -112,16 +116,19 @@ public class RangeConsumer {
         } catch (InterruptedException e) {
             return;
         }
+        Backoff backoff = new Backoff(settings.retryInitialBackoff(), settings.retryMaxBackoff());
         while (receiving) {
             CompletableFuture<List<Message>> poll = queue.receive(1);
             polls.add(poll);
             List<Message> messages;
             try {
                 messages = poll.join();
+                backoff.reset();
             } catch (RuntimeException e) {
                 if (receiving) {
-                    LOG.warn("Receiving from the ranges queue failed: {}", e.getMessage());
-                    pause(settings.retryInitialBackoff());
+                    Duration wait = backoff.afterFailure();
+                    LOG.warn("Receiving from the ranges queue failed (trying again in {} ms): {}", wait.toMillis(), e.getMessage());
+                    pause(wait);
                 }
                 continue;
             } finally {
@@ -244,11 +251,17 @@ public class RangeConsumer {
     }
 
     private void handBack(Message message, Duration after) {
+        // The interrupt at the end of the stop grace is meant for the sends; the SDK would refuse the hand-back.
+        boolean interrupted = Thread.interrupted();
         try {
             queue.changeVisibility(message, after);
         } catch (RuntimeException e) {
             LOG.warn("Could not hand range message {} back; it reappears after its visibility timeout: {}",
                     message.messageId(), e.getMessage());
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
