@@ -44,12 +44,15 @@ final class ApiHarness implements AutoCloseable {
     final EmbeddedServer server;
     private final HttpClient http = HttpClient.newHttpClient();
     private final JsonMapper json;
+    private final IntakePacketCodec codec;
     private final String intakeUrl;
 
     private ApiHarness(TestEnvironment env, EmbeddedServer server) {
         this.env = env;
         this.server = server;
         this.json = server.getApplicationContext().getBean(JsonMapper.class);
+        // Kept, so that the queue can still be read after the api stopped.
+        this.codec = server.getApplicationContext().getBean(IntakePacketCodec.class);
         this.intakeUrl = env.sqs().getQueueUrl(r -> r.queueName(env.intakeQueue())).queueUrl();
     }
 
@@ -120,22 +123,21 @@ final class ApiHarness implements AutoCloseable {
 
     /** Receives (and deletes) intake messages until they hold {@code count} emails; fails on more. */
     List<ScheduledEmail> awaitIntake(int count) {
-        IntakePacketCodec codec = bean(IntakePacketCodec.class);
         List<ScheduledEmail> emails = new ArrayList<>();
         Instant deadline = Instant.now().plus(DEADLINE);
         while (emails.size() < count && Instant.now().isBefore(deadline)) {
-            emails.addAll(receive(codec, 1));
+            emails.addAll(receive(1));
         }
-        emails.addAll(receive(codec, QUIET_SECONDS));
+        emails.addAll(receive(QUIET_SECONDS));
         assertEquals(count, emails.size(), "emails in the intake queue");
         return emails;
     }
 
     void assertIntakeEmpty() {
-        assertEquals(List.of(), receive(bean(IntakePacketCodec.class), QUIET_SECONDS), "intake queue");
+        assertEquals(List.of(), receive(QUIET_SECONDS), "intake queue");
     }
 
-    private List<ScheduledEmail> receive(IntakePacketCodec codec, int waitSeconds) {
+    private List<ScheduledEmail> receive(int waitSeconds) {
         List<Message> messages = env.sqs().receiveMessage(r -> r.queueUrl(intakeUrl)
                 .maxNumberOfMessages(10).waitTimeSeconds(waitSeconds)).messages();
         List<ScheduledEmail> emails = new ArrayList<>();

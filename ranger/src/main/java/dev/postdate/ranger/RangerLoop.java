@@ -3,15 +3,17 @@ package dev.postdate.ranger;
 import dev.postdate.clickhouse.migrations.SchemaOnStart;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
+import io.micronaut.context.event.ShutdownEvent;
 import io.micronaut.context.event.StartupEvent;
 import io.micronaut.runtime.event.annotation.EventListener;
-import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.OptionalLong;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Runs ticks while this process holds the leader lease, and stands by otherwise. A failed tick
@@ -29,7 +31,9 @@ public class RangerLoop {
     private final RangerMetrics metrics;
     private final SchemaOnStart schema;
     private final Duration interval;
-    private volatile boolean running = true;
+    private final Duration stopGrace;
+    /** Counted down on shutdown: ends the wait between ticks at once, never a tick itself. */
+    private final CountDownLatch stopping = new CountDownLatch(1);
     private volatile Thread thread;
 
     public RangerLoop(LeaderLease lease, RangerTick tick, RangerMetrics metrics, SchemaOnStart schema,
@@ -39,6 +43,7 @@ public class RangerLoop {
         this.metrics = metrics;
         this.schema = schema;
         this.interval = settings.tickInterval();
+        this.stopGrace = settings.stopGrace();
     }
 
     @EventListener
@@ -48,7 +53,7 @@ public class RangerLoop {
 
     private void runUntilStopped() {
         boolean wasLeader = false;
-        while (running) {
+        while (stopping.getCount() > 0) {
             try {
                 OptionalLong fence = schema.isCurrent() ? lease.hold() : OptionalLong.empty();
                 if (fence.isPresent() != wasLeader) {
@@ -75,21 +80,26 @@ public class RangerLoop {
 
     private void pause() {
         try {
-            Thread.sleep(interval);
+            stopping.await(interval.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            running = false;
+            stopping.countDown();
         }
     }
 
-    /** Hands the lease over at once instead of letting the standby wait for it to expire. */
-    @PreDestroy
-    void stop() throws InterruptedException {
-        running = false;
+    /**
+     * Starts no new tick, gives the one in progress {@code stop-grace} to finish, then hands the lease
+     * over at once instead of letting the standby wait for it to expire. A tick still running after
+     * the grace is fenced out by the release: it can neither plan nor mark anything done.
+     * Runs on the {@link ShutdownEvent}, which closing the context (SIGTERM) publishes before it destroys
+     * any bean, so the Redis connection is still open for the release.
+     */
+    @EventListener
+    void onShutdown(ShutdownEvent event) throws InterruptedException {
+        stopping.countDown();
         Thread current = thread;
-        if (current != null) {
+        if (current != null && !current.join(stopGrace)) {
             current.interrupt();
-            current.join(interval.multipliedBy(10).toMillis());
         }
         try {
             lease.release();

@@ -12,11 +12,14 @@ import java.time.Duration;
  * @param leaseDuration how long a leader's lease lasts without renewal: a standby takes over at
  *                      most this long after the leader died or hung
  * @param instanceId    names this process in the lease; unique per ranger process
+ * @param stopGrace     on shutdown, how long a tick in progress may take to finish before the lease
+ *                      is released anyway (its writes are then fenced out)
  */
 @ConfigurationProperties("postdate.ranger")
 public record RangerSettings(
         @NotNull Duration tickInterval,
         @Min(1) int rangeSize,
         @NotNull Duration leaseDuration,
-        @NotNull String instanceId) {
+        @NotNull String instanceId,
+        @NotNull Duration stopGrace) {
 }

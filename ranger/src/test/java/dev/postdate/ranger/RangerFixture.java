@@ -52,7 +52,7 @@ final class RangerFixture implements AutoCloseable {
     RangerSettings settings(String instanceId) {
         RangerSettings configured = context.getBean(RangerSettings.class);
         return new RangerSettings(configured.tickInterval(), configured.rangeSize(), configured.leaseDuration(),
-                instanceId);
+                instanceId, configured.stopGrace());
     }
 
     LeaderLease lease(String instanceId) {

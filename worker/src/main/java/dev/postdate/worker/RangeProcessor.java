@@ -172,14 +172,15 @@ public class RangeProcessor {
             Semaphore inFlight = new Semaphore(settings.sendParallelism());
             try (ExecutorService tasks = Executors.newVirtualThreadPerTaskExecutor()) {
                 for (int i = 0; i < emails.size(); i++) {
-                    if (stopping.getAsBoolean() || giveUpRange.get()) {
-                        notStarted = emails.size() - i;
-                        break;
-                    }
                     try {
                         inFlight.acquire();
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
+                        notStarted = emails.size() - i;
+                        break;
+                    }
+                    // Checked after the wait for a free place: the stop may have begun meanwhile.
+                    if (stopping.getAsBoolean() || giveUpRange.get()) {
                         notStarted = emails.size() - i;
                         break;
                     }

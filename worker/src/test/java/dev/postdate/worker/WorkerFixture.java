@@ -12,6 +12,7 @@ import dev.postdate.core.range.RangeMessage;
 import dev.postdate.core.state.BatchControls;
 import dev.postdate.core.state.EmailStatus;
 import dev.postdate.core.state.SendGuard;
+import dev.postdate.core.testing.Await;
 import dev.postdate.core.testing.TestEnvironment;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.micronaut.context.ApplicationContext;
@@ -208,14 +209,7 @@ final class WorkerFixture implements AutoCloseable {
 
     /** Polls until the condition holds or the timeout passes; returns whether it held. */
     static boolean await(Duration timeout, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) {
-                return true;
-            }
-            Thread.sleep(50);
-        }
-        return condition.getAsBoolean();
+        return Await.until(timeout, condition);
     }
 
     void closeWorkers() {

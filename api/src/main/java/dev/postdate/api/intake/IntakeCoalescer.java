@@ -30,6 +30,7 @@ public class IntakeCoalescer {
     private final int maxEmails;
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final Thread dispatcher;
+    private volatile boolean stopped;
 
     public IntakeCoalescer(IntakePublisher publisher, ApiSettings settings) {
         this.publisher = publisher;
@@ -47,6 +48,9 @@ public class IntakeCoalescer {
     public void publish(List<ScheduledEmail> emails) {
         Pending pending = new Pending(emails, new CompletableFuture<>());
         queue.add(pending);
+        if (stopped) {
+            refuseQueued();
+        }
         try {
             pending.done().join();
         } catch (CompletionException e) {
@@ -58,9 +62,9 @@ public class IntakeCoalescer {
     }
 
     private void dispatch() {
+        List<Pending> group = new ArrayList<>();
         try {
             while (!Thread.currentThread().isInterrupted()) {
-                List<Pending> group = new ArrayList<>();
                 Pending first = queue.take();
                 group.add(first);
                 int emails = first.emails().size();
@@ -73,10 +77,13 @@ public class IntakeCoalescer {
                     group.add(next);
                     emails += next.emails().size();
                 }
-                Thread.ofVirtual().name("intake-send").start(() -> send(group));
+                List<Pending> full = group;
+                group = new ArrayList<>();
+                Thread.ofVirtual().name("intake-send").start(() -> send(full));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            refuse(group);
         }
     }
 
@@ -109,8 +116,27 @@ public class IntakeCoalescer {
         }
     }
 
+    /**
+     * Runs after the HTTP server's graceful shutdown: a request still waiting here outlived the grace
+     * period. It is answered 503 (nothing of it was sent) rather than left hanging; groups already
+     * being sent still hear back from SQS.
+     */
     @PreDestroy
-    void stop() {
+    void stop() throws InterruptedException {
+        stopped = true;
         dispatcher.interrupt();
+        dispatcher.join();
+        refuseQueued();
+    }
+
+    private void refuseQueued() {
+        List<Pending> left = new ArrayList<>();
+        queue.drainTo(left);
+        refuse(left);
+    }
+
+    private static void refuse(List<Pending> pending) {
+        IntakeUnavailableException stopping = new IntakeUnavailableException("The api is shutting down", null);
+        pending.forEach(p -> p.done().completeExceptionally(stopping));
     }
 }

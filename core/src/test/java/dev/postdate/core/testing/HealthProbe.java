@@ -19,12 +19,18 @@ public final class HealthProbe {
     /** Polls /health until it answers 200 or the timeout passes, and returns the last body seen. */
     public static HttpResponse<String> awaitHealthy(EmbeddedServer server, Duration timeout)
             throws IOException, InterruptedException {
+        return awaitStatus(server, 200, timeout);
+    }
+
+    /** Polls /health until it answers this status (503: some indicator is DOWN) or the timeout passes. */
+    public static HttpResponse<String> awaitStatus(EmbeddedServer server, int status, Duration timeout)
+            throws IOException, InterruptedException {
         Instant deadline = Instant.now().plus(timeout);
         try (HttpClient http = HttpClient.newHttpClient()) {
             HttpRequest request = HttpRequest.newBuilder(URI.create(server.getURL() + "/health")).build();
             while (true) {
                 HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() == 200 || Instant.now().isAfter(deadline)) {
+                if (response.statusCode() == status || Instant.now().isAfter(deadline)) {
                     return response;
                 }
                 Thread.sleep(100);

@@ -49,6 +49,11 @@ public final class LocalTestServices implements TestServices {
         return new LocalSesEmulator();
     }
 
+    @Override
+    public RestartableServer privateRedis() throws IOException {
+        return new LocalRedisServer();
+    }
+
     private static String env(String name, String fallback) {
         String value = System.getenv(name);
         return value == null || value.isBlank() ? fallback : value;

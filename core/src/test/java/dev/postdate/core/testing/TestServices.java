@@ -28,6 +28,9 @@ public interface TestServices {
     /** A private SES emulator (not yet started) that a test may kill and restart; its mail survives restarts, as SES's would. */
     RestartableServer privateSesEmulator() throws IOException;
 
+    /** A private Redis (not yet started) that a test may kill and restart; its keys survive restarts (append-only file). */
+    RestartableServer privateRedis() throws IOException;
+
     /** The implementation chosen for this JVM. */
     static TestServices current() {
         return Holder.INSTANCE;

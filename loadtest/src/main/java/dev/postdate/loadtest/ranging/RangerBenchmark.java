@@ -87,7 +87,7 @@ public class RangerBenchmark implements Callable<Integer> {
 
             RangerSettings configured = context.getBean(RangerSettings.class);
             RangerSettings settings = new RangerSettings(configured.tickInterval(), configured.rangeSize(),
-                    Duration.ofMinutes(5), "bench");
+                    Duration.ofMinutes(5), "bench", configured.stopGrace());
             RedisSettings redisSettings = context.getBean(RedisSettings.class);
             long fence = new LeaderLease(redis, redisSettings, settings).hold().orElseThrow();
             RangePublisher publisher = new RangePublisher(sqs, context.getBean(QueueUrls.class),
