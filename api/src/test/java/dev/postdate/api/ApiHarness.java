@@ -4,6 +4,7 @@ import dev.postdate.clickhouse.keys.ApiKeyStore;
 import dev.postdate.clickhouse.migrations.SchemaOnStart;
 import dev.postdate.core.email.ScheduledEmail;
 import dev.postdate.core.intake.IntakePacketCodec;
+import dev.postdate.core.testing.Await;
 import dev.postdate.core.testing.TestEnvironment;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.core.type.Argument;
@@ -13,6 +14,7 @@ import io.micronaut.runtime.server.EmbeddedServer;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
@@ -28,7 +30,6 @@ import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /** A running api on a test environment, with an HTTP client, key creation and a view of the intake queue. */
 final class ApiHarness implements AutoCloseable {
@@ -83,16 +84,19 @@ final class ApiHarness implements AutoCloseable {
 
     /** Polls an authenticated read of an unknown email until it answers the status (404: key accepted). */
     void awaitStatus(String key, int status) throws Exception {
-        Instant deadline = Instant.now().plus(DEADLINE);
-        Response response;
-        do {
-            response = get(key, "/v1/emails/" + UUID.randomUUID());
-            if (response.status() == status) {
-                return;
+        Response[] last = new Response[1];
+        boolean answered = Await.until(DEADLINE, () -> {
+            try {
+                last[0] = get(key, "/v1/emails/" + UUID.randomUUID());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
             }
-            Thread.sleep(50);
-        } while (Instant.now().isBefore(deadline));
-        fail("expected " + status + ", still " + response.status() + " " + response.body());
+            return last[0].status() == status;
+        });
+        assertTrue(answered, () -> "expected " + status + ", still " + last[0].status() + " " + last[0].body());
     }
 
     Response post(String key, String path, String body) throws IOException, InterruptedException {

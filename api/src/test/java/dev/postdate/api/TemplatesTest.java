@@ -9,11 +9,13 @@ import dev.postdate.core.email.ScheduledEmail;
 import dev.postdate.core.email.TemplateRef;
 import dev.postdate.core.template.RenderedEmail;
 import dev.postdate.core.template.TemplateRenderer;
+import dev.postdate.core.testing.Await;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -232,10 +234,8 @@ class TemplatesTest {
         // Remove the stored row: cache hits must not need ClickHouse.
         ClickHouseSql sql = api.bean(ClickHouseSql.class);
         sql.execute("ALTER TABLE " + sql.table("templates") + " DELETE WHERE name = 'hot'");
-        for (int i = 0; i < 100 && !sql.select("SELECT count() FROM " + sql.table("templates")
-                + " WHERE name = 'hot'").getFirst().getFirst().equals("0"); i++) {
-            Thread.sleep(50);
-        }
+        Await.until(Duration.ofSeconds(5), () -> sql.select("SELECT count() FROM " + sql.table("templates")
+                + " WHERE name = 'hot'").getFirst().getFirst().equals("0"));
         assertEquals(404, api.get(key, "/v1/templates/hot").status(), "the row is gone");
         for (int i = 0; i < 100; i++) {
             assertEquals("S " + i, renderer.render(tenant, hot(i)).subject());

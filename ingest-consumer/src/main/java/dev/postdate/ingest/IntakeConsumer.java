@@ -25,6 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Drains the intake queue: several long polls in flight on virtual threads feed a buffer; one writer
@@ -47,6 +48,8 @@ class IntakeConsumer {
     private final Clock clock;
     private final PacketBuffer buffer;
     private final HeldMessages held = new HeldMessages();
+    // A heartbeat that took its snapshot before a hand-back must not hide those messages again after it.
+    private final ReentrantLock visibility = new ReentrantLock();
     private final Set<CompletableFuture<List<Message>>> polls = ConcurrentHashMap.newKeySet();
     private final RetryPolicy<BatchIngester.Outcome> retry;
     private final List<Thread> receivers = new ArrayList<>();
@@ -98,29 +101,37 @@ class IntakeConsumer {
     /**
      * Stops receiving, hands buffered packets back to SQS, lets the batch being written finish within
      * {@code stop-grace} and abandons it to redelivery otherwise.
+     * The long polls still open are left to end by themselves (within {@code receive-wait}) and what
+     * they bring is handed back too: a poll abandoned early could still be given messages by SQS, even
+     * the ones just handed back, which would then stay hidden for their visibility timeout. Only polls
+     * still open once the grace is over are abandoned.
      * Runs on the {@link ShutdownEvent}, which closing the context (SIGTERM) publishes before it destroys
      * any bean: the queue, Redis and ClickHouse clients are all still open while work is finished or
      * handed back. (A {@code @PreDestroy} may run after those clients were closed.)
      */
     @EventListener
     void onShutdown(ShutdownEvent event) throws InterruptedException {
+        long deadline = System.nanoTime() + settings.stopGrace().toNanos();
         receiving = false;
-        polls.forEach(poll -> poll.cancel(true));
         release(buffer.close());
-        if (writer != null) {
-            writer.join(settings.stopGrace());
-            if (writer.isAlive()) {
-                abandoning = true;
-                writer.interrupt();
-                writer.join();
-            }
+        if (writer != null && !writer.join(untilDeadline(deadline))) {
+            abandoning = true;
+            writer.interrupt();
+            writer.join();
         }
         for (Thread receiver : receivers) {
-            receiver.join();
+            if (!receiver.join(untilDeadline(deadline))) {
+                polls.forEach(poll -> poll.cancel(true));
+                receiver.join();
+            }
         }
         if (heartbeat != null) {
             heartbeat.shutdownNow();
         }
+    }
+
+    private static Duration untilDeadline(long deadlineNanos) {
+        return Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime()));
     }
 
     private void receiveLoop() {
@@ -214,20 +225,31 @@ class IntakeConsumer {
 
     private void release(List<ReceivedPacket> packets) {
         List<Message> messages = packets.stream().map(ReceivedPacket::message).toList();
-        held.remove(messages);
+        // The interrupt that ends the stop grace is meant for the insert; the SDK would refuse the hand-back.
+        boolean interrupted = Thread.interrupted();
+        visibility.lock();
         try {
+            held.remove(messages);
             queue.changeVisibility(messages, Duration.ZERO);
         } catch (RuntimeException e) {
             LOG.warn("Could not hand {} messages back; they reappear after their visibility timeout: {}",
                     messages.size(), e.getMessage());
+        } finally {
+            visibility.unlock();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
     private void keepHeldHidden() {
+        visibility.lock();
         try {
             queue.changeVisibility(held.snapshot(), settings.visibilityTimeout());
         } catch (RuntimeException e) {
             LOG.warn("Extending the visibility of held messages failed: {}", e.getMessage());
+        } finally {
+            visibility.unlock();
         }
     }
 

@@ -7,6 +7,7 @@ import dev.postdate.core.email.EmailContent;
 import dev.postdate.core.email.ScheduledEmail;
 import dev.postdate.core.intake.IntakePacket;
 import dev.postdate.core.intake.IntakePacketCodec;
+import dev.postdate.core.testing.Await;
 import dev.postdate.core.testing.TestEnvironment;
 import io.micronaut.context.ApplicationContext;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
@@ -20,7 +21,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
 
-import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Packets in, counts out: what the ingest tests share. */
 final class IngestTestSupport {
@@ -86,12 +87,6 @@ final class IngestTestSupport {
     }
 
     static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        Instant deadline = Instant.now().plus(DEADLINE);
-        while (!condition.getAsBoolean()) {
-            if (Instant.now().isAfter(deadline)) {
-                fail("Timed out waiting for " + what);
-            }
-            Thread.sleep(100);
-        }
+        assertTrue(Await.until(DEADLINE, condition), () -> "Timed out waiting for " + what);
     }
 }

@@ -1,6 +1,7 @@
 package dev.postdate.core.redis;
 
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
@@ -15,7 +16,9 @@ public class RedisFactory {
     @Singleton
     @Bean(preDestroy = "shutdown")
     RedisClient redisClient(RedisSettings settings) {
-        return RedisClient.create(settings.uri());
+        RedisURI uri = RedisURI.create(settings.uri());
+        uri.setTimeout(settings.commandTimeout());
+        return RedisClient.create(uri);
     }
 
     @Singleton

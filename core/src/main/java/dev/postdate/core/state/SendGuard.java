@@ -21,8 +21,11 @@ import java.util.concurrent.CompletionStage;
 @Singleton
 public class SendGuard {
 
-    /** Succeeds only for the worker that holds the claim; returns the value found before. */
-    private static final String MARK_SENT = """
+    /**
+     * Replaces the value ARGV[1] with ARGV[2] only if it is still there; returns the value found.
+     * Marking sent (only the claim's holder succeeds) and taking over a stale claim are both this.
+     */
+    private static final String REPLACE_IF = """
             local v = redis.call('GET', KEYS[1])
             if v == ARGV[1] then
               redis.call('SET', KEYS[1], ARGV[2], 'PXAT', ARGV[3])
@@ -35,15 +38,6 @@ public class SendGuard {
             local v = redis.call('GET', KEYS[1])
             if v == ARGV[1] then
               redis.call('DEL', KEYS[1])
-            end
-            return v or ''
-            """;
-
-    /** Replaces the claim ARGV[1] with ARGV[2] only if it is still there; returns the value found. */
-    private static final String TAKE_OVER = """
-            local v = redis.call('GET', KEYS[1])
-            if v == ARGV[1] then
-              redis.call('SET', KEYS[1], ARGV[2], 'PXAT', ARGV[3])
             end
             return v or ''
             """;
@@ -91,7 +85,7 @@ public class SendGuard {
      */
     public SendGuardState markSent(String tenant, String id, String worker, Instant claimedAt,
                                    String providerId, Instant expireAt) {
-        String prior = redis.eval(MARK_SENT, ScriptOutputType.VALUE, new String[]{key(tenant, id)},
+        String prior = redis.eval(REPLACE_IF, ScriptOutputType.VALUE, new String[]{key(tenant, id)},
                 SendGuardState.claimedValue(worker, claimedAt), SendGuardState.SENT_PREFIX + providerId,
                 Long.toString(expireAt.toEpochMilli()));
         return SendGuardState.parse(prior);
@@ -121,7 +115,7 @@ public class SendGuard {
     /** {@link #markSent}, without blocking. */
     public CompletionStage<SendGuardState> markSentAsync(String tenant, String id, String worker, Instant claimedAt,
                                                          String providerId, Instant expireAt) {
-        return async.<String>eval(MARK_SENT, ScriptOutputType.VALUE, new String[]{key(tenant, id)},
+        return async.<String>eval(REPLACE_IF, ScriptOutputType.VALUE, new String[]{key(tenant, id)},
                         SendGuardState.claimedValue(worker, claimedAt), SendGuardState.SENT_PREFIX + providerId,
                         Long.toString(expireAt.toEpochMilli()))
                 .thenApply(SendGuardState::parse);
@@ -147,7 +141,7 @@ public class SendGuard {
         if (stale.kind() != SendGuardState.Kind.CLAIMED) {
             throw new IllegalArgumentException("Only a claim can be taken over");
         }
-        return async.<String>eval(TAKE_OVER, ScriptOutputType.VALUE, new String[]{key(tenant, id)},
+        return async.<String>eval(REPLACE_IF, ScriptOutputType.VALUE, new String[]{key(tenant, id)},
                         SendGuardState.claimedValue(stale.worker(), stale.claimedAt()),
                         SendGuardState.claimedValue(worker, at), Long.toString(expireAt.toEpochMilli()))
                 .thenApply(SendGuardState::parse);

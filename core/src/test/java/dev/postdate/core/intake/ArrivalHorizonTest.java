@@ -47,7 +47,7 @@ class ArrivalHorizonTest {
     @BeforeEach
     void freshNamespace() {
         IntakeKeys keys = new IntakeKeys(new RedisSettings(TestServices.current().redisUri(),
-                "test-horizon-" + UUID.randomUUID() + ":"));
+                "test-horizon-" + UUID.randomUUID() + ":", Duration.ofSeconds(10)));
         ledger = new SeqLedger(redis, keys, clock, Duration.ofMinutes(10));
         horizon = new ArrivalHorizon(redis, keys, clock);
     }

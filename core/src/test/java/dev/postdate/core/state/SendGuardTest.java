@@ -32,7 +32,7 @@ class SendGuardTest {
         client = RedisClient.create(TestServices.current().redisUri());
         connection = client.connect();
         RedisKeys keys = new RedisKeys(new RedisSettings(TestServices.current().redisUri(),
-                "test_sendguard_" + UUID.randomUUID() + ":"));
+                "test_sendguard_" + UUID.randomUUID() + ":", Duration.ofSeconds(10)));
         guard = new SendGuard(connection, keys);
         batches = new BatchControls(connection, keys);
     }

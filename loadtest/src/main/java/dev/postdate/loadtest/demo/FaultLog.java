@@ -24,17 +24,19 @@ final class FaultLog {
     /** The faults, once the injector finished or the wait is over (then as far as written, marked so). */
     List<String> await(Duration wait) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + wait.toNanos();
-        while (!finished() && System.nanoTime() < deadline) {
+        List<String> lines = lines();
+        while (!lines.contains(DONE) && System.nanoTime() < deadline) {
             Thread.sleep(1_000);
+            lines = lines();
         }
-        List<String> faults = Files.readAllLines(file).stream().filter(l -> !l.isBlank() && !l.equals(DONE)).toList();
-        if (finished()) {
+        List<String> faults = lines.stream().filter(l -> !l.isBlank() && !l.equals(DONE)).toList();
+        if (lines.contains(DONE)) {
             return faults;
         }
         return Stream.concat(faults.stream(), Stream.of("(the injector had not finished)")).toList();
     }
 
-    private boolean finished() throws IOException {
-        return Files.exists(file) && Files.readAllLines(file).contains(DONE);
+    private List<String> lines() throws IOException {
+        return Files.exists(file) ? Files.readAllLines(file) : List.of();
     }
 }

@@ -1,5 +1,9 @@
 package dev.postdate.worker.send;
 
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
+
 /**
  * A send that did not end with the provider's acceptance, classified by what it means for a retry.
  * The message is the provider's reason (no personal data).
@@ -31,5 +35,18 @@ public class SendException extends Exception {
 
     public Kind kind() {
         return kind;
+    }
+
+    /** Whether the failure happened while connecting: then no byte of the request reached the provider. */
+    public static boolean neverConnected(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ConnectException || t instanceof UnknownHostException
+                    || t instanceof NoRouteToHostException
+                    || t.getClass().getName().endsWith("ConnectTimeoutException")
+                    || t.getClass().getName().endsWith("HttpHostConnectException")) {
+                return true;
+            }
+        }
+        return false;
     }
 }

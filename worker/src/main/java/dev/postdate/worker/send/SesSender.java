@@ -21,9 +21,6 @@ import software.amazon.awssdk.services.sesv2.model.TooManyRequestsException;
 import jakarta.mail.internet.InternetAddress;
 
 import java.io.UnsupportedEncodingException;
-import java.net.ConnectException;
-import java.net.NoRouteToHostException;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -112,24 +109,11 @@ public class SesSender implements Sender, AutoCloseable {
         if (e instanceof ApiCallAttemptTimeoutException || e instanceof ApiCallTimeoutException) {
             return new SendException(SendException.Kind.AMBIGUOUS, "no answer within the attempt timeout", e);
         }
-        if (e instanceof SdkClientException && neverConnected(e)) {
+        if (e instanceof SdkClientException && SendException.neverConnected(e)) {
             return new SendException(SendException.Kind.UNREACHABLE, "cannot connect: " + rootMessage(e), e);
         }
         // Connection reset, read timeout, broken pipe after the request was written: SES may have it.
         return new SendException(SendException.Kind.AMBIGUOUS, rootMessage(e), e);
-    }
-
-    /** Whether the failure happened while connecting: then no byte of the request reached SES. */
-    static boolean neverConnected(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof ConnectException || t instanceof UnknownHostException
-                    || t instanceof NoRouteToHostException
-                    || t.getClass().getName().endsWith("ConnectTimeoutException")
-                    || t.getClass().getName().endsWith("HttpHostConnectException")) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static String reason(SdkException e) {

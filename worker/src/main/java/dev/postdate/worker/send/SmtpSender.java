@@ -85,7 +85,7 @@ public class SmtpSender implements Sender, AutoCloseable {
                     transport.connect(settings.host(), settings.port(), settings.username(), settings.password());
                 } catch (MessagingException e) {
                     // Refused or timed out connecting is an outage; a refused login is a reply like any other.
-                    throw new SendException(SesSender.neverConnected(e) ? SendException.Kind.UNREACHABLE
+                    throw new SendException(SendException.neverConnected(e) ? SendException.Kind.UNREACHABLE
                             : SendException.Kind.TRANSIENT, "cannot connect: " + e.getMessage(), e);
                 }
             }
