@@ -12,37 +12,71 @@ public final class TabSeparated {
     private TabSeparated() {
     }
 
+    /**
+     * Splits one row into its unescaped values. Runs without a backslash, nearly all of a row, are
+     * copied whole: every fetched email's payload passes through here.
+     */
     public static List<String> parseLine(String line) {
         List<String> values = new ArrayList<>();
-        StringBuilder current = new StringBuilder();
-        for (int i = 0; i < line.length(); i++) {
-            char c = line.charAt(i);
-            if (c == '\t') {
-                values.add(current.toString());
-                current.setLength(0);
-            } else if (c == '\\' && i + 1 < line.length()) {
-                current.append(unescape(line.charAt(++i)));
+        int from = 0;
+        int backslash = line.indexOf('\\');
+        while (true) {
+            int tab = line.indexOf('\t', from);
+            int end = tab < 0 ? line.length() : tab;
+            if (backslash >= 0 && backslash < from) {
+                backslash = line.indexOf('\\', from);
+            }
+            if (backslash < 0 || backslash >= end) {
+                values.add(line.substring(from, end));
+                from = end + 1;
             } else {
-                current.append(c);
+                from = parseEscapedValue(line, from, values);
+            }
+            if (from > line.length()) {
+                return values;
             }
         }
-        values.add(current.toString());
-        return values;
     }
 
-    /** Escapes one value for a TabSeparated row. */
-    public static void appendEscaped(StringBuilder out, String value) {
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            switch (c) {
-                case '\t' -> out.append("\\t");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\\' -> out.append("\\\\");
-                case '\0' -> out.append("\\0");
-                default -> out.append(c);
+    /** Adds the value starting at {@code from}, which holds escapes; returns where the next value starts. */
+    private static int parseEscapedValue(String line, int from, List<String> values) {
+        StringBuilder value = new StringBuilder(line.length() - from);
+        int i = from;
+        while (i < line.length()) {
+            char c = line.charAt(i);
+            if (c == '\t') {
+                break;
+            }
+            if (c == '\\' && i + 1 < line.length()) {
+                value.append(unescape(line.charAt(i + 1)));
+                i += 2;
+            } else {
+                value.append(c);
+                i++;
             }
         }
+        values.add(value.toString());
+        return i + 1;
+    }
+
+    /** Escapes one value for a TabSeparated row, copying the runs between special characters whole. */
+    public static void appendEscaped(StringBuilder out, String value) {
+        int run = 0;
+        for (int i = 0; i < value.length(); i++) {
+            String escape = switch (value.charAt(i)) {
+                case '\t' -> "\\t";
+                case '\n' -> "\\n";
+                case '\r' -> "\\r";
+                case '\\' -> "\\\\";
+                case '\0' -> "\\0";
+                default -> null;
+            };
+            if (escape != null) {
+                out.append(value, run, i).append(escape);
+                run = i + 1;
+            }
+        }
+        out.append(value, run, value.length());
     }
 
     private static char unescape(char c) {

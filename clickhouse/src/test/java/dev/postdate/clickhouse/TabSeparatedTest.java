@@ -22,6 +22,25 @@ class TabSeparatedTest {
     }
 
     @Test
+    void valuesMixingPlainRunsAndEscapesRoundTrip() {
+        List<String> values = List.of("\\", "\t\t", "plain", "end\\", "\nstart", "a\\b\tc\nd\re\0f", "x", "");
+        StringBuilder line = new StringBuilder();
+        for (String value : values) {
+            if (!line.isEmpty()) {
+                line.append('\t');
+            }
+            TabSeparated.appendEscaped(line, value);
+        }
+        assertEquals("\\\\\t\\t\\t\tplain\tend\\\\\t\\nstart\ta\\\\b\\tc\\nd\\re\\0f\tx\t", line.toString());
+        assertEquals(values, TabSeparated.parseLine(line.toString()));
+    }
+
+    @Test
+    void escapesOfClickHouseOutputParse() {
+        assertEquals(List.of("a\bb", "\fc", "q'", ""), TabSeparated.parseLine("a\\bb\t\\fc\tq\\'\t"));
+    }
+
+    @Test
     void emptyLineIsOneEmptyValue() {
         assertEquals(List.of(""), TabSeparated.parseLine(""));
     }

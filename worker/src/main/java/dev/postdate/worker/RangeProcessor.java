@@ -107,31 +107,34 @@ public class RangeProcessor {
         if (emails.size() > range.expected()) {
             return new Verdict.TooMany(emails.size(), range.expected());
         }
-        if (firstReceive && settings.recordQueued()) {
-            recordQueued(emails);
-        }
+        // Written while the emails are sent, not before: the insert costs the range no time. A status
+        // read takes the highest-precedence state, so a queued event landing late hides nothing.
+        CompletableFuture<Void> queued = firstReceive && settings.recordQueued()
+                ? CompletableFuture.runAsync(() -> recordQueued(emails), Thread::startVirtualThread)
+                : CompletableFuture.completedFuture(null);
         Pass pass = new Pass(range, ledger.settled(range.rangeId()), stopping);
         pass.run(emails);
+        int remaining = pass.givenBack.get() + pass.notStarted;
         // Interrupted on shutdown after the grace: the outcomes gathered so far must still be written.
         boolean interrupted = Thread.interrupted();
         try {
             // Every mark-sent must be in Redis before the outcomes count as settled.
             pass.awaitMarks();
+            queued.join();
             outcomes.record(List.copyOf(pass.rows), settings.flushTimeout());
+            if (remaining == 0 && pass.waiting.get() == 0) {
+                // Done: a done range is dropped whenever it comes again, so which emails settled
+                // matters no more (and writing it would be one hash field per email for nothing).
+                ledger.markDone(range.rangeId());
+                return new Verdict.Done(emails.size());
+            }
             ledger.settle(range.rangeId(), pass.newlySettled);
         } finally {
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
         }
-        if (pass.givenBack.get() > 0 || pass.notStarted > 0) {
-            return new Verdict.GivenBack(pass.givenBack.get() + pass.notStarted);
-        }
-        if (pass.waiting.get() > 0) {
-            return new Verdict.Waiting(pass.waiting.get());
-        }
-        ledger.markDone(range.rangeId());
-        return new Verdict.Done(emails.size());
+        return remaining > 0 ? new Verdict.GivenBack(remaining) : new Verdict.Waiting(pass.waiting.get());
     }
 
     private void recordQueued(List<RangeEmail> emails) {

@@ -113,13 +113,17 @@ public class TemplateSandbox {
     /** @throws InvalidTemplateException when a stored version does not compile (it did at save time) */
     public CompiledTemplate compile(TemplateVersion version) {
         List<TemplateProblem> problems = new ArrayList<>();
-        PebbleTemplate subject = compileProblem("subject", version.subject(), plainEngine, problems);
-        PebbleTemplate html = isAbsent(version.html()) ? null : compileProblem("html", version.html(), htmlEngine, problems);
-        PebbleTemplate text = isAbsent(version.text()) ? null : compileProblem("text", version.text(), plainEngine, problems);
+        CompiledTemplate.Part subject = part("subject", version.subject(), plainEngine, problems);
+        CompiledTemplate.Part html = isAbsent(version.html()) ? null : part("html", version.html(), htmlEngine, problems);
+        CompiledTemplate.Part text = isAbsent(version.text()) ? null : part("text", version.text(), plainEngine, problems);
         if (!problems.isEmpty()) {
             throw new InvalidTemplateException(problems);
         }
         return new CompiledTemplate(version.label(), subject, html, text);
+    }
+
+    private CompiledTemplate.Part part(String name, String source, PebbleEngine engine, List<TemplateProblem> problems) {
+        return new CompiledTemplate.Part(name, compileProblem(name, source, engine, problems), source.length());
     }
 
     /**
@@ -129,25 +133,24 @@ public class TemplateSandbox {
      */
     public RenderedEmail render(CompiledTemplate template, @Nullable Map<String, Object> data) {
         Map<String, Object> context = data == null ? Map.of() : data;
-        String subject = renderPart(template, "subject", template.subject(), context);
+        String subject = renderPart(template, template.subject(), context);
         if (hasLineBreak(subject)) {
             throw new RenderException(template.label() + ": the rendered subject contains a line break", null);
         }
         return new RenderedEmail(subject,
-                template.html() == null ? null : renderPart(template, "html", template.html(), context),
-                template.text() == null ? null : renderPart(template, "text", template.text(), context));
+                template.html() == null ? null : renderPart(template, template.html(), context),
+                template.text() == null ? null : renderPart(template, template.text(), context));
     }
 
-    private static String renderPart(CompiledTemplate template, String part, PebbleTemplate compiled,
-                                     Map<String, Object> context) {
-        StringWriter out = new StringWriter();
+    private static String renderPart(CompiledTemplate template, CompiledTemplate.Part part, Map<String, Object> context) {
+        StringWriter out = new StringWriter(part.sourceChars());
         try {
-            compiled.evaluate(out, context);
+            part.template().evaluate(out, context);
         } catch (PebbleException e) {
-            throw new RenderException(template.label() + " " + part + ": " + describe(e), e);
+            throw new RenderException(template.label() + " " + part.name() + ": " + describe(e), e);
         } catch (IOException | RuntimeException | StackOverflowError e) {
             // Filters may fail on data of the wrong kind; the exception's text may hold data: not echoed.
-            throw new RenderException(template.label() + " " + part + ": rendering failed ("
+            throw new RenderException(template.label() + " " + part.name() + ": rendering failed ("
                     + e.getClass().getSimpleName() + ")", e);
         }
         return out.toString();

@@ -4,6 +4,7 @@ import dev.postdate.clickhouse.ClickHouseSql;
 import dev.postdate.core.state.EmailStatus;
 import dev.postdate.loadtest.ApiClient;
 import dev.postdate.loadtest.PrometheusScrape;
+import dev.postdate.loadtest.ToolContext;
 import io.micronaut.context.ApplicationContext;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -115,7 +116,7 @@ public class DemoCommand implements Callable<Integer> {
             case "blackhole" -> new BlackholeSink(workerUrls);
             default -> throw new CommandLine.ParameterException(new CommandLine(this), "--sender must be ses-local, smtp or blackhole");
         };
-        try (ApplicationContext context = ApplicationContext.run(Map.of(
+        try (ApplicationContext context = ToolContext.run(Map.of(
                 "postdate.clickhouse.database", database,
                 "postdate.clickhouse.migrate-on-start", false,
                 "postdate.ranger.enabled", false))) {

@@ -7,6 +7,7 @@ import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
+import dev.postdate.loadtest.ToolContext;
 import io.micronaut.context.ApplicationContext;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -99,7 +100,7 @@ public class IntakeBenchmark implements Callable<Integer> {
         if (!kind.equals("html") && !kind.equals("template")) {
             throw new CommandLine.ParameterException(new CommandLine(this), "--kind must be html or template");
         }
-        try (ApplicationContext context = ApplicationContext.run(Map.of(
+        try (ApplicationContext context = ToolContext.run(Map.of(
                 "postdate.clickhouse.database", database,
                 "postdate.clickhouse.migrate-on-start", false,
                 "postdate.ranger.enabled", false))) {

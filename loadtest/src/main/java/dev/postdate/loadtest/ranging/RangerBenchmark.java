@@ -12,6 +12,7 @@ import dev.postdate.ranger.RangerSettings;
 import dev.postdate.ranger.RangerStateStore;
 import dev.postdate.ranger.RangerTick;
 import io.lettuce.core.api.StatefulRedisConnection;
+import dev.postdate.loadtest.ToolContext;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.serde.ObjectMapper;
 import picocli.CommandLine;
@@ -58,7 +59,7 @@ public class RangerBenchmark implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         String database = "bench_ranger";
-        try (ApplicationContext context = ApplicationContext.run(Map.of(
+        try (ApplicationContext context = ToolContext.run(Map.of(
                 "postdate.clickhouse.database", database,
                 "postdate.clickhouse.migrate-on-start", false,
                 "postdate.redis.key-prefix", "bench:ranger:",
