@@ -37,6 +37,10 @@ export INGEST_CONSUMER_PORT="${INGEST_CONSUMER_PORT:-8181}"
 export RANGER_PORT="${RANGER_PORT:-8186}"
 export WORKER_PORT="${WORKER_PORT:-8190}"
 
+# How long a stop waits after SIGTERM before SIGKILL: above the components' stop-grace (10 s), which
+# they may use in full to finish or hand back their work, plus the closing of their clients.
+export POSTDATE_STOP_WAIT="${POSTDATE_STOP_WAIT:-20}"
+
 export ELASTICMQ_JAVA_OPTS="${ELASTICMQ_JAVA_OPTS:--Xms64m -Xmx512m}"
 export POSTDATE_JAVA_OPTS="${POSTDATE_JAVA_OPTS:-}"
 

@@ -63,16 +63,16 @@ wait_healthy() {
   "$@"
 }
 
-# TERM to the whole session, up to 10 s to exit, then KILL.
+# TERM to the whole session, up to POSTDATE_STOP_WAIT seconds to exit, then KILL.
 stop_pid() {
   local name="$1" pid="$2" deadline
   kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
-  deadline=$((SECONDS + 10))
+  deadline=$((SECONDS + POSTDATE_STOP_WAIT))
   while session_alive "$pid" && ((SECONDS < deadline)); do
     sleep 0.2
   done
   if session_alive "$pid"; then
-    echo "postdate: $name did not stop within 10 s; killing it"
+    echo "postdate: $name did not stop within $POSTDATE_STOP_WAIT s; killing it"
     kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
     while session_alive "$pid"; do sleep 0.1; done
   fi

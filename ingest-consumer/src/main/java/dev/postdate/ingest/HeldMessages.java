@@ -22,6 +22,10 @@ final class HeldMessages {
         messages.forEach(message -> held.remove(message.messageId(), message));
     }
 
+    boolean isEmpty() {
+        return held.isEmpty();
+    }
+
     List<Message> snapshot() {
         return List.copyOf(held.values());
     }

@@ -101,10 +101,11 @@ class IntakeConsumer {
     /**
      * Stops receiving, hands buffered packets back to SQS, lets the batch being written finish within
      * {@code stop-grace} and abandons it to redelivery otherwise.
-     * The long polls still open are left to end by themselves (within {@code receive-wait}) and what
-     * they bring is handed back too: a poll abandoned early could still be given messages by SQS, even
-     * the ones just handed back, which would then stay hidden for their visibility timeout. Only polls
-     * still open once the grace is over are abandoned.
+     * When it holds messages, the long polls still open are left to end by themselves (within
+     * {@code receive-wait}) and what they bring is handed back too: a poll abandoned early could still
+     * be given messages by SQS, even the ones just handed back, which would then stay hidden for their
+     * visibility timeout. A consumer holding nothing abandons its polls at once; so does any once the
+     * grace is over.
      * Runs on the {@link ShutdownEvent}, which closing the context (SIGTERM) publishes before it destroys
      * any bean: the queue, Redis and ClickHouse clients are all still open while work is finished or
      * handed back. (A {@code @PreDestroy} may run after those clients were closed.)
@@ -113,6 +114,9 @@ class IntakeConsumer {
     void onShutdown(ShutdownEvent event) throws InterruptedException {
         long deadline = System.nanoTime() + settings.stopGrace().toNanos();
         receiving = false;
+        if (held.isEmpty()) {
+            polls.forEach(poll -> poll.cancel(true));
+        }
         release(buffer.close());
         if (writer != null && !writer.join(untilDeadline(deadline))) {
             abandoning = true;

@@ -82,9 +82,10 @@ public class RangeConsumer {
     /**
      * Stops receiving; ranges in progress start no new email, finish the ones in flight within
      * {@code stop-grace} (then those are interrupted: a send cut off is in doubt) and are handed back.
-     * Open long polls are left to end by themselves and what they bring is handed back at once: a poll
-     * abandoned early could still be given a message by SQS, even a range just handed back, which would
-     * then stay hidden for its visibility timeout. Polls still open after the grace are abandoned.
+     * While ranges are in progress, open long polls are left to end by themselves and what they bring
+     * is handed back at once: a poll abandoned early could still be given a message by SQS, even a range
+     * just handed back, which would then stay hidden for its visibility timeout. An idle worker has
+     * nothing to hand back and abandons its polls at once; so does a busy one once the grace is over.
      * Runs on the {@link ShutdownEvent}, which closing the context (SIGTERM) publishes before it destroys
      * any bean: the queue, Redis and ClickHouse clients are all still open while work is finished or
      * handed back. (A {@code @PreDestroy} may run after those clients were closed.)
@@ -93,6 +94,9 @@ public class RangeConsumer {
     void onShutdown(ShutdownEvent event) throws InterruptedException {
         receiving = false;
         stopping = true;
+        if (held.isEmpty()) {
+            polls.forEach(poll -> poll.cancel(true));
+        }
         long deadline = System.nanoTime() + settings.stopGrace().toNanos();
         for (Thread slot : slots) {
             slot.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
