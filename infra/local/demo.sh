@@ -132,3 +132,19 @@ bench_e2e() {
   components_stop_all >/dev/null
   return "$rc"
 }
+
+# The peer comparison of ./postdate bench: Postdate's end-to-end rate with one worker process over
+# db-scheduler's executions/s, both read from this run's RESULT lines.
+# Usage: bench_ratio RESULTS_FILE
+bench_ratio() {
+  local results="$1" ours theirs
+  ours="$(sed -n 's/^RESULT e2e workers=1 .*"emails_per_s":\([0-9.]*\).*/\1/p' "$results" | tail -n 1)"
+  theirs="$(sed -n 's/^RESULT peer .* = \([0-9,]*\) executions\/s$/\1/p' "$results" | tail -n 1 | tr -d ,)"
+  if [[ -z "$ours" || -z "$theirs" || "$theirs" == 0 ]]; then
+    echo "RESULT ratio: not computed (needs this run's e2e 1-worker and peer figures)" | tee -a "$results"
+    return 0
+  fi
+  awk -v ours="$ours" -v theirs="$theirs" 'BEGIN {
+    printf "RESULT ratio postdate/db-scheduler = %.0f / %.0f = %.1f (goal: at least 5)\n", ours, theirs, ours / theirs }' \
+    | tee -a "$results"
+}

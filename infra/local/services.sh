@@ -131,6 +131,9 @@ service_log() {
 service_timeout() {
   case "$1" in
     clickhouse) echo 60 ;;
+    # Redis answers only once it has replayed its append-only file: a few GB of keys take minutes.
+    # A Redis that fails exits, and wait_healthy stops waiting at once.
+    redis) echo 300 ;;
     *) echo 30 ;;
   esac
 }

@@ -3,7 +3,10 @@
 // (./postdate chaos stops "SES" for 30 s) would forget mail it had accepted, which the real SES
 // never does. Every stored mail is appended to the journal before the emulator answers the send,
 // and the journal is replayed on start; /clear-store empties both.
-// Usage: node journaled.js --host 127.0.0.1 --port 18005 --journal /path/mail.ndjson
+// --throttle-first N answers the first N v2 SendEmail requests as SES does when a sending quota is
+// exceeded (429 TooManyRequestsException), which the emulator itself never does: tests use it to
+// see throttled sends retried, and each email still sent once.
+// Usage: node journaled.js --host 127.0.0.1 --port 18005 --journal /path/mail.ndjson [--throttle-first N]
 'use strict';
 
 const fs = require('fs');
@@ -18,6 +21,7 @@ const { values: argv } = parseArgs({
     host: { type: 'string', default: '127.0.0.1' },
     port: { type: 'string' },
     journal: { type: 'string' },
+    'throttle-first': { type: 'string', default: '0' },
   },
 });
 if (!argv.port || !argv.journal) {
@@ -61,6 +65,20 @@ store.clearStore = () => {
   fs.closeSync(journal);
   journal = fs.openSync(argv.journal, 'w');
   clearStore();
+};
+
+// The server registers the v2 send handler it finds on the module's exports when it starts.
+const sendEmailModule = require('aws-ses-v2-local/dist/v2/sendEmail');
+const sendEmail = sendEmailModule.default;
+let throttleLeft = Number(argv['throttle-first']);
+sendEmailModule.default = (req, res, next) => {
+  if (throttleLeft > 0) {
+    throttleLeft--;
+    res.status(429).set('x-amzn-ErrorType', 'TooManyRequestsException')
+      .send({ message: 'Maximum sending rate exceeded.' });
+    return;
+  }
+  sendEmail(req, res, next);
 };
 
 console.log(`aws-ses-v2-local: journal ${argv.journal}, ${replayed} mails replayed`);

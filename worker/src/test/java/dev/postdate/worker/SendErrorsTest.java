@@ -3,6 +3,7 @@ package dev.postdate.worker;
 import dev.postdate.clickhouse.status.EmailEvent;
 import dev.postdate.core.state.EmailStatus;
 import dev.postdate.core.testing.RestartableServer;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.ApplicationContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -15,7 +16,10 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Permanent errors fail at once with the provider's reason; an unreachable provider delays emails but fails none. */
+/**
+ * Permanent errors fail at once with the provider's reason; an unreachable provider delays emails but fails none;
+ * throttling is waited out, never counted as a failure.
+ */
 class SendErrorsTest {
 
     private WorkerFixture fixture;
@@ -81,6 +85,29 @@ class SendErrorsTest {
             ses.kill();
             ses.start();
             assertEquals(3, fixture.sesEmails(ses.endpoint()).size());
+        }
+    }
+
+    @Test
+    void throttledSendsAreRetriedAndEachEmailIsSentOnce() throws Exception {
+        int throttled = 5;
+        try (RestartableServer ses = fixture.env.services().privateThrottlingSesEmulator(throttled)) {
+            ses.start();
+            List<WorkerFixture.Stored> emails = fixture.insert("acme", "", 3);
+            ApplicationContext worker = fixture.startWorker("w1", Map.of("postdate.worker.sender", "ses",
+                    "postdate.ses.endpoint", ses.endpoint().toString(), "postdate.worker.max-attempts", 2,
+                    "postdate.worker.retry-initial-backoff", "50ms", "postdate.worker.retry-max-backoff", "200ms"));
+            fixture.publish(WorkerFixture.rangeOf("t1-d0", emails, emails.size()));
+            assertTrue(WorkerFixture.await(Duration.ofSeconds(30), () -> fixture.messagesLeft(fixture.env.rangesQueue()) == 0));
+
+            // More throttled answers than max-attempts allows per email: throttling is not counted as a failure.
+            for (WorkerFixture.Stored email : emails) {
+                assertEquals(EmailStatus.SENT, fixture.state(email), email.id());
+            }
+            assertEquals(emails.size() + throttled, WorkerFixture.recorder(worker).calls.size(), "each throttled call was retried");
+            assertEquals(throttled, worker.getBean(MeterRegistry.class).counter("postdate.worker.provider.throttled").count());
+            List<Map<String, Object>> received = fixture.sesEmails(ses.endpoint());
+            assertEquals(emails.size(), received.size(), "each email reached SES once: " + received);
         }
     }
 

@@ -12,16 +12,19 @@ import java.util.List;
 
 /**
  * The project's journaled aws-ses-v2-local ({@code infra/local/ses/journaled.js}) on a free port,
- * with its own journal: killing and starting it again keeps the mail it accepted.
+ * with its own journal: killing and starting it again keeps the mail it accepted. With
+ * {@code throttleFirst} above 0 it answers that many SendEmail calls (after each start) with SES's 429.
  */
 final class LocalSesEmulator extends LocalServerProcess {
 
     private final Path script;
+    private final int throttleFirst;
     private final HttpClient http = HttpClient.newHttpClient();
 
-    LocalSesEmulator() throws IOException {
+    LocalSesEmulator(int throttleFirst) throws IOException {
         super("ses");
         this.script = repositoryRoot().resolve("infra/local/ses/journaled.js");
+        this.throttleFirst = throttleFirst;
     }
 
     @Override
@@ -32,7 +35,7 @@ final class LocalSesEmulator extends LocalServerProcess {
     @Override
     protected List<String> command() {
         return List.of("node", script.toString(), "--host", "127.0.0.1", "--port", Integer.toString(port),
-                "--journal", dir.resolve("mail.ndjson").toString());
+                "--journal", dir.resolve("mail.ndjson").toString(), "--throttle-first", Integer.toString(throttleFirst));
     }
 
     @Override

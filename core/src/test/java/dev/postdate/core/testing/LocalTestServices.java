@@ -46,7 +46,12 @@ public final class LocalTestServices implements TestServices {
 
     @Override
     public RestartableServer privateSesEmulator() throws IOException {
-        return new LocalSesEmulator();
+        return new LocalSesEmulator(0);
+    }
+
+    @Override
+    public RestartableServer privateThrottlingSesEmulator(int sends) throws IOException {
+        return new LocalSesEmulator(sends);
     }
 
     @Override

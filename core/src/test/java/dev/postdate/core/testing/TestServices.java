@@ -28,6 +28,12 @@ public interface TestServices {
     /** A private SES emulator (not yet started) that a test may kill and restart; its mail survives restarts, as SES's would. */
     RestartableServer privateSesEmulator() throws IOException;
 
+    /**
+     * A private SES emulator (not yet started) that answers its first {@code sends} SendEmail calls
+     * the way SES answers over its sending rate (429 TooManyRequestsException).
+     */
+    RestartableServer privateThrottlingSesEmulator(int sends) throws IOException;
+
     /** A private Redis (not yet started) that a test may kill and restart; its keys survive restarts (append-only file). */
     RestartableServer privateRedis() throws IOException;
 
