@@ -146,7 +146,7 @@ final class ApiHarness implements AutoCloseable {
                 .maxNumberOfMessages(10).waitTimeSeconds(waitSeconds)).messages();
         List<ScheduledEmail> emails = new ArrayList<>();
         for (Message message : messages) {
-            emails.addAll(codec.decode(message.body()).emails());
+            codec.decode(message.body()).emails().forEach(email -> emails.add(codec.unpack(email)));
             env.sqs().deleteMessage(r -> r.queueUrl(intakeUrl).receiptHandle(message.receiptHandle()));
         }
         return emails;

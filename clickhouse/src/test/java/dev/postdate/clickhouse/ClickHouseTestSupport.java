@@ -1,18 +1,22 @@
 package dev.postdate.clickhouse;
 
+import com.clickhouse.client.api.Client;
 import dev.postdate.core.testing.TestEnvironment;
 import dev.postdate.core.testing.TestServices;
 
-/** A ClickHouseSql bound to a test environment's own database. */
+/** ClickHouse clients bound to a test environment's own database. */
 public final class ClickHouseTestSupport {
 
     private ClickHouseTestSupport() {
     }
 
-    public static ClickHouseSql sqlFor(TestEnvironment env) {
+    public static Client clientFor(TestEnvironment env) {
         TestServices services = env.services();
-        ClickHouseSettings settings = new ClickHouseSettings(services.clickhouseUrl(), services.clickhouseUser(),
-                services.clickhousePassword(), env.database(), false);
-        return new ClickHouseSql(ClickHouseClientFactory.newClient(settings), env.database());
+        return ClickHouseClientFactory.newClient(new ClickHouseSettings(services.clickhouseUrl(),
+                services.clickhouseUser(), services.clickhousePassword(), env.database(), false));
+    }
+
+    public static ClickHouseSql sqlFor(TestEnvironment env) {
+        return new ClickHouseSql(clientFor(env), env.database());
     }
 }

@@ -3,16 +3,13 @@ package dev.postdate.ingest;
 import dev.postdate.clickhouse.ingest.EmailRow;
 import dev.postdate.clickhouse.ingest.EmailRowsInsert;
 import dev.postdate.clickhouse.ingest.StoredEmailIds;
-import dev.postdate.core.email.ScheduledEmail;
 import dev.postdate.core.intake.IntakePacket;
+import dev.postdate.core.intake.PackedEmail;
 import dev.postdate.core.intake.PacketClaim;
 import dev.postdate.core.intake.SeqBlock;
 import dev.postdate.core.intake.SeqLedger;
-import io.micronaut.serde.ObjectMapper;
 import jakarta.inject.Singleton;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,16 +32,13 @@ class BatchIngester {
     private final SeqLedger ledger;
     private final StoredEmailIds storedIds;
     private final EmailRowsInsert insert;
-    private final ObjectMapper json;
     private final Clock clock;
     private final IngestSettings settings;
 
-    BatchIngester(SeqLedger ledger, StoredEmailIds storedIds, EmailRowsInsert insert, ObjectMapper json,
-                  Clock clock, IngestSettings settings) {
+    BatchIngester(SeqLedger ledger, StoredEmailIds storedIds, EmailRowsInsert insert, Clock clock, IngestSettings settings) {
         this.ledger = ledger;
         this.storedIds = storedIds;
         this.insert = insert;
-        this.json = json;
         this.clock = clock;
         this.settings = settings;
     }
@@ -119,7 +113,7 @@ class BatchIngester {
         if (blocks.isEmpty()) {
             return Set.of();
         }
-        Comparator<ScheduledEmail> bySendAt = Comparator.comparing(ScheduledEmail::sendAt);
+        Comparator<PackedEmail> bySendAt = Comparator.comparing(PackedEmail::sendAt);
         return storedIds.in(packet.emails().stream().min(bySendAt).orElseThrow().sendAt(),
                 packet.emails().stream().max(bySendAt).orElseThrow().sendAt(), blocks);
     }
@@ -127,19 +121,11 @@ class BatchIngester {
     /** Email {@code i} of a packet always gets {@code block.start() + i}: a retry rewrites identical keys. */
     private void addRows(List<EmailRow> rows, IntakePacket packet, SeqBlock block, Set<String> alreadyStored) {
         for (int i = 0; i < packet.emails().size(); i++) {
-            ScheduledEmail email = packet.emails().get(i);
+            PackedEmail email = packet.emails().get(i);
             if (!alreadyStored.contains(email.id())) {
-                rows.add(new EmailRow(email.sendAt(), block.seqOf(i), email.id(), email.tenant(),
-                        email.batchId() == null ? "" : email.batchId(), email.acceptedAt(), payloadOf(email)));
+                rows.add(new EmailRow(email.sendAt(), block.seqOf(i), email.id(), email.tenant(), email.batchId(),
+                        email.acceptedAt(), email.content()));
             }
-        }
-    }
-
-    private String payloadOf(ScheduledEmail email) {
-        try {
-            return json.writeValueAsString(email.content());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

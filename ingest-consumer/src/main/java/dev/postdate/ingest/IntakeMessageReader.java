@@ -1,8 +1,9 @@
 package dev.postdate.ingest;
 
-import dev.postdate.core.email.ScheduledEmail;
+import dev.postdate.clickhouse.RowBinaryWriter;
 import dev.postdate.core.intake.IntakePacket;
 import dev.postdate.core.intake.IntakePacketCodec;
+import dev.postdate.core.intake.PackedEmail;
 import dev.postdate.core.intake.UndecodablePacketException;
 import jakarta.inject.Singleton;
 
@@ -23,10 +24,12 @@ class IntakeMessageReader {
     IntakePacket read(String body) {
         IntakePacket packet = codec.decode(body);
         for (int i = 0; i < packet.emails().size(); i++) {
-            ScheduledEmail email = packet.emails().get(i);
-            if (email == null || email.id() == null || email.tenant() == null || email.sendAt() == null
-                    || email.acceptedAt() == null || email.content() == null) {
-                throw new UndecodablePacketException("email " + i + " lacks id, tenant, sendAt, acceptedAt or content", null);
+            PackedEmail email = packet.emails().get(i);
+            if (email.id().isEmpty() || email.tenant().isEmpty() || email.content().length == 0) {
+                throw new UndecodablePacketException("email " + i + " lacks an id, a tenant or content", null);
+            }
+            if (!RowBinaryWriter.fitsDateTime(email.sendAt()) || !RowBinaryWriter.fitsDateTime(email.acceptedAt())) {
+                throw new UndecodablePacketException("email " + i + " has a time outside 1970-2106", null);
             }
         }
         return packet;

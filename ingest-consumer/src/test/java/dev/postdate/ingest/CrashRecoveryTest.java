@@ -16,7 +16,6 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.core.type.Argument;
 import io.micronaut.runtime.server.EmbeddedServer;
-import io.micronaut.serde.ObjectMapper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -135,7 +134,7 @@ class CrashRecoveryTest {
 
     private BatchIngester ingester(SeqLedger ledger, Clock clock) {
         return new BatchIngester(ledger, pieces.getBean(StoredEmailIds.class), pieces.getBean(EmailRowsInsert.class),
-                pieces.getBean(ObjectMapper.class), clock, settings());
+                clock, settings());
     }
 
     private SeqLedger ledger(Clock clock) {

@@ -7,6 +7,7 @@ import dev.postdate.core.email.EmailContent;
 import dev.postdate.core.email.ScheduledEmail;
 import dev.postdate.core.intake.IntakePacket;
 import dev.postdate.core.intake.IntakePacketCodec;
+import io.micronaut.serde.ObjectMapper;
 import dev.postdate.core.testing.Await;
 import dev.postdate.core.testing.TestEnvironment;
 import io.micronaut.context.ApplicationContext;
@@ -27,6 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 final class IngestTestSupport {
 
     static final Duration DEADLINE = Duration.ofSeconds(30);
+
+    private static final IntakePacketCodec CODEC = new IntakePacketCodec(ObjectMapper.getDefault());
 
     private IngestTestSupport() {
     }
@@ -53,12 +56,12 @@ final class IngestTestSupport {
             list.add(new ScheduledEmail(UUID.randomUUID().toString(), tenant, "batch-" + (i % 2),
                     base.plus(Duration.ofHours(7L * i)), base.minus(Duration.ofDays(1)), content));
         }
-        return new IntakePacket(UUID.randomUUID().toString(), list);
+        return CODEC.packet(UUID.randomUUID().toString(), list);
     }
 
     static void send(TestEnvironment env, ApplicationContext context, IntakePacket packet) {
         String url = env.sqs().getQueueUrl(r -> r.queueName(env.intakeQueue())).queueUrl();
-        String body = context.getBean(IntakePacketCodec.class).encode(packet);
+        String body = CODEC.encode(packet);
         env.sqs().sendMessage(r -> r.queueUrl(url).messageBody(body));
     }
 

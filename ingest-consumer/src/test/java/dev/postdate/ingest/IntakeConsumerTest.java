@@ -1,20 +1,19 @@
 package dev.postdate.ingest;
 
 import dev.postdate.clickhouse.ClickHouseSql;
-import dev.postdate.core.email.EmailContent;
-import dev.postdate.core.email.ScheduledEmail;
 import dev.postdate.core.intake.ArrivalHorizon;
 import dev.postdate.core.intake.IntakePacket;
+import dev.postdate.core.intake.PackedEmail;
 import dev.postdate.core.testing.TestEnvironment;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
-import io.micronaut.serde.ObjectMapper;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -59,7 +58,7 @@ class IntakeConsumerTest {
         await("messages deleted", () -> messagesLeft(env, env.intakeQueue()) == 0);
         assertEquals(13, rawRows(sql, tenant), "one row per email");
 
-        ScheduledEmail email = packets.getFirst().emails().get(3);
+        PackedEmail email = packets.getFirst().emails().get(3);
         List<String> row = sql.select("SELECT toUnixTimestamp(send_at), seq, id, tenant, batch_id, "
                 + "toUnixTimestamp(accepted_at), payload FROM " + sql.table("emails")
                 + " WHERE id = '" + email.id() + "'").getFirst();
@@ -67,8 +66,7 @@ class IntakeConsumerTest {
         assertTrue(Long.parseLong(row.get(1)) > 0);
         assertEquals(List.of(email.id(), tenant, email.batchId()), row.subList(2, 5));
         assertEquals(email.acceptedAt().getEpochSecond(), Long.parseLong(row.get(5)));
-        ObjectMapper json = server.getApplicationContext().getBean(ObjectMapper.class);
-        assertEquals(email.content(), json.readValue(row.get(6), EmailContent.class));
+        assertEquals(new String(email.content(), StandardCharsets.UTF_8), row.get(6), "the api's JSON, byte for byte");
 
         ArrivalHorizon horizon = server.getApplicationContext().getBean(ArrivalHorizon.class);
         long highestSeq = Long.parseLong(sql.select("SELECT max(seq) FROM " + sql.table("emails")).getFirst().getFirst());
@@ -100,7 +98,7 @@ class IntakeConsumerTest {
         Map<String, MessageAttributeValue> attributes = dead.messageAttributes();
         assertEquals("not a packet", dead.body());
         assertEquals(sent, attributes.get(IntakeQueue.ORIGINAL_ID_ATTRIBUTE).stringValue());
-        assertTrue(attributes.get(IntakeQueue.REASON_ATTRIBUTE).stringValue().contains("IllegalArgumentException"),
+        assertTrue(attributes.get(IntakeQueue.REASON_ATTRIBUTE).stringValue().contains("not base64"),
                 attributes.toString());
         assertTrue(Instant.now().isBefore(before.plusSeconds(10)), "moved on first receipt, not after 5");
         await("removed from intake", () -> messagesLeft(env, env.intakeQueue()) == 0);

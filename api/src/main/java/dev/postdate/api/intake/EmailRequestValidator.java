@@ -50,12 +50,15 @@ public class EmailRequestValidator {
 
     /** The valid emails; complete only when no error was added. */
     public List<ValidEmail> validate(List<ParsedEmail> emails, Instant now, List<FieldError> errors) {
-        List<ValidEmail> valid = emails.stream().map(email -> validate(email, now, errors)).toList();
+        // A batch usually shares one send_at text ("everyone at 8 PM"): parsed once, not per email.
+        Map<String, Instant> sendAtByText = new HashMap<>();
+        List<ValidEmail> valid = emails.stream().map(email -> validate(email, now, errors, sendAtByText)).toList();
         rejectDuplicateIdempotencyKeys(valid, errors);
         return valid;
     }
 
-    private ValidEmail validate(ParsedEmail email, Instant now, List<FieldError> errors) {
+    private ValidEmail validate(ParsedEmail email, Instant now, List<FieldError> errors,
+                                Map<String, Instant> sendAtByText) {
         EmailRequest r = email.request();
         Address to = deliverable(r.to(), email.field("to"), errors);
         Address from = deliverable(r.from(), email.field("from"), errors);
@@ -79,7 +82,7 @@ public class EmailRequestValidator {
             errors.add(new FieldError(email.field("idempotency_key"), "1 to " + settings.maxIdLength()
                     + " visible ASCII characters"));
         }
-        Instant sendAt = sendAt(email, now, errors);
+        Instant sendAt = sendAt(email, now, errors, sendAtByText);
         EmailContent content = new EmailContent(to, from, replyTo, r.subject(), r.html(), r.text(),
                 r.template(), r.data(), r.headers(), r.tags());
         String fingerprint = r.idempotencyKey() == null ? null : sha256(JsonTrees.canonical(email.json()));
@@ -175,12 +178,12 @@ public class EmailRequestValidator {
         }
     }
 
-    private Instant sendAt(ParsedEmail email, Instant now, List<FieldError> errors) {
+    private Instant sendAt(ParsedEmail email, Instant now, List<FieldError> errors, Map<String, Instant> sendAtByText) {
         String value = email.request().sendAt();
         if (value == null) {
             return null;
         }
-        Instant sendAt = rfc3339(value);
+        Instant sendAt = sendAtByText.computeIfAbsent(value, EmailRequestValidator::rfc3339);
         if (sendAt == null) {
             errors.add(new FieldError(email.field("send_at"), "must be RFC 3339 with an offset, e.g. 2030-01-31T08:00:00+01:00"));
             return null;

@@ -5,6 +5,7 @@ import dev.postdate.core.email.ScheduledEmail;
 import dev.postdate.core.intake.IntakePacker;
 import dev.postdate.core.intake.IntakePacket;
 import dev.postdate.core.intake.IntakePacketCodec;
+import dev.postdate.core.intake.PackedEmail;
 import dev.postdate.core.sqs.QueueUrls;
 import dev.postdate.core.sqs.SqsSettings;
 import jakarta.inject.Singleton;
@@ -60,12 +61,13 @@ public class IntakePublisher {
      * @throws OversizedEmailsException when an email does not fit one message even alone
      */
     public List<String> pack(List<ScheduledEmail> emails) {
+        List<PackedEmail> packed = emails.stream().map(codec::pack).toList();
         try {
-            return packer.pack(emails);
+            return packer.pack(packed);
         } catch (IllegalArgumentException e) {
             // Rare (incompressible bodies near the size limit): only now is each email encoded alone.
-            throw new OversizedEmailsException(IntStream.range(0, emails.size())
-                    .filter(i -> codec.encode(new IntakePacket(UUID.randomUUID().toString(), List.of(emails.get(i))))
+            throw new OversizedEmailsException(IntStream.range(0, packed.size())
+                    .filter(i -> codec.encode(new IntakePacket(UUID.randomUUID().toString(), List.of(packed.get(i))))
                             .length() > settings.maxPacketBytes())
                     .boxed().toList());
         }

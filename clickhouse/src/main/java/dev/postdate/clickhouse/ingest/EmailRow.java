@@ -5,7 +5,7 @@ import java.time.Instant;
 /**
  * One row of the {@code emails} table as the ingest consumer writes it.
  *
- * @param payload the JSON of the email's content
+ * @param payload the UTF-8 JSON of the email's content, as the api serialized it (never decoded here)
  */
 public record EmailRow(
         Instant sendAt,
@@ -14,5 +14,5 @@ public record EmailRow(
         String tenant,
         String batchId,
         Instant acceptedAt,
-        String payload) {
+        byte[] payload) {
 }

@@ -1,8 +1,5 @@
 package dev.postdate.core.intake;
 
-import dev.postdate.core.email.ScheduledEmail;
-import io.micronaut.serde.annotation.Serdeable;
-
 import java.util.List;
 
 /**
@@ -10,6 +7,5 @@ import java.util.List;
  * rates. {@code packetId} is the ingest consumer's unit of deduplication: a redelivered packet must
  * not make its emails visible twice.
  */
-@Serdeable
-public record IntakePacket(String packetId, List<ScheduledEmail> emails) {
+public record IntakePacket(String packetId, List<PackedEmail> emails) {
 }

@@ -1,24 +1,46 @@
 package dev.postdate.core.intake;
 
+import dev.postdate.core.email.EmailContent;
+import dev.postdate.core.email.ScheduledEmail;
 import io.micronaut.serde.ObjectMapper;
 import jakarta.inject.Singleton;
 
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.zip.Deflater;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * Intake message bodies: JSON, gzip, base64. Personalized emails of one batch share most of their
- * text, so gzip packs several times more of them into SQS's 256 KiB than plain JSON would; base64
- * because SQS bodies are text.
+ * Intake message bodies: length-prefixed fields, gzip, base64 (docs/ingest.md has the layout).
+ * Each email's content is JSON serialized once by the api and carried as opaque bytes, so the ingest
+ * consumer neither parses nor re-serializes it, and no field is escaped on either side. Personalized
+ * emails of one batch share most of their text, so gzip packs several times more of them into SQS's
+ * 256 KiB; base64 because SQS bodies are text. gzip's CRC-32 catches a body damaged on the way.
  */
 @Singleton
 public class IntakePacketCodec {
+
+    /** First byte of every packet; a consumer refuses versions it does not know (dead-letter queue). */
+    static final int FORMAT_VERSION = 2;
+    /**
+     * Longest field a decoder accepts: far above any email the api admits, low enough that a damaged
+     * length cannot make the consumer allocate gigabytes.
+     */
+    private static final int MAX_FIELD_BYTES = 16 << 20;
+    private static final int BUFFER_BYTES = 1 << 16;
 
     private final ObjectMapper json;
 
@@ -26,10 +48,45 @@ public class IntakePacketCodec {
         this.json = json;
     }
 
+    /** The email as packets carry it: its content serialized once, here. */
+    public PackedEmail pack(ScheduledEmail email) {
+        try {
+            return new PackedEmail(email.id(), email.tenant(), email.batchId() == null ? "" : email.batchId(),
+                    email.sendAt(), email.acceptedAt(), json.writeValueAsBytes(email.content()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public IntakePacket packet(String packetId, List<ScheduledEmail> emails) {
+        return new IntakePacket(packetId, emails.stream().map(this::pack).toList());
+    }
+
+    /** The email with its content read back: for tools and tests, never on the ingest path. */
+    public ScheduledEmail unpack(PackedEmail email) {
+        try {
+            return new ScheduledEmail(email.id(), email.tenant(), email.batchId(), email.sendAt(), email.acceptedAt(),
+                    json.readValue(email.content(), EmailContent.class));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public String encode(IntakePacket packet) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (GZIPOutputStream gzip = new FastGzip(bytes)) {
-            gzip.write(json.writeValueAsBytes(packet));
+        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(new FastGzip(bytes), BUFFER_BYTES))) {
+            out.writeByte(FORMAT_VERSION);
+            writeString(out, packet.packetId());
+            out.writeInt(packet.emails().size());
+            for (PackedEmail email : packet.emails()) {
+                writeString(out, email.id());
+                writeString(out, email.tenant());
+                writeString(out, email.batchId());
+                writeInstant(out, email.sendAt());
+                writeInstant(out, email.acceptedAt());
+                out.writeInt(email.content().length);
+                out.write(email.content());
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -42,7 +99,7 @@ public class IntakePacketCodec {
      */
     private static final class FastGzip extends GZIPOutputStream {
         FastGzip(ByteArrayOutputStream out) throws IOException {
-            super(out);
+            super(out, BUFFER_BYTES);
             def.setLevel(Deflater.BEST_SPEED);
         }
     }
@@ -52,15 +109,70 @@ public class IntakePacketCodec {
      *                                    message can never be ingested and belongs in the dead-letter queue
      */
     public IntakePacket decode(String body) {
-        try (GZIPInputStream gzip = new GZIPInputStream(
-                new ByteArrayInputStream(Base64.getDecoder().decode(body)))) {
-            IntakePacket packet = json.readValue(gzip.readAllBytes(), IntakePacket.class);
-            if (packet == null || packet.packetId() == null || packet.emails() == null) {
-                throw new UndecodablePacketException("packet without id or emails", null);
+        byte[] compressed;
+        try {
+            compressed = Base64.getDecoder().decode(body);
+        } catch (IllegalArgumentException e) {
+            throw new UndecodablePacketException("not base64: " + e.getMessage(), e);
+        }
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(
+                new GZIPInputStream(new ByteArrayInputStream(compressed), BUFFER_BYTES), BUFFER_BYTES))) {
+            int version = in.readUnsignedByte();
+            if (version != FORMAT_VERSION) {
+                throw new UndecodablePacketException("packet format " + version + ", this consumer reads "
+                        + FORMAT_VERSION, null);
             }
-            return packet;
-        } catch (IOException | IllegalArgumentException e) {
+            String packetId = readString(in);
+            int count = in.readInt();
+            if (count < 0) {
+                throw new UndecodablePacketException("negative email count " + count, null);
+            }
+            List<PackedEmail> emails = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                emails.add(new PackedEmail(readString(in), readString(in), readString(in), readInstant(in),
+                        readInstant(in), readBytes(in)));
+            }
+            if (in.read() != -1) {
+                throw new UndecodablePacketException("bytes after the last of " + count + " emails", null);
+            }
+            return new IntakePacket(packetId, emails);
+        } catch (EOFException e) {
+            throw new UndecodablePacketException("truncated packet", e);
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof UndecodablePacketException undecodable) {
+                throw undecodable;
+            }
             throw new UndecodablePacketException(e.getClass().getSimpleName() + ": " + e.getMessage(), e);
         }
+    }
+
+    private static void writeString(DataOutputStream out, String value) throws IOException {
+        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+        out.writeInt(bytes.length);
+        out.write(bytes);
+    }
+
+    private static void writeInstant(DataOutputStream out, Instant instant) throws IOException {
+        out.writeLong(instant.getEpochSecond());
+        out.writeInt(instant.getNano());
+    }
+
+    private static String readString(DataInputStream in) throws IOException {
+        return new String(readBytes(in), StandardCharsets.UTF_8);
+    }
+
+    private static byte[] readBytes(DataInputStream in) throws IOException {
+        int length = in.readInt();
+        if (length < 0 || length > MAX_FIELD_BYTES) {
+            throw new UndecodablePacketException("field length " + length + " out of range", null);
+        }
+        byte[] bytes = new byte[length];
+        in.readFully(bytes);
+        return bytes;
+    }
+
+    private static Instant readInstant(DataInputStream in) throws IOException {
+        long seconds = in.readLong();
+        return Instant.ofEpochSecond(seconds, in.readInt());
     }
 }

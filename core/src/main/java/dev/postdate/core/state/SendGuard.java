@@ -3,6 +3,7 @@ package dev.postdate.core.state;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
 import dev.postdate.core.redis.RedisKeys;
+import dev.postdate.core.redis.RedisScript;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.api.sync.RedisCommands;
@@ -25,22 +26,22 @@ public class SendGuard {
      * Replaces the value ARGV[1] with ARGV[2] only if it is still there; returns the value found.
      * Marking sent (only the claim's holder succeeds) and taking over a stale claim are both this.
      */
-    private static final String REPLACE_IF = """
+    private static final RedisScript REPLACE_IF = new RedisScript("""
             local v = redis.call('GET', KEYS[1])
             if v == ARGV[1] then
               redis.call('SET', KEYS[1], ARGV[2], 'PXAT', ARGV[3])
             end
             return v or ''
-            """;
+            """);
 
     /** Deletes the key only when it still holds ARGV[1] (this exact claim); returns the value found. */
-    private static final String RELEASE = """
+    private static final RedisScript RELEASE = new RedisScript("""
             local v = redis.call('GET', KEYS[1])
             if v == ARGV[1] then
               redis.call('DEL', KEYS[1])
             end
             return v or ''
-            """;
+            """);
 
     private final RedisCommands<String, String> redis;
     private final RedisAsyncCommands<String, String> async;
@@ -85,7 +86,7 @@ public class SendGuard {
      */
     public SendGuardState markSent(String tenant, String id, String worker, Instant claimedAt,
                                    String providerId, Instant expireAt) {
-        String prior = redis.eval(REPLACE_IF, ScriptOutputType.VALUE, new String[]{key(tenant, id)},
+        String prior = REPLACE_IF.eval(redis, ScriptOutputType.VALUE, new String[]{key(tenant, id)},
                 SendGuardState.claimedValue(worker, claimedAt), SendGuardState.SENT_PREFIX + providerId,
                 Long.toString(expireAt.toEpochMilli()));
         return SendGuardState.parse(prior);
@@ -115,7 +116,7 @@ public class SendGuard {
     /** {@link #markSent}, without blocking. */
     public CompletionStage<SendGuardState> markSentAsync(String tenant, String id, String worker, Instant claimedAt,
                                                          String providerId, Instant expireAt) {
-        return async.<String>eval(REPLACE_IF, ScriptOutputType.VALUE, new String[]{key(tenant, id)},
+        return REPLACE_IF.<String>evalAsync(async, ScriptOutputType.VALUE, new String[]{key(tenant, id)},
                         SendGuardState.claimedValue(worker, claimedAt), SendGuardState.SENT_PREFIX + providerId,
                         Long.toString(expireAt.toEpochMilli()))
                 .thenApply(SendGuardState::parse);
@@ -127,7 +128,7 @@ public class SendGuard {
      * was released iff that is this worker's claim made at {@code claimedAt}.
      */
     public CompletionStage<SendGuardState> releaseAsync(String tenant, String id, String worker, Instant claimedAt) {
-        return async.<String>eval(RELEASE, ScriptOutputType.VALUE, new String[]{key(tenant, id)},
+        return RELEASE.<String>evalAsync(async, ScriptOutputType.VALUE, new String[]{key(tenant, id)},
                 SendGuardState.claimedValue(worker, claimedAt)).thenApply(SendGuardState::parse);
     }
 
@@ -141,7 +142,7 @@ public class SendGuard {
         if (stale.kind() != SendGuardState.Kind.CLAIMED) {
             throw new IllegalArgumentException("Only a claim can be taken over");
         }
-        return async.<String>eval(REPLACE_IF, ScriptOutputType.VALUE, new String[]{key(tenant, id)},
+        return REPLACE_IF.<String>evalAsync(async, ScriptOutputType.VALUE, new String[]{key(tenant, id)},
                         SendGuardState.claimedValue(stale.worker(), stale.claimedAt()),
                         SendGuardState.claimedValue(worker, at), Long.toString(expireAt.toEpochMilli()))
                 .thenApply(SendGuardState::parse);

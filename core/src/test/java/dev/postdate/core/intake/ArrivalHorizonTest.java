@@ -1,6 +1,5 @@
 package dev.postdate.core.intake;
 
-import dev.postdate.core.email.ScheduledEmail;
 import dev.postdate.core.redis.RedisSettings;
 import dev.postdate.core.testing.MutableClock;
 import dev.postdate.core.testing.TestServices;
@@ -130,9 +129,9 @@ class ArrivalHorizonTest {
     }
 
     private static IntakePacket packet(String id, int emails) {
-        List<ScheduledEmail> list = new ArrayList<>();
+        List<PackedEmail> list = new ArrayList<>();
         for (int i = 0; i < emails; i++) {
-            list.add(new ScheduledEmail(id + "-" + i, "t", "", Instant.EPOCH, Instant.EPOCH, null));
+            list.add(new PackedEmail(id + "-" + i, "t", "", Instant.EPOCH, Instant.EPOCH, new byte[0]));
         }
         return new IntakePacket(id, list);
     }

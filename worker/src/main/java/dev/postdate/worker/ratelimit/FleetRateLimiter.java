@@ -1,5 +1,6 @@
 package dev.postdate.worker.ratelimit;
 
+import dev.postdate.core.redis.RedisScript;
 import dev.postdate.core.redis.RedisSettings;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -25,7 +26,7 @@ public class FleetRateLimiter {
      * KEYS: windows; ARGV[1] window ms, ARGV[2] member, ARGV[2+i] limit of KEYS[i] (0 = none).
      * Returns 0 when a permit was taken, else the milliseconds to wait before asking again.
      */
-    private static final String ACQUIRE = """
+    private static final RedisScript ACQUIRE = new RedisScript("""
             local t = redis.call('TIME')
             local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
             local window = tonumber(ARGV[1])
@@ -49,7 +50,7 @@ public class FleetRateLimiter {
               end
             end
             return 0
-            """;
+            """);
 
     private final RedisCommands<String, String> redis;
     private final String prefix;
@@ -111,7 +112,7 @@ public class FleetRateLimiter {
         String tag = "{rate:" + senderName + "}";
         String[] keys = {prefix + tag + ":all", prefix + tag + ":tenant:" + tenant};
         while (true) {
-            Long wait = redis.eval(ACQUIRE, ScriptOutputType.INTEGER, keys, Long.toString(windowMillis),
+            Long wait = ACQUIRE.eval(redis, ScriptOutputType.INTEGER, keys, Long.toString(windowMillis),
                     memberPrefix + counter.incrementAndGet(), Integer.toString(settings.perSecond()),
                     Integer.toString(tenantLimit));
             if (wait == null || wait <= 0) {
