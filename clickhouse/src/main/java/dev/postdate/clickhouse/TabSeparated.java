@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * ClickHouse's TabSeparated escaping, both ways: the format is plain text, needs no schema and reads
+ * Reads ClickHouse's TabSeparated output: the format is plain text, needs no schema and reads
  * the same on 18.16 and current servers.
  */
 public final class TabSeparated {
@@ -57,26 +57,6 @@ public final class TabSeparated {
         }
         values.add(value.toString());
         return i + 1;
-    }
-
-    /** Escapes one value for a TabSeparated row, copying the runs between special characters whole. */
-    public static void appendEscaped(StringBuilder out, String value) {
-        int run = 0;
-        for (int i = 0; i < value.length(); i++) {
-            String escape = switch (value.charAt(i)) {
-                case '\t' -> "\\t";
-                case '\n' -> "\\n";
-                case '\r' -> "\\r";
-                case '\\' -> "\\\\";
-                case '\0' -> "\\0";
-                default -> null;
-            };
-            if (escape != null) {
-                out.append(value, run, i).append(escape);
-                run = i + 1;
-            }
-        }
-        out.append(value, run, value.length());
     }
 
     private static char unescape(char c) {

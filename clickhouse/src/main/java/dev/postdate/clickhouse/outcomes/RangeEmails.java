@@ -5,13 +5,13 @@ import dev.postdate.clickhouse.ranging.RangeSql;
 import dev.postdate.core.range.RangeBounds;
 import jakarta.inject.Singleton;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Reads the emails of one range with exactly the predicate the ranger counted them with
  * ({@link RangeSql#where}). {@code LIMIT 1 BY seq} collapses the copies a redelivered intake message
- * wrote under the same key (supported since 2017, so on 18.16 too).
+ * wrote under the same key (supported since 2017, so on 18.16 too). RowBinary, so that the payloads
+ * come as stored, unescaped.
  */
 @Singleton
 public class RangeEmails {
@@ -24,14 +24,8 @@ public class RangeEmails {
 
     /** The distinct emails inside the bounds, one row per seq, in key order. */
     public List<RangeEmail> fetch(RangeBounds bounds) {
-        List<List<String>> rows = sql.select("SELECT id, tenant, batch_id, toUInt32(send_at) AS s, seq, payload FROM "
-                + sql.table("emails") + " WHERE " + RangeSql.where(bounds)
-                + " ORDER BY s, seq LIMIT 1 BY seq");
-        List<RangeEmail> emails = new ArrayList<>(rows.size());
-        for (List<String> row : rows) {
-            emails.add(new RangeEmail(row.get(0), row.get(1), row.get(2), Long.parseLong(row.get(3)),
-                    Long.parseLong(row.get(4)), row.get(5)));
-        }
-        return emails;
+        return sql.selectRows("SELECT id, tenant, batch_id, toUInt32(send_at) AS s, seq, payload FROM "
+                        + sql.table("emails") + " WHERE " + RangeSql.where(bounds) + " ORDER BY s, seq LIMIT 1 BY seq",
+                row -> new RangeEmail(row.string(), row.string(), row.string(), row.uint32(), row.uint64(), row.bytes()));
     }
 }
