@@ -6,6 +6,7 @@ import com.clickhouse.client.api.query.QueryResponse;
 import java.io.BufferedInputStream;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -47,19 +48,14 @@ public final class ClickHouseSql {
 
     /** Runs a SELECT and returns its rows, each as its column values (TabSeparated, unescaped). */
     public List<List<String>> select(String sql) {
-        try (QueryResponse response = client.query(sql + "\nFORMAT TabSeparated").get();
-             BufferedReader reader = new BufferedReader(
-                     new InputStreamReader(response.getInputStream(), StandardCharsets.UTF_8))) {
+        return query(sql, "TabSeparated", body -> {
+            BufferedReader reader = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8));
             List<List<String>> rows = new ArrayList<>();
             for (String line = reader.readLine(); line != null; line = reader.readLine()) {
                 rows.add(TabSeparated.parseLine(line));
             }
             return rows;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (Exception e) {
-            throw failure(sql, e);
-        }
+        });
     }
 
     /** Decodes one row of a RowBinary result, in the order of the SELECT's columns. */
@@ -73,14 +69,23 @@ public final class ClickHouseSql {
      * no escaping by the server and no unescaping here.
      */
     public <T> List<T> selectRows(String sql, RowDecoder<T> decoder) {
-        try (QueryResponse response = client.query(sql + "\nFORMAT RowBinary").get();
-             BufferedInputStream in = new BufferedInputStream(response.getInputStream(), 1 << 16)) {
-            RowBinaryReader reader = new RowBinaryReader(in);
+        return query(sql, "RowBinary", body -> {
+            RowBinaryReader reader = new RowBinaryReader(new BufferedInputStream(body, 1 << 16));
             List<T> rows = new ArrayList<>();
             while (!reader.atEnd()) {
                 rows.add(decoder.read(reader));
             }
             return rows;
+        });
+    }
+
+    private interface BodyReader<T> {
+        T read(InputStream body) throws IOException;
+    }
+
+    private <T> T query(String sql, String format, BodyReader<T> reader) {
+        try (QueryResponse response = client.query(sql + "\nFORMAT " + format).get()) {
+            return reader.read(response.getInputStream());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (Exception e) {
