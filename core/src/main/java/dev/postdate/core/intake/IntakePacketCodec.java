@@ -40,7 +40,11 @@ public class IntakePacketCodec {
      * length cannot make the consumer allocate gigabytes.
      */
     private static final int MAX_FIELD_BYTES = 16 << 20;
-    private static final int BUFFER_BYTES = 1 << 16;
+    /**
+     * Buffers between the fields and zlib, so that zlib is called per block rather than per field;
+     * small because a coalesced packet of a few single emails allocates them too.
+     */
+    private static final int BUFFER_BYTES = 8 << 10;
 
     private final ObjectMapper json;
 
