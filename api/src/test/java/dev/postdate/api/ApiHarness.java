@@ -2,8 +2,10 @@ package dev.postdate.api;
 
 import dev.postdate.clickhouse.keys.ApiKeyStore;
 import dev.postdate.clickhouse.migrations.SchemaOnStart;
+import dev.postdate.core.email.EmailContent;
 import dev.postdate.core.email.ScheduledEmail;
 import dev.postdate.core.intake.IntakePacketCodec;
+import dev.postdate.core.intake.PackedEmail;
 import dev.postdate.core.testing.Await;
 import dev.postdate.core.testing.TestEnvironment;
 import io.micronaut.context.ApplicationContext;
@@ -146,10 +148,21 @@ final class ApiHarness implements AutoCloseable {
                 .maxNumberOfMessages(10).waitTimeSeconds(waitSeconds)).messages();
         List<ScheduledEmail> emails = new ArrayList<>();
         for (Message message : messages) {
-            codec.decode(message.body()).emails().forEach(email -> emails.add(codec.unpack(email)));
+            for (PackedEmail email : codec.decode(message.body()).emails()) {
+                emails.add(new ScheduledEmail(email.id(), email.tenant(), email.batchId(), email.sendAt(),
+                        email.acceptedAt(), content(email)));
+            }
             env.sqs().deleteMessage(r -> r.queueUrl(intakeUrl).receiptHandle(message.receiptHandle()));
         }
         return emails;
+    }
+
+    private EmailContent content(PackedEmail email) {
+        try {
+            return json.readValue(email.content(), EmailContent.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** A minimal valid email as JSON, with extra fields (raw JSON members) appended. */

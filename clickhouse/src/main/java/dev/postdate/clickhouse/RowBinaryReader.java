@@ -14,7 +14,7 @@ public final class RowBinaryReader {
 
     private final InputStream in;
 
-    /** @param in should be buffered: values are read a few bytes at a time */
+    /** @param in buffered, and with mark support ({@link java.io.BufferedInputStream}): values are read a few bytes at a time */
     public RowBinaryReader(InputStream in) {
         this.in = in;
     }

@@ -56,7 +56,7 @@ final class IngestTestSupport {
             list.add(new ScheduledEmail(UUID.randomUUID().toString(), tenant, "batch-" + (i % 2),
                     base.plus(Duration.ofHours(7L * i)), base.minus(Duration.ofDays(1)), content));
         }
-        return CODEC.packet(UUID.randomUUID().toString(), list);
+        return new IntakePacket(UUID.randomUUID().toString(), list.stream().map(CODEC::pack).toList());
     }
 
     static void send(TestEnvironment env, ApplicationContext context, IntakePacket packet) {

@@ -1,6 +1,5 @@
 package dev.postdate.core.intake;
 
-import dev.postdate.core.email.EmailContent;
 import dev.postdate.core.email.ScheduledEmail;
 import io.micronaut.serde.ObjectMapper;
 import jakarta.inject.Singleton;
@@ -57,20 +56,6 @@ public class IntakePacketCodec {
         try {
             return new PackedEmail(email.id(), email.tenant(), email.batchId() == null ? "" : email.batchId(),
                     email.sendAt(), email.acceptedAt(), json.writeValueAsBytes(email.content()));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    public IntakePacket packet(String packetId, List<ScheduledEmail> emails) {
-        return new IntakePacket(packetId, emails.stream().map(this::pack).toList());
-    }
-
-    /** The email with its content read back: for tools and tests, never on the ingest path. */
-    public ScheduledEmail unpack(PackedEmail email) {
-        try {
-            return new ScheduledEmail(email.id(), email.tenant(), email.batchId(), email.sendAt(), email.acceptedAt(),
-                    json.readValue(email.content(), EmailContent.class));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
