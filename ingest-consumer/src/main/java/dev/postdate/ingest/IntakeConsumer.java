@@ -19,9 +19,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -53,6 +55,8 @@ class IntakeConsumer {
     private final Set<CompletableFuture<List<Message>>> polls = ConcurrentHashMap.newKeySet();
     private final RetryPolicy<BatchIngester.Outcome> retry;
     private final List<Thread> receivers = new ArrayList<>();
+    // What the last polls brought once the buffer was closed: handed back only after every poll ended.
+    private final Queue<ReceivedPacket> arrivedWhileStopping = new ConcurrentLinkedQueue<>();
     private volatile boolean receiving;
     private volatile boolean abandoning;
     private Thread writer;
@@ -102,10 +106,11 @@ class IntakeConsumer {
      * Stops receiving, hands buffered packets back to SQS, lets the batch being written finish within
      * {@code stop-grace} and abandons it to redelivery otherwise.
      * When it holds messages, the long polls still open are left to end by themselves (within
-     * {@code receive-wait}) and what they bring is handed back too: a poll abandoned early could still
-     * be given messages by SQS, even the ones just handed back, which would then stay hidden for their
-     * visibility timeout. A consumer holding nothing abandons its polls at once; so does any once the
-     * grace is over.
+     * {@code receive-wait}): a poll abandoned early could still be given messages by SQS, which would then
+     * stay hidden for their visibility timeout. Nothing is handed back before those polls ended, or they
+     * would receive it again at once, each time counting towards the queue's {@code maxReceiveCount} and
+     * pushing intact packets towards the dead-letter queue. A consumer holding nothing abandons its polls
+     * at once; so does any once the grace is over.
      * Runs on the {@link ShutdownEvent}, which closing the context (SIGTERM) publishes before it destroys
      * any bean: the queue, Redis and ClickHouse clients are all still open while work is finished or
      * handed back. (A {@code @PreDestroy} may run after those clients were closed.)
@@ -117,17 +122,19 @@ class IntakeConsumer {
         if (held.isEmpty()) {
             polls.forEach(poll -> poll.cancel(true));
         }
-        release(buffer.close());
-        if (writer != null && !writer.join(untilDeadline(deadline))) {
-            abandoning = true;
-            writer.interrupt();
-            writer.join();
-        }
+        List<ReceivedPacket> handBack = new ArrayList<>(buffer.close());
         for (Thread receiver : receivers) {
             if (!receiver.join(untilDeadline(deadline))) {
                 polls.forEach(poll -> poll.cancel(true));
                 receiver.join();
             }
+        }
+        handBack.addAll(arrivedWhileStopping);
+        release(handBack);
+        if (writer != null && !writer.join(untilDeadline(deadline))) {
+            abandoning = true;
+            writer.interrupt();
+            writer.join();
         }
         if (heartbeat != null) {
             heartbeat.shutdownNow();
@@ -179,13 +186,14 @@ class IntakeConsumer {
             return;
         }
         held.add(message);
+        ReceivedPacket received = new ReceivedPacket(message, packet);
         try {
-            if (!buffer.put(new ReceivedPacket(message, packet))) {
-                release(List.of(new ReceivedPacket(message, packet)));
+            if (!buffer.put(received)) {
+                arrivedWhileStopping.add(received);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            release(List.of(new ReceivedPacket(message, packet)));
+            arrivedWhileStopping.add(received);
         }
     }
 

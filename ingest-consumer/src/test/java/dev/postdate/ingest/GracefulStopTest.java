@@ -16,6 +16,7 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -85,6 +86,9 @@ class GracefulStopTest {
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         assertTrue(took.compareTo(GRACE.plus(SLACK)) < 0, "stopped in " + took);
         assertEquals(PACKETS, visibleMessages(), "every held message is visible again at once");
+        // Each receive counts towards the queue's maxReceiveCount: a stop that let its own open polls pick up
+        // what it had just handed back would push intact packets towards the dead-letter queue.
+        assertEquals(Collections.nCopies(PACKETS, 1), env.receiveCountsSoFar(env.intakeQueue(), PACKETS), "received once, by the stopped consumer");
 
         redis.start();
         try (EmbeddedServer next = ApplicationContext.run(EmbeddedServer.class, properties)) {

@@ -18,9 +18,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -51,6 +53,8 @@ public class RangeConsumer {
     private final Map<String, String> heldRanges = new ConcurrentHashMap<>();
     private final Set<CompletableFuture<List<Message>>> polls = ConcurrentHashMap.newKeySet();
     private final List<Thread> slots = new ArrayList<>();
+    // Given back on a stop only once every poll ended (onShutdown); hidden meanwhile by their visibility timeout.
+    private final Queue<HandBack> handBacksWhileStopping = new ConcurrentLinkedQueue<>();
     private volatile boolean receiving;
     private volatile boolean stopping;
     private ScheduledExecutorService heartbeat;
@@ -82,18 +86,20 @@ public class RangeConsumer {
     /**
      * Stops receiving; ranges in progress start no new email, finish the ones in flight within
      * {@code stop-grace} (then those are interrupted: a send cut off is in doubt) and are handed back.
-     * While ranges are in progress, open long polls are left to end by themselves and what they bring
-     * is handed back at once: a poll abandoned early could still be given a message by SQS, even a range
-     * just handed back, which would then stay hidden for its visibility timeout. An idle worker has
-     * nothing to hand back and abandons its polls at once; so does a busy one once the grace is over.
+     * While ranges are in progress, open long polls are left to end by themselves: a poll abandoned
+     * early could still be given a message by SQS, which would then stay hidden for its visibility
+     * timeout. Nothing is handed back before every poll ended, or this worker's own polls would receive
+     * it again at once, each time counting towards the queue's maximum receives and pushing a healthy
+     * range towards the dead-letter queue. An idle worker has nothing to hand back and abandons its polls
+     * at once; so does a busy one once the grace is over.
      * Runs on the {@link ShutdownEvent}, which closing the context (SIGTERM) publishes before it destroys
      * any bean: the queue, Redis and ClickHouse clients are all still open while work is finished or
      * handed back. (A {@code @PreDestroy} may run after those clients were closed.)
      */
     @EventListener
     void onShutdown(ShutdownEvent event) throws InterruptedException {
-        receiving = false;
         stopping = true;
+        receiving = false;
         if (held.isEmpty()) {
             polls.forEach(poll -> poll.cancel(true));
         }
@@ -111,7 +117,12 @@ public class RangeConsumer {
             slot.join(settings.stopGrace().toMillis() + 5_000);
         }
         if (heartbeat != null) {
+            // First, so that a heartbeat still running cannot hide again what is handed back below.
             heartbeat.shutdownNow();
+            heartbeat.awaitTermination(settings.stopGrace().toMillis(), TimeUnit.MILLISECONDS);
+        }
+        for (HandBack handBack = handBacksWhileStopping.poll(); handBack != null; handBack = handBacksWhileStopping.poll()) {
+            changeVisibility(handBack.message(), handBack.after());
         }
     }
 
@@ -262,17 +273,19 @@ public class RangeConsumer {
     }
 
     private void handBack(Message message, Duration after) {
-        // The interrupt at the end of the stop grace is meant for the sends; the SDK would refuse the hand-back.
-        boolean interrupted = Thread.interrupted();
+        if (stopping) {
+            handBacksWhileStopping.add(new HandBack(message, after));
+        } else {
+            changeVisibility(message, after);
+        }
+    }
+
+    private void changeVisibility(Message message, Duration after) {
         try {
             queue.changeVisibility(message, after);
         } catch (RuntimeException e) {
             LOG.warn("Could not hand range message {} back; it reappears after its visibility timeout: {}",
                     message.messageId(), e.getMessage());
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
         }
     }
 
@@ -298,5 +311,8 @@ public class RangeConsumer {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    private record HandBack(Message message, Duration after) {
     }
 }

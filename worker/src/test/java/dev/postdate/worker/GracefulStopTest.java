@@ -42,9 +42,11 @@ class GracefulStopTest {
     void sendsInFlightFinishAndTheRangeIsHandedBackAtOnce() throws Exception {
         List<WorkerFixture.Stored> emails = fixture.insert("acme", "", 40);
         // A long visibility timeout: the range can only be visible again right after the stop if it was handed back.
+        // Long polls that outlast the sends: the idle slots' polls are still open when the range is given back.
         ApplicationContext first = fixture.startWorker("w-first", Map.of("postdate.worker.sender", "blackhole",
                 "postdate.worker.send-parallelism", 4, "postdate.worker.stop-grace", GRACE.toMillis() + "ms",
-                "postdate.worker.visibility-timeout", "60s", "postdate.worker.visibility-heartbeat", "20s"));
+                "postdate.worker.visibility-timeout", "60s", "postdate.worker.visibility-heartbeat", "20s",
+                "postdate.worker.receive-wait", "4s"));
         RecordingSenders firstRecorder = WorkerFixture.recorder(first);
         // 10 sends go through, then four are held mid-call.
         firstRecorder.gate.drainPermits();
@@ -62,6 +64,10 @@ class GracefulStopTest {
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         assertTrue(took.compareTo(GRACE.plus(SLACK)) < 0, "stopped in " + took);
         assertEquals(1, visibleRanges(), "the range is visible again at once");
+        // Idle slots' polls were still open: had they picked up the handed-back range, each would count
+        // towards the queue's maximum receives and a few deployments would dead-letter a healthy range.
+        assertEquals(List.of(1), fixture.env.receiveCountsSoFar(fixture.env.rangesQueue(), 1),
+                "received once, by the stopped worker");
 
         List<String> firstSent = List.copyOf(firstRecorder.sentIds());
         assertEquals(14, firstSent.size(), "the held sends finished and no new email started");

@@ -4,6 +4,8 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 import java.io.IOException;
@@ -13,6 +15,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -75,6 +78,29 @@ public final class TestEnvironment implements AutoCloseable {
     /** A synchronous SQS client for test assertions. */
     public SqsClient sqs() {
         return sqs;
+    }
+
+    /**
+     * How often each of a queue's {@code messages} visible messages was received before this look, which
+     * leaves them visible (but is itself a receive each). Each receive counts towards the queue's
+     * maximum receives before its dead-letter queue.
+     */
+    public List<Integer> receiveCountsSoFar(String queue, int messages) throws InterruptedException {
+        String url = sqs.getQueueUrl(r -> r.queueName(queue)).queueUrl();
+        Map<String, Integer> counts = new HashMap<>();
+        boolean all = Await.until(Duration.ofSeconds(30), () -> {
+            for (Message message : sqs.receiveMessage(r -> r.queueUrl(url).maxNumberOfMessages(10).visibilityTimeout(0)
+                    .messageSystemAttributeNames(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT)).messages()) {
+                // Only the first look at a message tells: later ones count this look's own receives too.
+                counts.putIfAbsent(message.messageId(), Integer.parseInt(
+                        message.attributes().get(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT)) - 1);
+            }
+            return counts.size() >= messages;
+        });
+        if (!all) {
+            throw new IllegalStateException("saw " + counts.size() + " of " + messages + " messages on " + queue);
+        }
+        return List.copyOf(counts.values());
     }
 
     /** Micronaut properties that point a component at this environment. */
