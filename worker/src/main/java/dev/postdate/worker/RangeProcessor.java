@@ -16,6 +16,7 @@ import dev.postdate.core.template.RenderedEmail;
 import dev.postdate.core.template.TemplateRenderer;
 import dev.postdate.worker.ratelimit.FleetRateLimiter;
 import dev.postdate.worker.send.OutgoingEmail;
+import dev.postdate.worker.send.SendException;
 import dev.postdate.worker.send.SendPolicy;
 import io.micronaut.serde.ObjectMapper;
 import jakarta.inject.Singleton;
@@ -29,6 +30,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -37,6 +39,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -160,8 +163,8 @@ public class RangeProcessor {
         final Map<String, String> newlySettled = new ConcurrentHashMap<>();
         final ConcurrentLinkedQueue<CompletableFuture<?>> marks = new ConcurrentLinkedQueue<>();
         final Map<String, CachedControl> controls = new ConcurrentHashMap<>();
-        final java.util.concurrent.atomic.AtomicInteger waiting = new java.util.concurrent.atomic.AtomicInteger();
-        final java.util.concurrent.atomic.AtomicInteger givenBack = new java.util.concurrent.atomic.AtomicInteger();
+        final AtomicInteger waiting = new AtomicInteger();
+        final AtomicInteger givenBack = new AtomicInteger();
         final AtomicBoolean giveUpRange = new AtomicBoolean();
         int notStarted;
 
@@ -394,14 +397,14 @@ public class RangeProcessor {
             takenAt = System.nanoTime();
         }
 
-        void beforeAttempt() throws dev.postdate.worker.send.SendException {
+        void beforeAttempt() throws SendException {
             if (takenAt < 0 || System.nanoTime() - takenAt > rateLimiter.permitValidityNanos()) {
                 try {
                     take();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    throw new dev.postdate.worker.send.SendException(
-                            dev.postdate.worker.send.SendException.Kind.TRANSIENT, "interrupted waiting for a permit", e);
+                    throw new SendException(
+                            SendException.Kind.TRANSIENT, "interrupted waiting for a permit", e);
                 }
             }
             takenAt = -1;
@@ -414,6 +417,6 @@ public class RangeProcessor {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         long high = (random.nextLong() & ~0xF000L) | 0x4000L;
         long low = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
-        return "<" + new java.util.UUID(high, low) + "@" + settings.messageIdDomain() + ">";
+        return "<" + new UUID(high, low) + "@" + settings.messageIdDomain() + ">";
     }
 }
