@@ -19,13 +19,15 @@ public class RedisFactory {
     /**
      * Lettuce records every command's latency in a pause-corrected histogram whenever HdrHistogram is
      * on the classpath (Micrometer brings it), and nothing here reads those histograms: at one or two
-     * commands per email that bookkeeping was a measurable share of a worker's CPU.
+     * commands per email that bookkeeping was a measurable share of a worker's CPU. Flushes are
+     * consolidated ({@link ConsolidatedFlushes}).
      */
     @Singleton
     @Bean(preDestroy = "shutdown")
     ClientResources redisClientResources() {
         return DefaultClientResources.builder()
                 .commandLatencyRecorder(CommandLatencyRecorder.disabled())
+                .nettyCustomizer(new ConsolidatedFlushes())
                 .build();
     }
 

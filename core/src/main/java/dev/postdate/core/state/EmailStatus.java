@@ -15,9 +15,12 @@ public enum EmailStatus {
     FAILED,
     SENT;
 
+    // Computed once: a worker writes it for every email it settles.
+    private final String wireName = name().toLowerCase(Locale.ROOT);
+
     /** The name used in the API, in ClickHouse events and in the docs. */
     public String wireName() {
-        return name().toLowerCase(Locale.ROOT);
+        return wireName;
     }
 
     public static EmailStatus fromWireName(String name) {

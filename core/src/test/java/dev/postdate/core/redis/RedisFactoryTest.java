@@ -6,12 +6,22 @@ import io.lettuce.core.resource.ClientResources;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.management.health.indicator.HealthResult;
 import org.junit.jupiter.api.Test;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import reactor.core.publisher.Mono;
+
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 class RedisFactoryTest {
+
+    private static final int CONCURRENT_COMMANDS = 5_000;
 
     @Test
     void connectionTalksToTheConfiguredRedisAndHealthSaysUp() throws Exception {
@@ -26,8 +36,26 @@ class RedisFactoryTest {
             assertFalse(context.getBean(ClientResources.class).commandLatencyRecorder().isEnabled(),
                     "per-command latency histograms cost CPU and nothing reads them");
 
+            // Many callers at once, as a worker's send threads are: consolidated flushes must strand none.
+            String counter = key + ":counter";
+            try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+                for (int i = 0; i < CONCURRENT_COMMANDS; i++) {
+                    threads.submit(() -> redis.async().incr(counter).toCompletableFuture().get(5, TimeUnit.SECONDS));
+                }
+            }
+            assertEquals(Integer.toString(CONCURRENT_COMMANDS), redis.sync().get(counter));
+            redis.sync().del(counter);
+
             HealthResult health = Mono.from(context.getBean(RedisHealthIndicator.class).getResult()).block();
             assertEquals("UP", health.getStatus().getName());
         }
+    }
+
+    @Test
+    void flushesAreConsolidatedAtTheHeadOfEveryRedisChannel() {
+        EmbeddedChannel channel = new EmbeddedChannel(new ChannelInboundHandlerAdapter());
+        new ConsolidatedFlushes().afterChannelInitialized(channel);
+        assertInstanceOf(FlushConsolidationHandler.class, channel.pipeline().first());
+        channel.finishAndReleaseAll();
     }
 }
