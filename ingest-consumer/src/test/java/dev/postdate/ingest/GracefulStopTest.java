@@ -88,7 +88,8 @@ class GracefulStopTest {
         assertEquals(PACKETS, visibleMessages(), "every held message is visible again at once");
         // Each receive counts towards the queue's maxReceiveCount: a stop that let its own open polls pick up
         // what it had just handed back would push intact packets towards the dead-letter queue.
-        assertEquals(Collections.nCopies(PACKETS, 1), env.receiveCountsSoFar(env.intakeQueue(), PACKETS), "received once, by the stopped consumer");
+        assertEquals(Collections.nCopies(PACKETS, 1), env.receiveCountsSoFar(env.intakeQueue(), PACKETS),
+                "received once, by the stopped consumer");
 
         redis.start();
         try (EmbeddedServer next = ApplicationContext.run(EmbeddedServer.class, properties)) {

@@ -8,8 +8,8 @@ import io.netty.handler.flush.FlushConsolidationHandler;
  * Lettuce flushes after every command, so each one costs a write system call (and Redis a read).
  * Callers here issue many small commands at once from many threads (a worker's claims and marks, the
  * api's accepted-email records); consolidating the flushes of one event-loop turn writes them
- * together. Measured with 64 threads doing a claim and a mark per email: client CPU per email
- * 26 to 16 µs (docs/benchmarks.md). Netty asks for the handler at the head of the pipeline.
+ * together (a worker profile had Lettuce at a fifth of its CPU; docs/benchmarks.md has the end-to-end
+ * figure). Netty asks for the handler at the head of the pipeline.
  */
 final class ConsolidatedFlushes implements NettyCustomizer {
 

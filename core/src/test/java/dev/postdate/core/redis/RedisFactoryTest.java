@@ -5,10 +5,10 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.management.health.indicator.HealthResult;
-import org.junit.jupiter.api.Test;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.flush.FlushConsolidationHandler;
+import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 
 import java.util.concurrent.ExecutorService;
@@ -33,8 +33,10 @@ class RedisFactoryTest {
             assertEquals("value", redis.sync().get(key));
             redis.sync().del(key);
 
-            assertFalse(context.getBean(ClientResources.class).commandLatencyRecorder().isEnabled(),
+            ClientResources resources = context.getBean(ClientResources.class);
+            assertFalse(resources.commandLatencyRecorder().isEnabled(),
                     "per-command latency histograms cost CPU and nothing reads them");
+            assertInstanceOf(ConsolidatedFlushes.class, resources.nettyCustomizer());
 
             // Many callers at once, as a worker's send threads are: consolidated flushes must strand none.
             String counter = key + ":counter";
