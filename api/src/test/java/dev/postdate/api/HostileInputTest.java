@@ -187,6 +187,9 @@ class HostileInputTest {
         cases.add(invalid("batch_id a boolean", "batch_id", "true", "batch_id", null));
         cases.add(invalid("reply_to an array", "reply_to", "[\"a@example.com\"]", "reply_to", null));
         cases.add(invalid("to.email a number", "to", "{\"email\":7}", "to.email", null));
+        cases.add(invalid("half a surrogate pair in the text", "text", "\"\\ud800 x\"", "text", "Unicode"));
+        cases.add(invalidInBatch("half a surrogate pair in a batch email's subject", "subject", "\"\\udbff\"", "subject", "Unicode"));
+        cases.add(invalid("half a surrogate pair in data", "data", "{\"n\":[\"\\udc00\"]}", "data.n[0]", "Unicode"));
         cases.add(invalid("a number in data beyond a double", "data", "{\"n\":[1,-1e999]}", "data.n[1]", "out of range"));
         cases.add(new Case("template.version beyond a double", post("/v1/emails",
                 "{\"to\":\"a@example.com\",\"from\":\"b@example.org\",\"template\":{\"name\":\"card\",\"version\":1e999}}"),

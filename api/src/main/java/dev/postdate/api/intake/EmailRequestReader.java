@@ -12,8 +12,7 @@ import dev.postdate.api.problem.ProblemType;
 import dev.postdate.core.email.Address;
 import dev.postdate.core.email.TemplateRef;
 import io.micronaut.core.annotation.Nullable;
-import io.micronaut.core.type.Argument;
-import io.micronaut.json.JsonMapper;
+import io.micronaut.jackson.core.tree.JsonNodeTreeCodec;
 import io.micronaut.json.tree.JsonNode;
 import jakarta.inject.Singleton;
 
@@ -39,6 +38,7 @@ public class EmailRequestReader {
     private static final Set<String> BATCH_FIELDS = Set.of("emails");
     private static final String BATCH_EMAILS = "emails";
     private static final JsonFactory TOKENS = new JsonFactory();
+    private static final JsonNodeTreeCodec TREES = JsonNodeTreeCodec.getInstance();
     /**
      * Deepest {@code data} accepted. The parser allows 1000 levels, but intake messages, the
      * ClickHouse payload and the worker wrap data in more levels, and must never fail to encode or
@@ -46,19 +46,20 @@ public class EmailRequestReader {
      */
     public static final int MAX_DATA_DEPTH = 64;
 
-    private final JsonMapper json;
-
-    public EmailRequestReader(JsonMapper json) {
-        this.json = json;
-    }
-
-    /** @throws ProblemException malformed JSON, truncated body or not an object; no body at all included */
+    /**
+     * One pass over the body: the tree, then a check that nothing follows it (such as a second
+     * request glued on), which a mapper reading "the first value" would ignore.
+     *
+     * @throws ProblemException malformed JSON, truncated body or not an object; no body at all included
+     */
     public JsonNode parse(@Nullable byte[] body) {
         JsonNode root = null;
         if (body != null && body.length > 0) {
-            try {
-                root = json.readValue(body, Argument.of(JsonNode.class));
-                rejectTrailingContent(body);
+            try (JsonParser tokens = TOKENS.createParser(body)) {
+                root = TREES.readTree(tokens);
+                if (tokens.nextToken() != null) {
+                    throw new JsonParseException(tokens, "content after the JSON value");
+                }
             } catch (IOException e) {
                 throw new ProblemException(ProblemType.MALFORMED_JSON, malformed(e));
             }
@@ -67,17 +68,6 @@ public class EmailRequestReader {
             throw new ProblemException(ProblemType.MALFORMED_JSON, "The body must be a JSON object");
         }
         return root;
-    }
-
-    /** The mapper reads the first value and ignores what follows it, such as a second request glued on. */
-    private static void rejectTrailingContent(byte[] body) throws IOException {
-        try (JsonParser tokens = TOKENS.createParser(body)) {
-            tokens.nextToken();
-            tokens.skipChildren();
-            if (tokens.nextToken() != null) {
-                throw new JsonParseException(tokens, "content after the JSON value");
-            }
-        }
     }
 
     /**
@@ -138,8 +128,8 @@ public class EmailRequestReader {
                 address(node, path, "from", true, errors),
                 address(node, path, "reply_to", false, errors),
                 string(node, path, "subject", false, errors),
-                string(node, path, "html", false, errors),
-                string(node, path, "text", false, errors),
+                body(node, path, "html", errors),
+                body(node, path, "text", errors),
                 template(node, path, errors),
                 data(node, path, errors),
                 headers(node, path, errors),
@@ -165,6 +155,19 @@ public class EmailRequestReader {
     }
 
     private static String string(JsonNode node, String path, String name, boolean required, List<FieldError> errors) {
+        String text = anyString(node, path, name, required, errors);
+        return text == null ? null : unicode(text, FieldPaths.join(path, name), errors);
+    }
+
+    /**
+     * An html or text body, its Unicode not checked here: the validator does that while it measures
+     * the body, so that the largest fields are scanned once.
+     */
+    private static String body(JsonNode node, String path, String name, List<FieldError> errors) {
+        return anyString(node, path, name, false, errors);
+    }
+
+    private static String anyString(JsonNode node, String path, String name, boolean required, List<FieldError> errors) {
         JsonNode value = field(node, name);
         if (value == null) {
             if (required) {
@@ -179,6 +182,15 @@ public class EmailRequestReader {
         return value.getStringValue();
     }
 
+    /** The text when it is well-formed Unicode ({@link Tokens#UNPAIRED_SURROGATE}). */
+    private static String unicode(String text, String field, List<FieldError> errors) {
+        if (Tokens.isWellFormedUnicode(text)) {
+            return text;
+        }
+        errors.add(new FieldError(field, Tokens.UNPAIRED_SURROGATE));
+        return null;
+    }
+
     private static Address address(JsonNode node, String path, String name, boolean required, List<FieldError> errors) {
         JsonNode value = field(node, name);
         String field = FieldPaths.join(path, name);
@@ -189,7 +201,8 @@ public class EmailRequestReader {
             return null;
         }
         if (value.isString()) {
-            return new Address(value.getStringValue(), null);
+            String email = unicode(value.getStringValue(), field, errors);
+            return email == null ? null : new Address(email, null);
         }
         if (!value.isObject()) {
             errors.add(new FieldError(field, "must be an address string or an object {email, name}"));
@@ -252,7 +265,10 @@ public class EmailRequestReader {
             errors.add(new FieldError(field, "data may be nested at most " + MAX_DATA_DEPTH + " levels deep"));
         } else if (value.isObject()) {
             for (Map.Entry<String, JsonNode> entry : value.entries()) {
-                checkDataValue(entry.getValue(), FieldPaths.join(field, entry.getKey()), depth + 1, errors);
+                String member = FieldPaths.join(field, entry.getKey());
+                if (unicode(entry.getKey(), member, errors) != null) {
+                    checkDataValue(entry.getValue(), member, depth + 1, errors);
+                }
             }
         } else if (value.isArray()) {
             int index = 0;
@@ -261,6 +277,8 @@ public class EmailRequestReader {
             }
         } else if (value.isNumber() && value.getNumberValue() instanceof Double d && d.isInfinite()) {
             errors.add(new FieldError(field, "number out of range"));
+        } else if (value.isString()) {
+            unicode(value.getStringValue(), field, errors);
         }
     }
 
@@ -276,10 +294,14 @@ public class EmailRequestReader {
         }
         Map<String, String> headers = new LinkedHashMap<>();
         for (Map.Entry<String, JsonNode> entry : value.entries()) {
+            String header = FieldPaths.join(field, entry.getKey());
             if (entry.getValue().isString()) {
-                headers.put(entry.getKey(), entry.getValue().getStringValue());
+                String text = unicode(entry.getValue().getStringValue(), header, errors);
+                if (unicode(entry.getKey(), header, errors) != null && text != null) {
+                    headers.put(entry.getKey(), text);
+                }
             } else {
-                errors.add(new FieldError(FieldPaths.join(field, entry.getKey()), "must be a string"));
+                errors.add(new FieldError(header, "must be a string"));
             }
         }
         return headers;
@@ -298,10 +320,10 @@ public class EmailRequestReader {
         List<String> tags = new ArrayList<>(value.size());
         int index = 0;
         for (JsonNode tag : value.values()) {
-            if (tag.isString()) {
-                tags.add(tag.getStringValue());
-            } else {
+            if (!tag.isString()) {
                 errors.add(new FieldError(FieldPaths.index(field, index), "must be a string"));
+            } else if (unicode(tag.getStringValue(), FieldPaths.index(field, index), errors) != null) {
+                tags.add(tag.getStringValue());
             }
             index++;
         }

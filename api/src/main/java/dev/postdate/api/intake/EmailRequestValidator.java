@@ -1,5 +1,6 @@
 package dev.postdate.api.intake;
 
+import com.google.common.base.Utf8;
 import dev.postdate.api.ApiSettings;
 import dev.postdate.api.problem.FieldError;
 import dev.postdate.api.templates.TemplateNames;
@@ -159,8 +160,8 @@ public class EmailRequestValidator {
             }
         }
         JsonNode data = email.json().get("data");
-        long bytes = utf8Length(r.html()) + utf8Length(r.text())
-                + (data == null ? 0 : utf8Length(JsonTrees.canonical(data)));
+        long bytes = bodyBytes(email, "html", r.html(), errors) + bodyBytes(email, "text", r.text(), errors)
+                + (data == null ? 0 : Utf8.encodedLength(JsonTrees.canonical(data)));
         if (bytes > settings.maxEmailBytes()) {
             errors.add(new FieldError(email.path(), "html + text + data is " + bytes + " bytes, more than "
                     + settings.maxEmailBytes()));
@@ -230,8 +231,17 @@ public class EmailRequestValidator {
         }
     }
 
-    private static long utf8Length(String value) {
-        return value == null ? 0 : value.getBytes(StandardCharsets.UTF_8).length;
+    /** UTF-8 length of a body, which the reader left for this one pass to check (data it checked itself). */
+    private static long bodyBytes(ParsedEmail email, String field, String body, List<FieldError> errors) {
+        if (body == null) {
+            return 0;
+        }
+        try {
+            return Utf8.encodedLength(body);
+        } catch (IllegalArgumentException unpairedSurrogate) {
+            errors.add(new FieldError(email.field(field), Tokens.UNPAIRED_SURROGATE));
+            return 0;
+        }
     }
 
     private static String sha256(String text) {

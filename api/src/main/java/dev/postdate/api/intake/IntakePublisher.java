@@ -61,7 +61,7 @@ public class IntakePublisher {
      * @throws OversizedEmailsException when an email does not fit one message even alone
      */
     public List<String> pack(List<ScheduledEmail> emails) {
-        List<PackedEmail> packed = emails.stream().map(codec::pack).toList();
+        List<PackedEmail> packed = codec.pack(emails);
         try {
             return packer.pack(packed);
         } catch (IllegalArgumentException e) {
