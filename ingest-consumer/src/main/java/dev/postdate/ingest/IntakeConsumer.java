@@ -5,6 +5,7 @@ import dev.failsafe.RetryPolicy;
 import dev.postdate.core.intake.IntakePacket;
 import dev.postdate.core.intake.UndecodablePacketException;
 import dev.postdate.core.retry.Backoff;
+import dev.postdate.core.sqs.LongPolls;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.event.ShutdownEvent;
 import io.micronaut.context.event.StartupEvent;
@@ -20,9 +21,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -52,7 +50,7 @@ class IntakeConsumer {
     private final HeldMessages held = new HeldMessages();
     // A heartbeat that took its snapshot before a hand-back must not hide those messages again after it.
     private final ReentrantLock visibility = new ReentrantLock();
-    private final Set<CompletableFuture<List<Message>>> polls = ConcurrentHashMap.newKeySet();
+    private final LongPolls polls = new LongPolls("intake");
     private final RetryPolicy<BatchIngester.Outcome> retry;
     private final List<Thread> receivers = new ArrayList<>();
     // What the last polls brought once the buffer was closed: handed back only after every poll ended.
@@ -120,12 +118,12 @@ class IntakeConsumer {
         long deadline = System.nanoTime() + settings.stopGrace().toNanos();
         receiving = false;
         if (held.isEmpty()) {
-            polls.forEach(poll -> poll.cancel(true));
+            polls.abandon();
         }
         List<ReceivedPacket> handBack = new ArrayList<>(buffer.close());
         for (Thread receiver : receivers) {
             if (!receiver.join(untilDeadline(deadline))) {
-                polls.forEach(poll -> poll.cancel(true));
+                polls.abandon();
                 receiver.join();
             }
         }
@@ -148,23 +146,7 @@ class IntakeConsumer {
     private void receiveLoop() {
         Backoff backoff = new Backoff(settings.retryInitialBackoff(), settings.retryMaxBackoff());
         while (receiving) {
-            CompletableFuture<List<Message>> poll = queue.receive();
-            polls.add(poll);
-            List<Message> messages;
-            try {
-                messages = poll.join();
-                backoff.reset();
-            } catch (RuntimeException e) {
-                if (receiving) {
-                    Duration wait = backoff.afterFailure();
-                    LOG.warn("Receiving from the intake queue failed (trying again in {} ms): {}", wait.toMillis(), e.getMessage());
-                    pause(wait);
-                }
-                continue;
-            } finally {
-                polls.remove(poll);
-            }
-            messages.forEach(this::accept);
+            polls.poll(queue::receive, backoff, () -> receiving).forEach(this::accept);
         }
     }
 
@@ -262,14 +244,6 @@ class IntakeConsumer {
             LOG.warn("Extending the visibility of held messages failed: {}", e.getMessage());
         } finally {
             visibility.unlock();
-        }
-    }
-
-    private static void pause(Duration wait) {
-        try {
-            Thread.sleep(wait);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }

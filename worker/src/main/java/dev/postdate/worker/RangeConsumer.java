@@ -3,6 +3,7 @@ package dev.postdate.worker;
 import dev.postdate.clickhouse.migrations.SchemaOnStart;
 import dev.postdate.core.range.RangeMessage;
 import dev.postdate.core.retry.Backoff;
+import dev.postdate.core.sqs.LongPolls;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.event.ShutdownEvent;
 import io.micronaut.context.event.StartupEvent;
@@ -19,8 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
@@ -51,7 +50,7 @@ public class RangeConsumer {
     private final SchemaOnStart schema;
     private final Map<String, Message> held = new ConcurrentHashMap<>();
     private final Map<String, String> heldRanges = new ConcurrentHashMap<>();
-    private final Set<CompletableFuture<List<Message>>> polls = ConcurrentHashMap.newKeySet();
+    private final LongPolls polls = new LongPolls("ranges");
     private final List<Thread> slots = new ArrayList<>();
     // Given back on a stop only once every poll ended (onShutdown); hidden meanwhile by their visibility timeout.
     private final Queue<HandBack> handBacksWhileStopping = new ConcurrentLinkedQueue<>();
@@ -101,13 +100,13 @@ public class RangeConsumer {
         stopping = true;
         receiving = false;
         if (held.isEmpty()) {
-            polls.forEach(poll -> poll.cancel(true));
+            polls.abandon();
         }
         long deadline = System.nanoTime() + settings.stopGrace().toNanos();
         for (Thread slot : slots) {
             slot.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
         }
-        polls.forEach(poll -> poll.cancel(true));
+        polls.abandon();
         for (Thread slot : slots) {
             if (slot.isAlive()) {
                 slot.interrupt();
@@ -136,22 +135,7 @@ public class RangeConsumer {
         }
         Backoff backoff = new Backoff(settings.retryInitialBackoff(), settings.retryMaxBackoff());
         while (receiving) {
-            CompletableFuture<List<Message>> poll = queue.receive(1);
-            polls.add(poll);
-            List<Message> messages;
-            try {
-                messages = poll.join();
-                backoff.reset();
-            } catch (RuntimeException e) {
-                if (receiving) {
-                    Duration wait = backoff.afterFailure();
-                    LOG.warn("Receiving from the ranges queue failed (trying again in {} ms): {}", wait.toMillis(), e.getMessage());
-                    pause(wait);
-                }
-                continue;
-            } finally {
-                polls.remove(poll);
-            }
+            List<Message> messages = polls.poll(() -> queue.receive(1), backoff, () -> receiving);
             if (!receiving) {
                 messages.forEach(message -> handBack(message, Duration.ZERO));
                 return;
@@ -302,14 +286,6 @@ public class RangeConsumer {
             } catch (RuntimeException e) {
                 LOG.warn("Extending the visibility of range message {} failed: {}", message.messageId(), e.getMessage());
             }
-        }
-    }
-
-    private static void pause(Duration duration) {
-        try {
-            Thread.sleep(duration);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
