@@ -296,8 +296,9 @@ public class EmailRequestReader {
         for (Map.Entry<String, JsonNode> entry : value.entries()) {
             String header = FieldPaths.join(field, entry.getKey());
             if (entry.getValue().isString()) {
+                // The name needs no check here: the validator accepts visible ASCII names only.
                 String text = unicode(entry.getValue().getStringValue(), header, errors);
-                if (unicode(entry.getKey(), header, errors) != null && text != null) {
+                if (text != null) {
                     headers.put(entry.getKey(), text);
                 }
             } else {

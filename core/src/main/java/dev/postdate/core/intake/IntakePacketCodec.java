@@ -53,14 +53,10 @@ public class IntakePacketCodec {
         this.json = json;
     }
 
-    /** The email as packets carry it: its content serialized once, here. */
-    public PackedEmail pack(ScheduledEmail email) {
-        return pack(List.of(email)).getFirst();
-    }
-
     /**
-     * The emails as packets carry them. One buffer serves the whole list: a fresh one per email (what
-     * {@code writeValueAsBytes} does) was the api's largest source of garbage.
+     * The emails as packets carry them, each content serialized once, here. One buffer serves the
+     * whole list: a fresh one per email (what {@code writeValueAsBytes} does) was the api's largest
+     * source of garbage.
      */
     public List<PackedEmail> pack(List<ScheduledEmail> emails) {
         List<PackedEmail> packed = new ArrayList<>(emails.size());

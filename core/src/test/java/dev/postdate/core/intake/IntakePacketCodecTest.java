@@ -72,7 +72,7 @@ class IntakePacketCodecTest {
         ScheduledEmail alone = email(3, "z");
         ScheduledEmail unbatched = new ScheduledEmail(alone.id(), alone.tenant(), null, alone.sendAt(),
                 alone.acceptedAt(), alone.content());
-        assertEquals("", codec.pack(unbatched).batchId());
+        assertEquals("", codec.pack(List.of(unbatched)).getFirst().batchId());
     }
 
     @Test
@@ -113,10 +113,10 @@ class IntakePacketCodecTest {
         int limit = 16 * 1024;
         IntakePacker packer = new IntakePacker(codec, limit);
         // Incompressible filler, so that the emails cannot all fit in one body.
-        List<PackedEmail> emails = IntStream.range(0, 300)
-                .mapToObj(i -> codec.pack(email(i, Base64.getEncoder().encodeToString(
-                        Long.toString(i * 0x9E3779B97F4A7C15L).repeat(20).getBytes(StandardCharsets.UTF_8)))))
-                .toList();
+        List<PackedEmail> emails = codec.pack(IntStream.range(0, 300)
+                .mapToObj(i -> email(i, Base64.getEncoder().encodeToString(
+                        Long.toString(i * 0x9E3779B97F4A7C15L).repeat(20).getBytes(StandardCharsets.UTF_8))))
+                .toList());
 
         // The first call learns the compression ratio; the second cuts by it.
         for (int call = 0; call < 2; call++) {
@@ -134,11 +134,11 @@ class IntakePacketCodecTest {
     @Test
     void anEmailLargerThanAMessageIsRefused() {
         IntakePacker packer = new IntakePacker(codec, 100);
-        assertThrows(IllegalArgumentException.class, () -> packer.pack(List.of(codec.pack(email(1, "x")))));
+        assertThrows(IllegalArgumentException.class, () -> packer.pack(codec.pack(List.of(email(1, "x")))));
     }
 
     private static IntakePacket packet(String id, ScheduledEmail... emails) {
-        return new IntakePacket(id, java.util.Arrays.stream(emails).map(codec::pack).toList());
+        return new IntakePacket(id, codec.pack(List.of(emails)));
     }
 
     private static String gzipBase64(byte[] raw) {
