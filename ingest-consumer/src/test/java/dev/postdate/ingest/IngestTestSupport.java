@@ -56,7 +56,7 @@ final class IngestTestSupport {
             list.add(new ScheduledEmail(UUID.randomUUID().toString(), tenant, "batch-" + (i % 2),
                     base.plus(Duration.ofHours(7L * i)), base.minus(Duration.ofDays(1)), content));
         }
-        return new IntakePacket(UUID.randomUUID().toString(), list.stream().map(CODEC::pack).toList());
+        return new IntakePacket(UUID.randomUUID().toString(), CODEC.pack(list));
     }
 
     static void send(TestEnvironment env, ApplicationContext context, IntakePacket packet) {
