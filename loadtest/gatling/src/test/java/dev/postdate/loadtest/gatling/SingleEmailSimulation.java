@@ -13,8 +13,10 @@ import java.util.stream.Stream;
 
 import static io.gatling.javaapi.core.CoreDsl.StringBody;
 import static io.gatling.javaapi.core.CoreDsl.constantUsersPerSec;
+import static io.gatling.javaapi.core.CoreDsl.details;
 import static io.gatling.javaapi.core.CoreDsl.global;
 import static io.gatling.javaapi.core.CoreDsl.jsonPath;
+import static io.gatling.javaapi.core.CoreDsl.nothingFor;
 import static io.gatling.javaapi.core.CoreDsl.rampUsersPerSec;
 import static io.gatling.javaapi.core.CoreDsl.scenario;
 import static io.gatling.javaapi.http.HttpDsl.http;
@@ -22,7 +24,10 @@ import static io.gatling.javaapi.http.HttpDsl.status;
 
 /**
  * POST /v1/emails, one personalized email per request, open model: a warm-up at a low rate, a ramp
- * to the target rate, then the target rate held. Goal (issue 3): >= 2,000 req/s with p99 < 50 ms.
+ * to the target rate, then the target rate held. Goal (issue 3): >= 2,000 req/s with p99 < 50 ms on a
+ * warm server, so the goal is asserted on the hold alone: its requests are named {@value #MEASURED},
+ * those of the warm-up and ramp {@value #WARM_UP} (a cold JIT answers them in up to a second). Both
+ * are in the report, and the global figures Gatling prints cover all of them.
  *
  * <p>Settings (system property, else environment variable, else default):
  * postdate.baseUrl / POSTDATE_BENCH_API_URL (http://127.0.0.1:18080), postdate.apiKey / POSTDATE_BENCH_API_KEY,
@@ -51,6 +56,8 @@ public class SingleEmailSimulation extends Simulation {
     private final long ramp = Long.parseLong(setting("postdate.ramp", "POSTDATE_BENCH_RAMP", "20"));
     private final long hold = Long.parseLong(setting("postdate.hold", "POSTDATE_BENCH_HOLD", "60"));
 
+    private static final String MEASURED = "POST /v1/emails";
+    private static final String WARM_UP = "warm-up: POST /v1/emails";
     private static final String SEND_AT = Instant.now().plus(2, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS).toString();
     private static final AtomicLong SEQUENCE = new AtomicLong();
     private static final String RUN = Long.toString(System.currentTimeMillis(), 36);
@@ -66,25 +73,31 @@ public class SingleEmailSimulation extends Simulation {
             .acceptHeader("application/json")
             .shareConnections();
 
-    private final ScenarioBuilder single = scenario("single email")
-            .feed(recipients)
-            .exec(http("POST /v1/emails").post("/v1/emails")
-                    .body(StringBody("{\"to\":{\"email\":\"customer-#{who}@example.com\",\"name\":\"Customer #{who}\"},"
-                            + "\"from\":{\"email\":\"news@shop.example\",\"name\":\"Shop\"},"
-                            + "\"subject\":\"Your order #{who} has shipped\","
-                            + "\"html\":\"<html><body><h1>Hello Customer #{who}</h1>"
-                            + "<p>Your order is on its way and should arrive within two days.</p>".repeat(8)
-                            + "</body></html>\",\"tags\":[\"transactional\"],\"send_at\":\"" + SEND_AT + "\"}"))
-                    .check(status().is(202), jsonPath("$.id").exists()));
+    private ScenarioBuilder posting(String requestName) {
+        return scenario(requestName)
+                .feed(recipients)
+                .exec(http(requestName).post("/v1/emails")
+                        .body(StringBody("{\"to\":{\"email\":\"customer-#{who}@example.com\",\"name\":\"Customer #{who}\"},"
+                                + "\"from\":{\"email\":\"news@shop.example\",\"name\":\"Shop\"},"
+                                + "\"subject\":\"Your order #{who} has shipped\","
+                                + "\"html\":\"<html><body><h1>Hello Customer #{who}</h1>"
+                                + "<p>Your order is on its way and should arrive within two days.</p>".repeat(8)
+                                + "</body></html>\",\"tags\":[\"transactional\"],\"send_at\":\"" + SEND_AT + "\"}"))
+                        .check(status().is(202), jsonPath("$.id").exists()));
+    }
 
     {
-        setUp(single.injectOpen(
-                constantUsersPerSec(Math.max(1, rate / 10)).during(warmup),
-                rampUsersPerSec(Math.max(1, rate / 10)).to(rate).during(ramp),
-                constantUsersPerSec(rate).during(hold)))
+        setUp(
+                posting(WARM_UP).injectOpen(
+                        constantUsersPerSec(Math.max(1, rate / 10)).during(warmup),
+                        rampUsersPerSec(Math.max(1, rate / 10)).to(rate).during(ramp)),
+                posting(MEASURED).injectOpen(
+                        nothingFor(warmup + ramp),
+                        constantUsersPerSec(rate).during(hold)))
                 .protocols(protocol)
                 .assertions(
                         global().failedRequests().percent().lte(0.1),
-                        global().responseTime().percentile(99.0).lt(50));
+                        details(MEASURED).failedRequests().percent().lte(0.1),
+                        details(MEASURED).responseTime().percentile(99.0).lt(50));
     }
 }
