@@ -23,13 +23,13 @@ public final class RangeCutter {
     }
 
     /**
-     * Ranges over emails due in {@code (sendAtAfter, ...]} with {@code seq <= seqUpTo}; {@code keys}
-     * are all such keys, in key order. Consecutive ranges share a key boundary, so no email falls
-     * between two of them and none is in both.
+     * Ranges over due emails with {@code seq <= seqUpTo} and a key above {@code keyAfter} (null: the
+     * start of the tick); {@code keys} are the next such keys, in key order. Consecutive ranges share a
+     * key boundary, so no email falls between two of them and none is in both.
      */
-    public List<Cut> cutDue(List<EmailKey> keys, long seqUpTo) {
+    public List<Cut> cutDue(List<EmailKey> keys, long seqUpTo, EmailKey keyAfter) {
         List<Cut> cuts = new ArrayList<>();
-        EmailKey previousLast = null;
+        EmailKey previousLast = keyAfter;
         for (int from = 0; from < keys.size(); from += rangeSize) {
             List<EmailKey> chunk = keys.subList(from, Math.min(from + rangeSize, keys.size()));
             EmailKey first = chunk.getFirst();

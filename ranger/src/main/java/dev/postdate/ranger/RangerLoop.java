@@ -16,9 +16,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs ticks while this process holds the leader lease, and stands by otherwise. A failed tick
+ * Runs ticks while this process holds the leader lease, and stands by otherwise. A tick that is
+ * not finished after one step goes on at once, with the lease renewed first. A failed step
  * (ClickHouse, SQS or Redis unreachable) is logged and tried again at the next interval; the tick
- * it planned stays planned and is finished identically.
+ * it belongs to is finished identically.
  */
 @Context
 @Requires(property = "postdate.ranger.enabled", notEquals = "false")
@@ -54,6 +55,7 @@ public class RangerLoop {
     private void runUntilStopped() {
         boolean wasLeader = false;
         while (stopping.getCount() > 0) {
+            boolean tickGoesOn = false;
             try {
                 OptionalLong fence = schema.isCurrent() ? lease.hold() : OptionalLong.empty();
                 if (fence.isPresent() != wasLeader) {
@@ -66,15 +68,19 @@ public class RangerLoop {
                     Instant started = Instant.now();
                     RangerTick.Outcome outcome = tick.run(fence.getAsLong());
                     metrics.recordTick(outcome, Duration.between(started, Instant.now()));
+                    tickGoesOn = !outcome.finished();
                     if (outcome.ranges() > 0) {
-                        LOG.info("Tick {}: {} ranges, {} emails", outcome.tick(), outcome.ranges(), outcome.emails());
+                        LOG.info("Tick {}: {} ranges, {} emails{}", outcome.tick(), outcome.ranges(),
+                                outcome.emails(), tickGoesOn ? "; the tick goes on" : "");
                     }
                 }
             } catch (RuntimeException e) {
                 metrics.recordFailure();
                 LOG.warn("Ranger tick failed, retrying next interval: {}", e.getMessage());
             }
-            pause();
+            if (!tickGoesOn) {
+                pause();
+            }
         }
     }
 

@@ -51,7 +51,7 @@ public class RangerMetrics {
         backlog.set(outcome.emails());
         ranges.increment(outcome.ranges());
         emails.increment(outcome.emails());
-        if (outcome.repeated()) {
+        if (outcome.resumed()) {
             repeatedTicks.increment();
         }
     }

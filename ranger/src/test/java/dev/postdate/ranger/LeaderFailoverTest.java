@@ -73,7 +73,7 @@ class LeaderFailoverTest {
 
         long newFence = awaitLeadership(standbyLease);
         RangerTick.Outcome outcome = standby.run(newFence);
-        assertTrue(outcome.repeated(), "the standby emits the planned tick again");
+        assertTrue(outcome.resumed(), "the standby emits the planned tick again");
         assertEquals(1, outcome.tick());
 
         clock.advance(Duration.ofSeconds(5));

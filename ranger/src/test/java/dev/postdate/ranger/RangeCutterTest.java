@@ -18,7 +18,7 @@ class RangeCutterTest {
     void dueRangesChainOnTheirKeyBoundariesAndCountTheirEmails() {
         List<EmailKey> keys = IntStream.range(0, 7).mapToObj(i -> new EmailKey(100 + i / 2, 10 + i)).toList();
 
-        List<RangeCutter.Cut> cuts = cutter.cutDue(keys, 99);
+        List<RangeCutter.Cut> cuts = cutter.cutDue(keys, 99, null);
 
         assertEquals(List.of(3, 3, 1), cuts.stream().map(RangeCutter.Cut::expected).toList());
         assertNull(cuts.getFirst().bounds().keyAfter());
@@ -49,7 +49,7 @@ class RangeCutterTest {
 
     @Test
     void noKeysNoRanges() {
-        assertTrue(cutter.cutDue(List.of(), 5).isEmpty());
+        assertTrue(cutter.cutDue(List.of(), 5, null).isEmpty());
         assertTrue(cutter.cutLate(List.of(), 5).isEmpty());
     }
 }

@@ -3,6 +3,7 @@ package dev.postdate.ranger;
 import dev.postdate.clickhouse.ClickHouseSql;
 import dev.postdate.clickhouse.migrations.Migrator;
 import dev.postdate.clickhouse.ranging.RangeSql;
+import dev.postdate.clickhouse.ranging.RangerJournal;
 import dev.postdate.clickhouse.ranging.ReadyEmails;
 import dev.postdate.core.range.RangeMessage;
 import dev.postdate.core.redis.RedisSettings;
@@ -31,6 +32,8 @@ import java.util.Map;
 final class RangerFixture implements AutoCloseable {
 
     static final int RANGE_SIZE = 40;
+    /** Small, so that ticks take several steps and faults land between them. */
+    static final int MAX_RANGES_PER_TICK = 3;
 
     final TestEnvironment env;
     final ApplicationContext context;
@@ -42,6 +45,7 @@ final class RangerFixture implements AutoCloseable {
         Map<String, Object> properties = new HashMap<>(env.properties());
         properties.put("postdate.ranger.enabled", "false");
         properties.put("postdate.ranger.range-size", RANGE_SIZE);
+        properties.put("postdate.ranger.max-ranges-per-tick", MAX_RANGES_PER_TICK);
         properties.put("postdate.ranger.lease-duration", lease.toMillis() + "ms");
         context = ApplicationContext.run(properties);
         sql = context.getBean(ClickHouseSql.class);
@@ -51,8 +55,8 @@ final class RangerFixture implements AutoCloseable {
 
     RangerSettings settings(String instanceId) {
         RangerSettings configured = context.getBean(RangerSettings.class);
-        return new RangerSettings(configured.tickInterval(), configured.rangeSize(), configured.leaseDuration(),
-                instanceId, configured.stopGrace());
+        return new RangerSettings(configured.tickInterval(), configured.rangeSize(), configured.maxRangesPerTick(),
+                configured.leaseDuration(), instanceId, configured.stopGrace());
     }
 
     LeaderLease lease(String instanceId) {
@@ -63,8 +67,12 @@ final class RangerFixture implements AutoCloseable {
         return new RangerStateStore(redis(), context.getBean(RedisSettings.class));
     }
 
+    DurableRangerState state() {
+        return new DurableRangerState(store(), context.getBean(RangerJournal.class));
+    }
+
     RangerTick tick(SeqHorizon horizon, RangePublisher publisher, Clock clock) {
-        return new RangerTick(store(), readyEmails, horizon, publisher, settings("tick"), clock);
+        return new RangerTick(state(), readyEmails, horizon, publisher, settings("tick"), clock);
     }
 
     RangePublisher publisher() {
@@ -119,6 +127,26 @@ final class RangerFixture implements AutoCloseable {
         return sql.select("SELECT DISTINCT seq FROM " + sql.table("emails") + " WHERE "
                 + RangeSql.where(range.bounds())).stream()
                 .map(row -> Long.parseLong(row.getFirst())).toList();
+    }
+
+    /** The ranger state's hash in Redis, as it is now. */
+    Map<String, String> redisState() {
+        return redis().sync().hgetall(stateKey());
+    }
+
+    /**
+     * Puts Redis back to an earlier copy of the ranger state, or empties it ({@code earlier} empty):
+     * what a Redis that lost its last writes, or everything, shows the ranger after a restart.
+     */
+    void loseRedisWrites(Map<String, String> earlier) {
+        redis().sync().del(stateKey());
+        if (!earlier.isEmpty()) {
+            redis().sync().hset(stateKey(), earlier);
+        }
+    }
+
+    private String stateKey() {
+        return context.getBean(RedisSettings.class).keyPrefix() + "ranger:state";
     }
 
     private StatefulRedisConnection<String, String> redis() {

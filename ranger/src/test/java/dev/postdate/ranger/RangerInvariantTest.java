@@ -29,8 +29,10 @@ import static org.junit.jupiter.api.Assertions.fail;
  * <p>
  * Emails get random due times (already due, due in seconds, due in days), arrive in seq order but
  * become visible in blocks committed out of order and late, some blocks twice (a redelivered
- * intake message). The ranger is restarted, crashes before, during and after publishing, and its
- * clock jumps back.
+ * intake message). The ranger is restarted, crashes before, during and after publishing, its
+ * clock jumps back, and Redis loses the ranger state: all of it, or back to an earlier copy (the
+ * last writes lost), so that only the ClickHouse journal knows how far the ranger got. Ticks take
+ * several steps ({@link RangerFixture#MAX_RANGES_PER_TICK}), so all of this also lands mid-tick.
  */
 class RangerInvariantTest {
 
@@ -67,6 +69,8 @@ class RangerInvariantTest {
         LeaderLease lease = fixture.lease("ranger-a");
         long fence = lease.hold().orElseThrow();
 
+        Map<String, String> redisSnapshot = Map.of();
+        int redisLosses = 0;
         long end = T0.getEpochSecond() + 240;
         while (clock.instant().getEpochSecond() < end) {
             clock.advance(Duration.ofSeconds(random.nextInt(5)));
@@ -77,6 +81,18 @@ class RangerInvariantTest {
             if (random.nextInt(10) == 0) {
                 ranger = fixture.tick(horizon::get, publisher, clock);
             }
+            switch (random.nextInt(40)) {
+                case 0 -> redisSnapshot = fixture.redisState();
+                case 1 -> {
+                    fixture.loseRedisWrites(redisSnapshot);
+                    redisLosses++;
+                }
+                case 2 -> {
+                    fixture.loseRedisWrites(Map.of());
+                    redisLosses++;
+                }
+                default -> { }
+            }
             publisher.failNext(FaultyPublisher.Fault.values()[random.nextInt(8) < 6 ? 0 : 1 + random.nextInt(3)]);
             try {
                 ranger.run(fence);
@@ -86,8 +102,9 @@ class RangerInvariantTest {
         }
         clock.set(Instant.ofEpochSecond(end + 10));
         commitVisible(blocks, committed, horizon, Long.MAX_VALUE);
-        ranger.run(fence);
-        ranger.run(fence);
+        while (ranger.run(fence) != RangerTick.Outcome.NOTHING) {
+            // every step of the last tick, until one finds nothing new
+        }
 
         long now = clock.instant().getEpochSecond();
         Set<Long> ready = new HashSet<>();
@@ -97,6 +114,7 @@ class RangerInvariantTest {
             }
         });
         assertCoveredExactlyOnce(fixture.drainRanges(), ready, sendAtBySeq);
+        assertTrue(redisLosses > 0, "the scenario must make Redis lose the ranger's state");
     }
 
     private void assertCoveredExactlyOnce(List<RangeMessage> emitted, Set<Long> ready, Map<Long, Long> sendAtBySeq) {

@@ -51,7 +51,7 @@ public final class RangeSql {
         return "toDateTime(" + epochSecond + ", 'UTC')";
     }
 
-    private static String key(EmailKey key) {
+    static String key(EmailKey key) {
         return "(" + dateTime(key.sendAtEpochSecond()) + ", toUInt64(" + key.seq() + "))";
     }
 }

@@ -23,26 +23,36 @@ public final class ReadyEmails {
     }
 
     /**
-     * Keys of emails with {@code sendAtAfter < send_at <= sendAtUpTo} and {@code seq <= seqUpTo},
-     * distinct (redelivered copies collapse) and in key order.
+     * The first {@code limit} keys of emails with {@code sendAtAfter < send_at <= sendAtUpTo},
+     * {@code seq <= seqUpTo} and a key above {@code keyAfter} (none: no such bound), distinct
+     * (redelivered copies collapse) and in key order.
      */
-    public List<EmailKey> dueKeys(long sendAtAfter, long sendAtUpTo, long seqUpTo) {
-        return keys("SELECT toUInt32(send_at) AS s, seq FROM " + sql.table("emails")
-                + " WHERE send_at > " + RangeSql.dateTime(sendAtAfter)
-                + " AND send_at <= " + RangeSql.dateTime(sendAtUpTo)
-                + " AND seq <= " + seqUpTo
-                + " GROUP BY s, seq ORDER BY s, seq");
+    public List<EmailKey> dueKeys(long sendAtAfter, EmailKey keyAfter, long sendAtUpTo, long seqUpTo, int limit) {
+        StringBuilder where = new StringBuilder(" WHERE send_at > ").append(RangeSql.dateTime(sendAtAfter))
+                .append(" AND send_at <= ").append(RangeSql.dateTime(sendAtUpTo))
+                .append(" AND seq <= ").append(seqUpTo);
+        if (keyAfter != null) {
+            where.append(" AND send_at >= ").append(RangeSql.dateTime(keyAfter.sendAtEpochSecond()))
+                    .append(" AND (send_at, seq) > ").append(RangeSql.key(keyAfter));
+            // The index ignores the tuple comparison; inside one second a plain seq bound says the same
+            // and lets each step of a burst read only what is left of it.
+            if (keyAfter.sendAtEpochSecond() == sendAtUpTo) {
+                where.append(" AND seq > ").append(keyAfter.seq());
+            }
+        }
+        return keys("SELECT toUInt32(send_at) AS s, seq FROM " + sql.table("emails") + where
+                + " GROUP BY s, seq ORDER BY s, seq LIMIT " + limit);
     }
 
     /**
-     * Keys of emails that arrived with {@code seqAfter < seq <= seqUpTo} but were already due at
-     * {@code sendAtUpTo}: the late arrivals, read from the arrival log in seq order.
+     * The first {@code limit} keys of emails that arrived with {@code seqAfter < seq <= seqUpTo} but
+     * were already due at {@code sendAtUpTo}: the late arrivals, read from the arrival log in seq order.
      */
-    public List<EmailKey> lateKeys(long seqAfter, long seqUpTo, long sendAtUpTo) {
+    public List<EmailKey> lateKeys(long seqAfter, long seqUpTo, long sendAtUpTo, int limit) {
         return keys("SELECT toUInt32(send_at) AS s, seq FROM " + sql.table("emails_by_seq")
                 + " WHERE seq > " + seqAfter + " AND seq <= " + seqUpTo
                 + " AND send_at <= " + RangeSql.dateTime(sendAtUpTo)
-                + " GROUP BY seq, s ORDER BY seq");
+                + " GROUP BY seq, s ORDER BY seq LIMIT " + limit);
     }
 
     /** Distinct emails inside a range's bounds. */

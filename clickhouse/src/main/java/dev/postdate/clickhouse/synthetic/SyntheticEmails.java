@@ -34,6 +34,16 @@ public final class SyntheticEmails {
                 + " toDateTime(" + firstSendAt + ", 'UTC'), '{}' FROM system.numbers LIMIT " + count);
     }
 
+    /** Adds {@code count} emails, all due at {@code epochSecond}, arriving after every email so far. */
+    public void addBurst(long count, long epochSecond) {
+        long seqAfter = Long.parseLong(sql.select("SELECT max(seq) FROM " + sql.table("emails")).getFirst().getFirst());
+        sql.execute("INSERT INTO " + sql.table("emails")
+                + " (send_at, seq, id, tenant, batch_id, accepted_at, payload)"
+                + " SELECT toDateTime(" + epochSecond + ", 'UTC'), number + " + (seqAfter + 1) + ", toString(number + "
+                + (seqAfter + 1) + "), 'bench', 'bench', toDateTime(" + epochSecond + ", 'UTC'), '{}'"
+                + " FROM system.numbers LIMIT " + count);
+    }
+
     /** Emails due at or before {@code epochSecond}: the seed's "find the ready ones" query. */
     public long countDue(long epochSecond) {
         return Long.parseLong(sql.select("SELECT count() FROM " + sql.table("emails")

@@ -5,8 +5,8 @@ import io.micronaut.serde.annotation.Serdeable;
 /**
  * One unit of work for a worker, as the ranger puts it on the ranges queue.
  *
- * @param rangeId  deterministic ({@code <tick>-<kind><index>}): a range the ranger emits again after
- *                 a restart carries the same id, and a worker drops ids already completed
+ * @param rangeId  {@link RangeId#of} the bounds: a range the ranger emits again after a restart carries
+ *                 the same id, a worker drops ids already completed, and different ranges never share one
  * @param tick     the ranger tick that cut it
  * @param bounds   the emails it covers
  * @param expected how many distinct emails the bounds held when cut; a worker that reads fewer is

@@ -80,7 +80,7 @@ public class RangeCuttingBenchmark {
             List<String> values = TabSeparated.parseLine(row);
             parsed.add(new EmailKey(Long.parseLong(values.get(0)), Long.parseLong(values.get(1))));
         }
-        List<RangeCutter.Cut> cuts = cutter.cutDue(parsed, Long.MAX_VALUE);
+        List<RangeCutter.Cut> cuts = cutter.cutDue(parsed, Long.MAX_VALUE, null);
         for (int i = 0; i < cuts.size(); i++) {
             RangeCutter.Cut cut = cuts.get(i);
             blackhole.consume(json.writeValueAsString(new RangeMessage("1-d" + i, 1, cut.bounds(), cut.expected(), 7)));
