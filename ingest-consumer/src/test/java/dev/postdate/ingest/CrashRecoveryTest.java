@@ -5,7 +5,10 @@ import dev.postdate.clickhouse.ingest.EmailRowsInsert;
 import dev.postdate.clickhouse.ingest.StoredEmailIds;
 import dev.postdate.clickhouse.migrations.SchemaOnStart;
 import dev.postdate.core.intake.ArrivalHorizon;
+import dev.postdate.core.intake.ArrivalSettings;
 import dev.postdate.core.intake.IntakeKeys;
+import dev.postdate.core.intake.SeqReseed;
+import dev.postdate.core.intake.StoredArrivals;
 import dev.postdate.core.intake.IntakePacket;
 import dev.postdate.core.intake.PacketClaim;
 import dev.postdate.core.intake.SeqBlock;
@@ -95,7 +98,8 @@ class CrashRecoveryTest {
         SeqLedger ledger = ledger(clock);
         SeqBlock abandoned = ledger.claim(List.of(packet), clock.instant().plus(settings().lease()))
                 .getFirst().current();
-        ArrivalHorizon horizon = new ArrivalHorizon(pieces.getBean(redisType()), pieces.getBean(IntakeKeys.class), clock);
+        ArrivalHorizon horizon = new ArrivalHorizon(pieces.getBean(redisType()), pieces.getBean(IntakeKeys.class),
+                reseed(clock), clock);
         assertEquals(abandoned.start() - 1, horizon.current(), "held while the lease lives");
         clock.advance(settings().lease());
         assertTrue(horizon.current() >= abandoned.end(), "the ranger may now pass the abandoned block");
@@ -122,8 +126,8 @@ class CrashRecoveryTest {
     }
 
     private BatchIngester ingesterDyingOnComplete(Clock clock) {
-        SeqLedger dying = new SeqLedger(pieces.getBean(redisType()), pieces.getBean(IntakeKeys.class), clock,
-                settings().packetMemory()) {
+        SeqLedger dying = new SeqLedger(pieces.getBean(redisType()), pieces.getBean(IntakeKeys.class),
+                reseed(clock), clock, settings().packetMemory()) {
             @Override
             public void complete(Collection<String> packetIds, Collection<SeqBlock> blocks) {
                 throw new Crash();
@@ -138,7 +142,13 @@ class CrashRecoveryTest {
     }
 
     private SeqLedger ledger(Clock clock) {
-        return new SeqLedger(pieces.getBean(redisType()), pieces.getBean(IntakeKeys.class), clock, settings().packetMemory());
+        return new SeqLedger(pieces.getBean(redisType()), pieces.getBean(IntakeKeys.class), reseed(clock), clock,
+                settings().packetMemory());
+    }
+
+    private SeqReseed reseed(Clock clock) {
+        return new SeqReseed(pieces.getBean(redisType()), pieces.getBean(IntakeKeys.class),
+                pieces.getBean(StoredArrivals.class), pieces.getBean(ArrivalSettings.class), clock);
     }
 
     private IngestSettings settings() {

@@ -16,10 +16,12 @@ import java.time.Clock;
 public class ArrivalHorizon {
 
     /**
-     * KEYS: counter, in-flight set. ARGV: now ms. One script, so the counter and the in-flight set are
-     * read at the same instant: a block taken later lies above the counter value read here.
+     * KEYS: counter, in-flight set, incarnation. ARGV: now ms. One script, so the counter and the
+     * in-flight set are read at the same instant: a block taken later lies above the counter value
+     * read here. -1 when the state was written by another Redis process: it may have lost writes.
      */
-    private static final String HORIZON = """
+    private static final String HORIZON = SeqReseed.SAME_INCARNATION + """
+            if not same_incarnation(KEYS[3]) then return -1 end
             local horizon = tonumber(redis.call('GET', KEYS[1]) or '0')
             for _, member in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '(' .. ARGV[1], '+inf')) do
               local start = tonumber(string.match(member, '^(%d+)'))
@@ -32,18 +34,29 @@ public class ArrivalHorizon {
 
     private final StatefulRedisConnection<String, String> redis;
     private final IntakeKeys keys;
+    private final SeqReseed reseed;
     private final Clock clock;
 
-    public ArrivalHorizon(StatefulRedisConnection<String, String> redis, IntakeKeys keys, Clock clock) {
+    public ArrivalHorizon(StatefulRedisConnection<String, String> redis, IntakeKeys keys, SeqReseed reseed,
+                          Clock clock) {
         this.redis = redis;
         this.keys = keys;
+        this.reseed = reseed;
         this.clock = clock;
     }
 
     /** The highest seq below which the arrival sequence is complete and final; 0 before any arrival. */
     public long current() {
-        Long horizon = redis.sync().eval(HORIZON, ScriptOutputType.INTEGER,
-                new String[]{keys.seqCounter(), keys.inFlight()}, Long.toString(clock.millis()));
+        long horizon = read();
+        if (horizon < 0) {
+            reseed.reseed();
+            horizon = read();
+        }
         return horizon;
+    }
+
+    private long read() {
+        return redis.sync().eval(HORIZON, ScriptOutputType.INTEGER,
+                new String[]{keys.seqCounter(), keys.inFlight(), keys.incarnation()}, Long.toString(clock.millis()));
     }
 }

@@ -27,6 +27,11 @@ public class IntakeKeys {
         return base + "in-flight";
     }
 
+    /** The {@code run_id} of the Redis process that wrote the sequence state: see {@link SeqReseed}. */
+    public String incarnation() {
+        return base + "incarnation";
+    }
+
     /** The block starts a packet was given, oldest first, comma-separated. */
     public String packetBlocks(String packetId) {
         return base + "blocks:" + packetId;

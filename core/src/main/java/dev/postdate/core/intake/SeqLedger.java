@@ -21,16 +21,20 @@ import java.util.Optional;
  */
 public class SeqLedger {
 
+    /** Answer of a script that found the sequence state written by another Redis process. */
+    private static final String RESEED_FIRST = "RESEED";
+
     /**
-     * KEYS: counter, in-flight set, then per packet its blocks key and its ingested key.
+     * KEYS: counter, in-flight set, incarnation, then per packet its blocks key and its ingested key.
      * ARGV: now ms, lease expiry ms, memory TTL s, then per packet its email count.
      * Lapsed leases are dropped first, so "member still in the set" means "lease alive".
      */
-    private static final String CLAIM = """
+    private static final String CLAIM = SeqReseed.SAME_INCARNATION + """
+            if not same_incarnation(KEYS[3]) then return {'RESEED'} end
             redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ARGV[1])
             local out = {}
-            for i = 1, (#KEYS - 2) / 2 do
-              local blocksKey, ingestedKey, size = KEYS[1 + 2 * i], KEYS[2 + 2 * i], tonumber(ARGV[3 + i])
+            for i = 1, (#KEYS - 3) / 2 do
+              local blocksKey, ingestedKey, size = KEYS[2 + 2 * i], KEYS[3 + 2 * i], tonumber(ARGV[3 + i])
               if redis.call('EXISTS', ingestedKey) == 1 then
                 out[i] = {'INGESTED', ''}
               else
@@ -57,12 +61,13 @@ public class SeqLedger {
             """;
 
     /**
-     * KEYS: counter, in-flight set, the packet's blocks key. ARGV: lease expiry ms, memory TTL s, the
-     * block starts the caller saw, email count. Compare-and-set on the starts: when another consumer
-     * reassigned first, answer -1 and let the caller claim again.
+     * KEYS: counter, in-flight set, the packet's blocks key, incarnation. ARGV: lease expiry ms, memory
+     * TTL s, the block starts the caller saw, email count. Compare-and-set on the starts: when another
+     * consumer reassigned first, or Redis lost writes since the claim, answer -1 and let the caller
+     * claim again.
      */
-    private static final String REASSIGN = """
-            if redis.call('GET', KEYS[3]) ~= ARGV[3] then
+    private static final String REASSIGN = SeqReseed.SAME_INCARNATION + """
+            if not same_incarnation(KEYS[4]) or redis.call('GET', KEYS[3]) ~= ARGV[3] then
               return -1
             end
             local size = tonumber(ARGV[4])
@@ -85,6 +90,7 @@ public class SeqLedger {
 
     private final StatefulRedisConnection<String, String> redis;
     private final IntakeKeys keys;
+    private final SeqReseed reseed;
     private final Clock clock;
     private final long memorySeconds;
 
@@ -92,18 +98,21 @@ public class SeqLedger {
      * @param memory how long a packet's blocks and its ingested mark are kept: longer than the intake
      *               queue's message retention, so that no redelivery can outlive them
      */
-    public SeqLedger(StatefulRedisConnection<String, String> redis, IntakeKeys keys, Clock clock, Duration memory) {
+    public SeqLedger(StatefulRedisConnection<String, String> redis, IntakeKeys keys, SeqReseed reseed, Clock clock,
+                     Duration memory) {
         this.redis = redis;
         this.keys = keys;
+        this.reseed = reseed;
         this.clock = clock;
         this.memorySeconds = memory.toSeconds();
     }
 
     /** Claims seq blocks for packets (each with at least one email) in one atomic step. */
     public List<PacketClaim> claim(List<IntakePacket> packets, Instant leaseUntil) {
-        List<String> keyList = new ArrayList<>(2 + 2 * packets.size());
+        List<String> keyList = new ArrayList<>(3 + 2 * packets.size());
         keyList.add(keys.seqCounter());
         keyList.add(keys.inFlight());
+        keyList.add(keys.incarnation());
         List<String> args = new ArrayList<>(3 + packets.size());
         args.add(Long.toString(clock.millis()));
         args.add(Long.toString(leaseUntil.toEpochMilli()));
@@ -113,8 +122,15 @@ public class SeqLedger {
             keyList.add(keys.ingested(packet.packetId()));
             args.add(Integer.toString(packet.emails().size()));
         }
-        List<List<String>> answers = redis.sync().eval(CLAIM, ScriptOutputType.MULTI,
-                keyList.toArray(String[]::new), args.toArray(String[]::new));
+        Object reply = redis.sync().eval(CLAIM, ScriptOutputType.MULTI, keyList.toArray(String[]::new),
+                args.toArray(String[]::new));
+        if (reply instanceof List<?> list && list.size() == 1 && RESEED_FIRST.equals(list.getFirst())) {
+            reseed.reseed();
+            reply = redis.sync().eval(CLAIM, ScriptOutputType.MULTI, keyList.toArray(String[]::new),
+                    args.toArray(String[]::new));
+        }
+        @SuppressWarnings("unchecked")
+        List<List<String>> answers = (List<List<String>>) reply;
         List<PacketClaim> claims = new ArrayList<>(packets.size());
         for (int i = 0; i < packets.size(); i++) {
             IntakePacket packet = packets.get(i);
@@ -133,7 +149,8 @@ public class SeqLedger {
      */
     public Optional<SeqBlock> reassign(PacketClaim expired, int emailCount, Instant leaseUntil) {
         Long start = redis.sync().eval(REASSIGN, ScriptOutputType.INTEGER,
-                new String[]{keys.seqCounter(), keys.inFlight(), keys.packetBlocks(expired.packetId())},
+                new String[]{keys.seqCounter(), keys.inFlight(), keys.packetBlocks(expired.packetId()),
+                        keys.incarnation()},
                 Long.toString(leaseUntil.toEpochMilli()), Long.toString(memorySeconds),
                 startsOf(expired.blocks()), Integer.toString(emailCount));
         return start < 0 ? Optional.empty() : Optional.of(new SeqBlock(start, emailCount));

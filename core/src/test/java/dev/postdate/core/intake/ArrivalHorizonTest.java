@@ -2,6 +2,7 @@ package dev.postdate.core.intake;
 
 import dev.postdate.core.redis.RedisSettings;
 import dev.postdate.core.testing.MutableClock;
+import dev.postdate.core.testing.RestartableServer;
 import dev.postdate.core.testing.TestServices;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -15,6 +16,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -23,11 +25,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ArrivalHorizonTest {
 
     private static final Duration LEASE = Duration.ofSeconds(60);
+    private static final Duration BARRIER = Duration.ofSeconds(65);
+    private static final long JUMP = 1_000_000_000L;
 
     private static RedisClient client;
     private static StatefulRedisConnection<String, String> redis;
 
     private final MutableClock clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
+    /** What ClickHouse would answer for the highest stored seq. */
+    private final AtomicLong storedMax = new AtomicLong();
+    private IntakeKeys keys;
     private SeqLedger ledger;
     private ArrivalHorizon horizon;
 
@@ -45,10 +52,15 @@ class ArrivalHorizonTest {
 
     @BeforeEach
     void freshNamespace() {
-        IntakeKeys keys = new IntakeKeys(new RedisSettings(TestServices.current().redisUri(),
+        keys = new IntakeKeys(new RedisSettings(TestServices.current().redisUri(),
                 "test-horizon-" + UUID.randomUUID() + ":", Duration.ofSeconds(10)));
-        ledger = new SeqLedger(redis, keys, clock, Duration.ofMinutes(10));
-        horizon = new ArrivalHorizon(redis, keys, clock);
+        useRedis(redis);
+    }
+
+    private void useRedis(StatefulRedisConnection<String, String> connection) {
+        SeqReseed reseed = new SeqReseed(connection, keys, storedMax::get, new ArrivalSettings(BARRIER, JUMP), clock);
+        ledger = new SeqLedger(connection, keys, reseed, clock, Duration.ofMinutes(10));
+        horizon = new ArrivalHorizon(connection, keys, reseed, clock);
     }
 
     @Test
@@ -122,6 +134,68 @@ class ArrivalHorizonTest {
         ledger.complete(List.of("a"), List.of(claim.current()));
         assertEquals(PacketClaim.Status.INGESTED, ledger.claim(List.of(packet("a", 3)), leaseUntil()).getFirst().status());
         assertEquals(0, ledger.inFlightCount());
+    }
+
+    @Test
+    void aRedisThatLostItsLastWritesIsReseededAboveThemAndHoldsTheHorizonForABarrier() {
+        PacketClaim a = ledger.claim(List.of(packet("a", 3)), leaseUntil()).getFirst();
+        ledger.complete(List.of("a"), List.of(a.current()));
+        ledger.claim(List.of(packet("b", 2)), leaseUntil());
+        // Redis comes back from a restart without b's writes: the counter and b's block in flight are
+        // gone, and the state was written by a Redis process that no longer exists.
+        redis.sync().set(keys.seqCounter(), "3");
+        redis.sync().zrem(keys.inFlight(), "4..5");
+        redis.sync().set(keys.incarnation(), "0123456789abcdef");
+        storedMax.set(3);
+
+        assertEquals(0, horizon.current(), "held: b may still be committing rows at 4..5");
+        SeqBlock c = ledger.claim(List.of(packet("c", 2)), leaseUntil()).getFirst().current();
+        assertEquals(new SeqBlock(3 + JUMP + 1, 2), c, "above anything the lost writes handed out");
+        ledger.complete(List.of("c"), List.of(c));
+        clock.advance(BARRIER.minusSeconds(1));
+        assertEquals(0, horizon.current(), "still held by the barrier");
+        clock.advance(Duration.ofSeconds(1));
+        assertEquals(3 + JUMP + 2, horizon.current());
+    }
+
+    @Test
+    void anEmptiedRedisContinuesAboveWhatClickHouseHolds() {
+        PacketClaim a = ledger.claim(List.of(packet("a", 3)), leaseUntil()).getFirst();
+        ledger.complete(List.of("a"), List.of(a.current()));
+        redis.sync().del(keys.seqCounter(), keys.inFlight(), keys.incarnation(), keys.packetBlocks("a"),
+                keys.ingested("a"));
+        storedMax.set(3);
+
+        SeqBlock b = ledger.claim(List.of(packet("b", 2)), leaseUntil()).getFirst().current();
+        assertEquals(new SeqBlock(3 + JUMP + 1, 2), b);
+        ledger.complete(List.of("b"), List.of(b));
+        assertEquals(0, horizon.current(), "held by the barrier");
+        clock.advance(BARRIER);
+        assertEquals(3 + JUMP + 2, horizon.current());
+    }
+
+    @Test
+    void aRestartedRedisIsRecognisedByItsRunId() throws Exception {
+        try (RestartableServer server = TestServices.current().privateRedis()) {
+            server.start();
+            RedisClient privateClient = RedisClient.create(server.endpoint().toString());
+            try (StatefulRedisConnection<String, String> connection = privateClient.connect()) {
+                useRedis(connection);
+                PacketClaim a = ledger.claim(List.of(packet("a", 3)), leaseUntil()).getFirst();
+                assertEquals(new SeqBlock(1, 3), a.current(), "a new installation starts at 1, with no barrier");
+                ledger.complete(List.of("a"), List.of(a.current()));
+                assertEquals(3, horizon.current());
+
+                server.kill();
+                server.start();
+                // Its AOF kept every write (fsync always), but nothing tells a client that: only the run_id.
+                SeqBlock b = ledger.claim(List.of(packet("b", 2)), leaseUntil()).getFirst().current();
+                assertEquals(new SeqBlock(3 + JUMP + 1, 2), b);
+                assertEquals(0, horizon.current());
+            } finally {
+                privateClient.shutdown();
+            }
+        }
     }
 
     private Instant leaseUntil() {
