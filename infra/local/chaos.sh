@@ -1,7 +1,8 @@
 # shellcheck shell=bash
 # ./postdate chaos: the demo's stack and client (ses-local sender) while faults are injected:
-# SIGKILLed workers, rangers and an ingest consumer; ClickHouse, Redis and ElasticMQ restarted; the
-# SES emulator stopped for a while. Each fault is a line in the faults file, which the client folds
+# SIGKILLed workers, rangers and an ingest consumer; ClickHouse and ElasticMQ restarted; Redis
+# SIGKILLed (its AOF loses up to a second) and replaced by an empty instance, mid-run and once more
+# after every email has its outcome; the SES emulator stopped for a while. Each fault is a line in the faults file, which the client folds
 # into its closing JSON line once the last line ("# done") is there. Uses services.sh,
 # components.sh and demo.sh.
 
@@ -10,6 +11,9 @@ CHAOS_INGESTS=2
 CHAOS_SES_OUTAGE_S="${CHAOS_SES_OUTAGE_S:-30}"
 # Pause between two worker kills (plus the restart, which waits for the new worker's health).
 CHAOS_WORKER_KILL_EVERY_S="${CHAOS_WORKER_KILL_EVERY_S:-6}"
+# After Redis is emptied once every email has its outcome: how long the stack runs on before the
+# check, long enough for the arrival barrier (65 s) and the ranger and workers to act on the loss.
+CHAOS_AFTER_SENT_WAIT_S="${CHAOS_AFTER_SENT_WAIT_S:-90}"
 
 chaos_log() {
   local line
@@ -18,14 +22,35 @@ chaos_log() {
   echo "chaos: $line" >>"$CHAOS_LOG"
 }
 
+# Provider calls in flight on one worker instance (0 when it does not answer): a kill can leave at
+# most these in doubt.
+chaos_worker_calls_in_flight() {
+  curl -fsS --max-time 2 "http://127.0.0.1:$(component_port worker "$1")/prometheus" 2>/dev/null \
+    | awk '/^postdate_worker_provider_calls_in_flight / { n = $2 } END { printf "%d", n + 0 }'
+}
+
+# Adds to the in-doubt bound: the provider calls in flight on the given worker instances right now.
+chaos_add_in_doubt_bound() {
+  local instance calls total=0
+  for instance in "$@"; do
+    calls="$(chaos_worker_calls_in_flight "$instance")"
+    total=$((total + calls))
+  done
+  flock "$CHAOS_BOUND" bash -c 'echo $(( $(cat "$1") + $2 )) >"$1"' _ "$CHAOS_BOUND" "$total"
+  echo "$total"
+}
+
 # SIGKILL one component instance and start it again (the start waits until it is healthy).
 chaos_kill_component() {
-  local name="$1" instance="$2" why="$3" pid
+  local name="$1" instance="$2" why="$3" pid in_flight=""
   pid="$(running_pid "$name-$instance" "$(component_jar "$name")")" || {
     chaos_log "$name-$instance was not running; started it"
     demo_component_start "$name" "$instance" >>"$CHAOS_LOG" 2>&1 || true
     return 0
   }
+  if [[ "$name" == worker ]]; then
+    in_flight=" with $(chaos_add_in_doubt_bound "$instance") provider calls in flight"
+  fi
   kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
   while session_alive "$pid"; do sleep 0.1; done
   # The JVM's main thread is reaped before its other threads have let go of the listening socket.
@@ -33,7 +58,7 @@ chaos_kill_component() {
   port="$(component_port "$name" "$instance")"
   while port_in_use "$port" && ((SECONDS < deadline)); do sleep 0.1; done
   rm -f "$(pid_file "$name-$instance")"
-  chaos_log "SIGKILL $name-$instance (pid $pid) $why"
+  chaos_log "SIGKILL $name-$instance (pid $pid)$in_flight $why"
   if demo_component_start "$name" "$instance" >>"$CHAOS_LOG" 2>&1; then
     chaos_log "$name-$instance restarted"
   else
@@ -79,6 +104,31 @@ chaos_restart_service() {
   fi
 }
 
+# SIGKILLs Redis and starts it again. With "empty", its data directory goes too: a new instance,
+# or a failover to a replica that had nothing. Either way the run_id changes, and with AOF everysec
+# a kill alone can lose the last second of writes.
+chaos_kill_redis() {
+  local how="$1" workers="$2" pid in_flight
+  in_flight="$(chaos_add_in_doubt_bound $(seq 1 "$workers"))"
+  pid="$(running_pid redis "$(service_marker redis)")" || pid=""
+  if [[ -n "$pid" ]]; then
+    kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
+    while session_alive "$pid"; do sleep 0.1; done
+    rm -f "$(pid_file redis)"
+  fi
+  if [[ "$how" == empty ]]; then
+    rm -rf "${POSTDATE_RUN_DIR:?}/redis"
+    chaos_log "SIGKILL redis (pid $pid) and remove its data ($in_flight provider calls in flight)"
+  else
+    chaos_log "SIGKILL redis (pid $pid), AOF everysec ($in_flight provider calls in flight)"
+  fi
+  if services_start redis >>"$CHAOS_LOG" 2>&1; then
+    chaos_log "redis started again${how:+ ($how)}"
+  else
+    chaos_log "redis FAILED to start again"
+  fi
+}
+
 # Kills a random worker every few seconds until the stop file appears.
 chaos_worker_killer() {
   local workers="$1" stop_file="$2"
@@ -97,9 +147,9 @@ chaos_at() {
   kill -0 "$CHAOS_CLIENT" 2>/dev/null
 }
 
-# Usage: chaos_schedule DUE_IN SPREAD   The timed faults, relative to the client's start.
+# Usage: chaos_schedule DUE_IN SPREAD WORKERS   The timed faults, relative to the client's start.
 chaos_schedule() {
-  local due_in="$1" spread="$2" window_start
+  local due_in="$1" spread="$2" workers="$3" window_start
   # Intake is running a few seconds after the client starts (template, key refresh).
   chaos_at 8 || return 0
   chaos_kill_component ingest-consumer 1 "while intake is running"
@@ -109,15 +159,30 @@ chaos_schedule() {
   chaos_kill_leader
   chaos_at $((window_start + spread * 2 / 10)) || return 0
   chaos_restart_service clickhouse
-  chaos_at $((window_start + spread * 35 / 100)) || return 0
-  chaos_restart_service redis
-  chaos_at $((window_start + spread / 2)) || return 0
+  chaos_at $((window_start + spread * 3 / 10)) || return 0
+  chaos_kill_redis "" "$workers"
+  chaos_at $((window_start + spread * 45 / 100)) || return 0
   chaos_kill_leader
-  chaos_at $((window_start + spread * 6 / 10)) || return 0
+  chaos_at $((window_start + spread * 55 / 100)) || return 0
+  chaos_kill_redis empty "$workers"
+  chaos_at $((window_start + spread * 65 / 100)) || return 0
   chaos_restart_service elasticmq
   chaos_at $((window_start + spread * 75 / 100)) || return 0
   chaos_restart_service ses "$CHAOS_SES_OUTAGE_S"
   chaos_at $((window_start + spread)) || return 0
+}
+
+# Once the client saw every outcome: Redis emptied, and the stack left running, so that a resend of
+# delivered mail would reach the emulator before the client counts the receipts.
+chaos_after_sent() {
+  local workers="$1" marker="$2"
+  while [[ ! -e "$marker" ]]; do
+    kill -0 "$CHAOS_CLIENT" 2>/dev/null || return 0
+    sleep 1
+  done
+  chaos_kill_redis empty "$workers"
+  chaos_log "every email has its outcome; Redis emptied; watching for $CHAOS_AFTER_SENT_WAIT_S s"
+  sleep "$CHAOS_AFTER_SENT_WAIT_S"
 }
 
 # Usage: chaos_inject DUE_IN SPREAD WORKERS   Timed faults, and worker kills throughout the send window.
@@ -126,9 +191,11 @@ chaos_inject() {
   rm -f "$stop_file"
   { chaos_at $((due_in - spread / 2)) && chaos_worker_killer "$workers" "$stop_file"; } &
   killer=$!
-  chaos_schedule "$due_in" "$spread"
+  chaos_schedule "$due_in" "$spread" "$workers"
   touch "$stop_file"
   wait "$killer" || true
+  chaos_after_sent "$workers" "$CHAOS_DIR/outcomes"
+  echo "in_doubt_bound=$(cat "$CHAOS_BOUND")" >>"$CHAOS_FAULTS"
   echo "# done" >>"$CHAOS_FAULTS"
 }
 
@@ -139,19 +206,22 @@ chaos_run() {
   # Late enough for intake to finish at a third of this machine's rate, so faults hit sending.
   due_in=$((emails / 3000 + 20 + spread / 2))
   # Sending waits out every fault; the SES emulator does ~700 mails/s here, less while faults land.
-  timeout=$((due_in + spread / 2 + 600 + emails / 200))
+  timeout=$((due_in + spread / 2 + 600 + emails / 200 + CHAOS_AFTER_SENT_WAIT_S))
   services_start
   demo_stack_start "$workers" ses-local "$CHAOS_INGESTS"
   CHAOS_DIR="$POSTDATE_RUN_DIR/chaos/$(date +%Y%m%d-%H%M%S)"
   mkdir -p "$CHAOS_DIR"
   CHAOS_FAULTS="$CHAOS_DIR/faults.txt"
   CHAOS_LOG="$CHAOS_DIR/chaos.log"
+  CHAOS_BOUND="$CHAOS_DIR/in-doubt-bound"
   : >"$CHAOS_FAULTS"
+  echo 0 >"$CHAOS_BOUND"
   echo "postdate: chaos: $emails emails due over $spread s from $((due_in - spread / 2)) s on;" \
     "faults: $CHAOS_FAULTS, what the fault injector did: $CHAOS_LOG"
   CHAOS_STARTED=$SECONDS
   demo_client ses-local --emails "$emails" --due-in "$due_in" --spread "$spread" --timeout "$timeout" \
-    --retry-for 300 --faults "$CHAOS_FAULTS" --in-doubt-file "$CHAOS_DIR/in-doubt.txt" &
+    --retry-for 300 --faults "$CHAOS_FAULTS" --in-doubt-file "$CHAOS_DIR/in-doubt.txt" \
+    --outcomes-marker "$CHAOS_DIR/outcomes" &
   CHAOS_CLIENT=$!
   chaos_inject "$due_in" "$spread" "$workers"
   wait "$CHAOS_CLIENT" || rc=$?

@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -97,6 +98,10 @@ public class DemoCommand implements Callable<Integer> {
     @Option(names = "--in-doubt-file", description = "write every email recorded in doubt here, with its receipt count")
     Path inDoubtFile;
 
+    @Option(names = "--outcomes-marker", description = "create this file once every email has an outcome, before"
+            + " waiting for the fault injector (./postdate chaos injects its last faults then)")
+    Path outcomesMarker;
+
     private final PrintStream out = System.out;
 
     public static void main(String[] args) {
@@ -143,6 +148,9 @@ public class DemoCommand implements Callable<Integer> {
         long timeout = timeoutSeconds > 0 ? timeoutSeconds : dueIn + spread + 120 + emails / 1000;
         long waitStarted = System.nanoTime();
         boolean finished = watch.awaitOutcomes(Duration.ofSeconds(timeout));
+        if (outcomesMarker != null) {
+            Files.writeString(outcomesMarker, finished ? "finished\n" : "timed out\n");
+        }
         List<String> injected = List.of();
         if (faults != null) {
             out.printf("%nwaiting for the fault injector to finish%n");
@@ -162,7 +170,7 @@ public class DemoCommand implements Callable<Integer> {
 
         DemoReport report = new DemoReport(out);
         report.summary(plan, tenant, sender, intake.accepted(), intakeSeconds, counts, delivery, emailsPerSecond,
-                watch.peakHeaps());
+                watch.peakHeaps(), FaultLog.inDoubtBound(injected));
         out.println(sink.where());
         out.println("the stack keeps running: ./postdate status shows it, ./postdate down stops it");
         if (inDoubtFile != null) {

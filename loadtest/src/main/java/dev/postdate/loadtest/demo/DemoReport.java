@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.stream.Collectors;
 
 /** The demo's closing words: a readable summary, then the one-line JSON the issue and scripts rely on. */
@@ -26,7 +27,8 @@ final class DemoReport {
     }
 
     void summary(DemoPlan plan, String tenant, String sender, long accepted, double intakeSeconds, Reconciliation.Counts counts,
-                 TenantLedger.Delivery delivery, double emailsPerSecond, Map<String, Double> peakHeaps) {
+                 TenantLedger.Delivery delivery, double emailsPerSecond, Map<String, Double> peakHeaps,
+                 OptionalLong inDoubtBound) {
         out.println();
         out.printf(Locale.ROOT, "== demo %s (tenant %s, sender %s)%n", plan.run(), tenant, sender);
         row("accepted", accepted, String.format(Locale.ROOT, "in %.1f s, %,.0f emails/s through the REST API",
@@ -37,9 +39,11 @@ final class DemoReport {
         row("cancelled", counts.cancelled, "of batch " + plan.cancelledBatchId()
                 + ", cancelled once the intake finished (its emails sent before that count as sent)");
         row("in doubt", counts.inDoubt.size(), String.format(Locale.ROOT,
-                "claimed by a worker that died before the provider answered (%,d of them reached the sink)",
-                counts.inDoubtReceived()));
-        row("duplicates", counts.duplicates, "receipts beyond the first");
+                "the provider call may have left a worker that died (%,d of them reached the sink, %,d twice)%s",
+                counts.inDoubtReceived(), counts.inDoubtDuplicates, inDoubtBound.isPresent()
+                        ? String.format(Locale.ROOT, "; bound: %,d provider calls in flight at the faults",
+                        inDoubtBound.getAsLong()) : ""));
+        row("duplicates", counts.duplicates, "receipts beyond the first, of emails not in doubt");
         row("lost", counts.lost, "accepted, never sent, no failure recorded");
         if (counts.wrongContent > 0) {
             row("wrong content", counts.wrongContent, "mails whose subject is not their recipient's");
@@ -67,6 +71,7 @@ final class DemoReport {
     /** The summary line; with faults (./postdate chaos) it also lists the faults injected. */
     String json(long accepted, Reconciliation.Counts counts, TenantLedger.Delivery delivery, double emailsPerSecond,
                 List<String> faults) throws IOException {
+        OptionalLong inDoubtBound = FaultLog.inDoubtBound(faults);
         StringWriter line = new StringWriter();
         try (JsonGenerator json = JSON.createGenerator(line)) {
             json.writeStartObject();
@@ -75,6 +80,10 @@ final class DemoReport {
             json.writeNumberField("failed", counts.failed);
             json.writeNumberField("cancelled", counts.cancelled);
             json.writeNumberField("in_doubt", counts.inDoubt.size());
+            if (inDoubtBound.isPresent()) {
+                json.writeNumberField("in_doubt_bound", inDoubtBound.getAsLong());
+            }
+            json.writeNumberField("in_doubt_duplicates", counts.inDoubtDuplicates);
             json.writeNumberField("duplicates", counts.duplicates);
             json.writeNumberField("lost", counts.lost);
             json.writeNumberField("lateness_p50_ms", delivery.latenessP50Ms());
@@ -83,7 +92,9 @@ final class DemoReport {
             if (!faults.isEmpty()) {
                 json.writeArrayFieldStart("faults");
                 for (String fault : faults) {
-                    json.writeString(fault);
+                    if (!fault.startsWith(FaultLog.IN_DOUBT_BOUND)) {
+                        json.writeString(fault);
+                    }
                 }
                 json.writeEndArray();
             }

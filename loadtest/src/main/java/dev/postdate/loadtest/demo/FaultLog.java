@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.stream.Stream;
 
 /**
@@ -14,6 +15,8 @@ import java.util.stream.Stream;
 final class FaultLog {
 
     static final String DONE = "# done";
+    /** The injector's last word: how many emails its faults could leave in doubt at most. */
+    static final String IN_DOUBT_BOUND = "in_doubt_bound=";
 
     private final Path file;
 
@@ -34,6 +37,13 @@ final class FaultLog {
             return faults;
         }
         return Stream.concat(faults.stream(), Stream.of("(the injector had not finished)")).toList();
+    }
+
+    /** The in-doubt bound the injector wrote among the faults, if it did. */
+    static OptionalLong inDoubtBound(List<String> faults) {
+        return faults.stream().filter(line -> line.startsWith(IN_DOUBT_BOUND))
+                .mapToLong(line -> Long.parseLong(line.substring(IN_DOUBT_BOUND.length()).strip()))
+                .findFirst();
     }
 
     private List<String> lines() throws IOException {

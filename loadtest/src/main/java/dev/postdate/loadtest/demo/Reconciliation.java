@@ -10,7 +10,8 @@ import java.util.Map;
  * Every accepted email against what the sink received and what ClickHouse recorded. An email the
  * sink received is sent (each receipt beyond the first is a duplicate); one it did not receive is
  * failed, cancelled or in doubt as recorded, and otherwise lost. Every email recorded in doubt is
- * listed with whether the sink received it: the operator's answer to "was it sent?". Without per-email receipts
+ * listed with whether the sink received it: the operator's answer to "was it sent?"; receipts beyond the
+ * first of such an email are counted apart from the duplicates, which must be none. Without per-email receipts
  * (blackhole) the recorded {@code sent} stands for the receipt and duplicates are the sink's count
  * beyond the number sent.
  */
@@ -31,7 +32,13 @@ final class Reconciliation {
             }
             if (received > 0) {
                 counts.sent++;
-                counts.duplicates += received - 1;
+                // A second receipt of an email recorded in doubt is the price of that doubt, which the
+                // operator settles (it is listed); any other second receipt is a failure.
+                if (state == EmailStatus.IN_DOUBT) {
+                    counts.inDoubtDuplicates += received - 1;
+                } else {
+                    counts.duplicates += received - 1;
+                }
                 if (state == EmailStatus.CANCELLED) {
                     counts.cancelledButSent.add(ids[i]);
                 } else if (state != EmailStatus.SENT && state != EmailStatus.IN_DOUBT) {
@@ -69,7 +76,10 @@ final class Reconciliation {
         long sent;
         long failed;
         long cancelled;
+        /** Receipts beyond the first of emails not recorded in doubt. */
         long duplicates;
+        /** Receipts beyond the first of emails recorded in doubt (listed with their receipts). */
+        long inDoubtDuplicates;
         long lost;
         long unrecorded;
         long wrongContent;
