@@ -6,7 +6,6 @@ import dev.postdate.core.range.RangeBounds;
 
 import jakarta.inject.Singleton;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -61,12 +60,8 @@ public final class ReadyEmails {
                 + " WHERE " + RangeSql.where(bounds)).getFirst().getFirst());
     }
 
+    /** RowBinary: a step reads up to a million keys, which as text rows would cost several times their size. */
     private List<EmailKey> keys(String query) {
-        List<List<String>> rows = sql.select(query);
-        List<EmailKey> keys = new ArrayList<>(rows.size());
-        for (List<String> row : rows) {
-            keys.add(new EmailKey(Long.parseLong(row.get(0)), Long.parseLong(row.get(1))));
-        }
-        return keys;
+        return sql.selectRows(query, row -> new EmailKey(row.uint32(), row.uint64()));
     }
 }

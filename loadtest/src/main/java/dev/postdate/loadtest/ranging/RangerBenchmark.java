@@ -100,6 +100,8 @@ public class RangerBenchmark implements Callable<Integer> {
             if (staleKeys.length > 0) {
                 redis.sync().del(staleKeys);
             }
+            // The ranger's durable progress of an earlier run would make it resume there.
+            sql.execute("TRUNCATE TABLE " + sql.table("ranger_progress"));
 
             RangerSettings configured = context.getBean(RangerSettings.class);
             RangerSettings settings = new RangerSettings(configured.tickInterval(), configured.rangeSize(),
