@@ -90,6 +90,29 @@ final class PacketBuffer {
         }
     }
 
+    /**
+     * Whatever is buffered now, up to {@code maxEmails} emails (a first packet larger than that stays),
+     * without waiting: for a writer that wants another insert between retries of a suspect packet.
+     */
+    List<ReceivedPacket> poll(int maxEmails) {
+        lock.lock();
+        try {
+            List<ReceivedPacket> taken = new ArrayList<>();
+            int takenEmails = 0;
+            while (!closed && !packets.isEmpty() && takenEmails + packets.peek().emailCount() <= maxEmails) {
+                ReceivedPacket packet = packets.poll();
+                taken.add(packet);
+                takenEmails += packet.emailCount();
+            }
+            emails -= takenEmails;
+            oldestSince = clock.instant();
+            changed.signalAll();
+            return taken;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Stops the buffer and returns what it still held, for handing back to the queue. */
     List<ReceivedPacket> close() {
         lock.lock();
