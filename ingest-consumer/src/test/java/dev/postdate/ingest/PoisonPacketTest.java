@@ -51,6 +51,7 @@ class PoisonPacketTest {
         properties.put("postdate.ingest.max-batch-attempts", MAX_ATTEMPTS);
         // Long enough that the poison packet and the good ones sent with it share a batch.
         properties.put("postdate.ingest.batch-linger", "1s");
+        properties.put("postdate.dlq.gauge-interval", "200ms");
         server = ApplicationContext.run(EmbeddedServer.class, properties);
         assertTrue(server.getApplicationContext().getBean(SchemaOnStart.class).awaitCurrent(IngestTestSupport.DEADLINE));
         sql = server.getApplicationContext().getBean(ClickHouseSql.class);
@@ -98,6 +99,7 @@ class PoisonPacketTest {
             await("intake queue empty", () -> messagesLeft(env, env.intakeQueue()) == 0);
             assertEquals(0, rawRows(sql, poison), "nothing of the refused packet was written");
             assertEquals(1.0, counter("postdate.ingest.poisoned"));
+            await("the gauge counts the dead letter", () -> deadLetterGauge() == 1);
             assertTrue(counter("postdate.ingest.batch.splits") >= 1, "the batch was cut to find the packet");
 
             sql.execute("ALTER TABLE " + sql.table("emails") + " DROP COLUMN " + column);
@@ -108,6 +110,7 @@ class PoisonPacketTest {
             await("the redriven packet stored", () -> readerCounts(sql, poison).equals(List.of(3L, 3L)));
             await("both queues empty", () -> messagesLeft(env, env.intakeQueue()) == 0
                     && messagesLeft(env, env.intakeQueue() + "-dlq") == 0);
+            await("the gauge sees the queue empty", () -> deadLetterGauge() == 0);
         } finally {
             if (column != null) {
                 sql.execute("ALTER TABLE " + sql.table("emails") + " DROP COLUMN " + column);
@@ -164,6 +167,11 @@ class PoisonPacketTest {
             return found[0] != null;
         });
         return found[0];
+    }
+
+    private static double deadLetterGauge() {
+        return server.getApplicationContext().getBean(MeterRegistry.class).get("postdate.dlq.messages")
+                .tag("queue", "intake").gauge().value();
     }
 
     private static double counter(String name) {

@@ -2,10 +2,10 @@ package dev.postdate.core.sqs.dlq;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.scheduling.annotation.Scheduled;
-import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,9 +13,10 @@ import org.slf4j.LoggerFactory;
  * {@code postdate.dlq.messages{queue=...}}: how many messages sit in the dead-letter queue named by
  * {@code postdate.dlq.gauge-queue} (the ingest consumer watches {@code intake}, the worker {@code ranges}).
  * Read from SQS every {@code postdate.dlq.gauge-interval}, not per scrape; NaN until the first read
- * and while SQS cannot be asked.
+ * and while SQS cannot be asked. Created with the context, so that the gauge is on /prometheus from
+ * the start rather than after the first scheduled read.
  */
-@Singleton
+@Context
 @Requires(property = "postdate.dlq.gauge-queue")
 public class DeadLetterGauge {
 
