@@ -104,9 +104,12 @@ final class PacketBuffer {
                 taken.add(packet);
                 takenEmails += packet.emailCount();
             }
-            emails -= takenEmails;
-            oldestSince = clock.instant();
-            changed.signalAll();
+            if (!taken.isEmpty()) {
+                emails -= takenEmails;
+                // As after a batch: the packets left behind start a new linger.
+                oldestSince = clock.instant();
+                changed.signalAll();
+            }
             return taken;
         } finally {
             lock.unlock();
