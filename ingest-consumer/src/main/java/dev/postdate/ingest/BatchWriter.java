@@ -14,9 +14,13 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Writes a batch of received packets and deletes their messages once they are stored. Every failure
@@ -33,8 +37,35 @@ final class BatchWriter {
     private static final Logger LOG = LoggerFactory.getLogger(BatchWriter.class);
     /** Spread of the waits, so that consumers that failed together do not retry together. */
     private static final double JITTER = 0.2;
-    /** How every error ClickHouse itself raises is worded ("Code: 395, ... DB::Exception: ..."). */
-    private static final String CLICKHOUSE_ERROR_TEXT = "DB::Exception";
+    /** How every error ClickHouse itself raises is worded: "Code: 395, e.displayText() = DB::Exception: ...". */
+    private static final Pattern CLICKHOUSE_ERROR_TEXT = Pattern.compile("Code: (\\d+)[.,].*DB::Exception");
+    /**
+     * ClickHouse error codes that describe the server's state, not the data: an insert refused with
+     * one of them is an outage, retried for as long as it lasts, whatever the packet. Among them
+     * TOO_MANY_PARTS, which current servers also raise for an insert spanning more than
+     * max_partitions_per_insert_block partitions: such a packet is retried, never dead-lettered.
+     */
+    private static final Set<Integer> SERVER_STATE_ERRORS = Set.of(
+            60,   // UNKNOWN_TABLE (a schema not yet or no longer there)
+            81,   // UNKNOWN_DATABASE
+            159,  // TIMEOUT_EXCEEDED
+            164,  // READONLY
+            202,  // TOO_MANY_SIMULTANEOUS_QUERIES
+            203,  // NO_FREE_CONNECTION
+            209,  // SOCKET_TIMEOUT
+            210,  // NETWORK_ERROR
+            225,  // NO_ZOOKEEPER
+            236,  // ABORTED
+            241,  // MEMORY_LIMIT_EXCEEDED
+            242,  // TABLE_IS_READ_ONLY
+            243,  // NOT_ENOUGH_SPACE
+            252,  // TOO_MANY_PARTS
+            279,  // ALL_CONNECTION_TRIES_FAILED
+            319,  // UNKNOWN_STATUS_OF_INSERT
+            394,  // QUERY_WAS_CANCELLED
+            497,  // ACCESS_DENIED
+            516,  // AUTHENTICATION_FAILED
+            999); // KEEPER_EXCEPTION
 
     /** Packets inserted together, and ClickHouse's refusals of them since they were cut. */
     private static final class Group {
@@ -227,16 +258,26 @@ final class BatchWriter {
     /**
      * ClickHouse's own error answer, if that is what failed the attempt: a code in the response header
      * or, as 18.16 sends no such header, ClickHouse's error text in the body. Anything else (no
-     * connection, a timeout, Redis, a proxy's error page) is an outage, never the packet's doing.
+     * connection, a timeout, Redis, a proxy's error page) is an outage, never the packet's doing; so
+     * are the errors in which ClickHouse describes its own state rather than the data.
      */
     static Optional<ServerException> refusal(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof ServerException server && (server.getCode() != ServerException.CODE_UNKNOWN
-                    || String.valueOf(server.getMessage()).contains(CLICKHOUSE_ERROR_TEXT))) {
-                return Optional.of(server);
+            if (cause instanceof ServerException server) {
+                OptionalInt code = errorCode(server);
+                return code.isPresent() && !SERVER_STATE_ERRORS.contains(code.getAsInt())
+                        ? Optional.of(server) : Optional.empty();
             }
         }
         return Optional.empty();
+    }
+
+    private static OptionalInt errorCode(ServerException server) {
+        if (server.getCode() != ServerException.CODE_UNKNOWN) {
+            return OptionalInt.of(server.getCode());
+        }
+        Matcher matcher = CLICKHOUSE_ERROR_TEXT.matcher(String.valueOf(server.getMessage()));
+        return matcher.find() ? OptionalInt.of(Integer.parseInt(matcher.group(1))) : OptionalInt.empty();
     }
 
     private static int emails(List<Suspect> suspects) {
