@@ -23,6 +23,8 @@ class IngestMetrics {
     private final Counter undecodable;
     private final Counter redeliveriesSkipped;
     private final Counter insertFailures;
+    private final Counter batchSplits;
+    private final Counter poisoned;
     private final Timer insertLatency;
     private final DistributionSummary batchEmails;
 
@@ -30,11 +32,15 @@ class IngestMetrics {
         packets = Counter.builder("postdate.ingest.packets").description("intake packets ingested").register(registry);
         emails = Counter.builder("postdate.ingest.emails").description("emails inserted into ClickHouse").register(registry);
         undecodable = Counter.builder("postdate.ingest.undecodable")
-                .description("intake messages moved to the dead-letter queue").register(registry);
+                .description("undecodable intake messages moved to the dead-letter queue").register(registry);
         redeliveriesSkipped = Counter.builder("postdate.ingest.redeliveries.skipped")
                 .description("redelivered packets already stored: deleted without inserting").register(registry);
         insertFailures = Counter.builder("postdate.ingest.insert.failures")
                 .description("failed batch attempts, retried with backoff").register(registry);
+        batchSplits = Counter.builder("postdate.ingest.batch.splits")
+                .description("batches ClickHouse kept refusing, cut in halves to isolate a poison packet").register(registry);
+        poisoned = Counter.builder("postdate.ingest.poisoned")
+                .description("packets ClickHouse kept refusing alone, moved to the dead-letter queue").register(registry);
         insertLatency = Timer.builder("postdate.ingest.insert.latency")
                 .description("duration of a successful batch attempt, claim to release").register(registry);
         batchEmails = DistributionSummary.builder("postdate.ingest.batch.emails")
@@ -53,6 +59,14 @@ class IngestMetrics {
 
     void attemptFailed() {
         insertFailures.increment();
+    }
+
+    void batchSplit() {
+        batchSplits.increment();
+    }
+
+    void poisoned() {
+        poisoned.increment();
     }
 
     void undecodable() {

@@ -1,12 +1,11 @@
 package dev.postdate.ingest;
 
-import dev.failsafe.Failsafe;
-import dev.failsafe.RetryPolicy;
 import dev.postdate.core.intake.IntakePacket;
 import dev.postdate.core.intake.UndecodablePacketException;
 import dev.postdate.core.retry.Backoff;
 import dev.postdate.core.sqs.LongPolls;
 import io.micronaut.context.annotation.Requires;
+import io.micronaut.context.annotation.Value;
 import io.micronaut.context.event.ShutdownEvent;
 import io.micronaut.context.event.StartupEvent;
 import io.micronaut.runtime.event.annotation.EventListener;
@@ -17,7 +16,6 @@ import software.amazon.awssdk.services.sqs.model.Message;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
@@ -30,8 +28,9 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * Drains the intake queue: several long polls in flight on virtual threads feed a buffer; one writer
  * cuts batches of up to {@code batch-emails} emails or {@code batch-linger} and ingests each in one
- * insert, retrying with backoff while ClickHouse or Redis is away. A message is deleted only after its
- * packet is stored; until then a heartbeat keeps it hidden, and a crash hands it back to SQS.
+ * insert, retrying with backoff while ClickHouse or Redis is away ({@link BatchWriter}, which also
+ * isolates poison packets). A message is deleted only after its packet is stored or dead-lettered;
+ * until then a heartbeat keeps it hidden, and a crash hands it back to SQS.
  */
 @Singleton
 @Requires(property = "postdate.ingest.enabled", value = "true")
@@ -42,16 +41,13 @@ class IntakeConsumer {
     private final IngestSettings settings;
     private final IntakeQueue queue;
     private final IntakeMessageReader reader;
-    private final BatchIngester ingester;
     private final IngestMetrics metrics;
-    private final IngestHealthIndicator health;
-    private final Clock clock;
     private final PacketBuffer buffer;
     private final HeldMessages held = new HeldMessages();
     // A heartbeat that took its snapshot before a hand-back must not hide those messages again after it.
     private final ReentrantLock visibility = new ReentrantLock();
     private final LongPolls polls = new LongPolls("intake");
-    private final RetryPolicy<BatchIngester.Outcome> retry;
+    private final BatchWriter batchWriter;
     private final List<Thread> receivers = new ArrayList<>();
     // What the last polls brought once the buffer was closed: handed back only after every poll ended.
     private final Queue<ReceivedPacket> arrivedWhileStopping = new ConcurrentLinkedQueue<>();
@@ -61,29 +57,16 @@ class IntakeConsumer {
     private ScheduledExecutorService heartbeat;
 
     IntakeConsumer(IngestSettings settings, IntakeQueue queue, IntakeMessageReader reader, BatchIngester ingester,
-                   IngestMetrics metrics, IngestHealthIndicator health, Clock clock) {
+                   IngestMetrics metrics, IngestHealthIndicator health, Clock clock,
+                   @Value("${postdate.ingest.max-batch-attempts}") int maxBatchAttempts) {
         this.settings = settings;
         this.queue = queue;
         this.reader = reader;
-        this.ingester = ingester;
         this.metrics = metrics;
-        this.health = health;
-        this.clock = clock;
         // One batch being written and one filling: enough to keep the writer busy, no more held from SQS.
         this.buffer = new PacketBuffer(settings.batchEmails(), clock);
-        this.retry = RetryPolicy.<BatchIngester.Outcome>builder()
-                .handle(RuntimeException.class)
-                .withBackoff(settings.retryInitialBackoff(), settings.retryMaxBackoff())
-                .withJitter(0.2)
-                .withMaxRetries(-1)
-                .abortIf((outcome, failure) -> abandoning)
-                .onFailedAttempt(event -> {
-                    metrics.attemptFailed();
-                    health.attemptFailed(event.getLastException());
-                    LOG.warn("Batch attempt {} failed, retrying: {}", event.getAttemptCount(),
-                            event.getLastException().getMessage());
-                })
-                .build();
+        this.batchWriter = new BatchWriter(ingester, queue, metrics, health, settings, maxBatchAttempts, clock, held,
+                buffer, this::release, () -> abandoning);
     }
 
     @EventListener
@@ -184,37 +167,11 @@ class IntakeConsumer {
             for (List<ReceivedPacket> batch = buffer.nextBatch(settings.batchEmails(), settings.batchLinger());
                  !batch.isEmpty();
                  batch = buffer.nextBatch(settings.batchEmails(), settings.batchLinger())) {
-                write(batch);
+                batchWriter.write(batch);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    private void write(List<ReceivedPacket> batch) {
-        List<Message> messages = batch.stream().map(ReceivedPacket::message).toList();
-        List<IntakePacket> packets = batch.stream().map(ReceivedPacket::packet).toList();
-        Instant started = clock.instant();
-        BatchIngester.Outcome outcome;
-        try {
-            outcome = Failsafe.with(retry).get(() -> ingester.ingest(packets));
-        } catch (RuntimeException e) {
-            // Only shutdown ends the retries: the batch goes back to SQS for another consumer.
-            LOG.info("Abandoning a batch of {} packets on shutdown: {}", batch.size(), e.getMessage());
-            release(batch);
-            return;
-        }
-        held.remove(messages);
-        try {
-            queue.delete(messages);
-        } catch (RuntimeException e) {
-            // The packets are marked ingested: a redelivered message is deleted without a second insert.
-            LOG.warn("Deleting {} ingested messages failed; their redelivery will be skipped: {}",
-                    messages.size(), e.getMessage());
-        }
-        health.batchSucceeded();
-        metrics.batchIngested(outcome, batch.stream().mapToInt(ReceivedPacket::emailCount).sum(),
-                Duration.between(started, clock.instant()));
     }
 
     private void release(List<ReceivedPacket> packets) {

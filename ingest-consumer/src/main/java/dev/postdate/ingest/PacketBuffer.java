@@ -90,6 +90,32 @@ final class PacketBuffer {
         }
     }
 
+    /**
+     * Whatever is buffered now, up to {@code maxEmails} emails (a first packet larger than that stays),
+     * without waiting: for a writer that wants another insert between retries of a suspect packet.
+     */
+    List<ReceivedPacket> poll(int maxEmails) {
+        lock.lock();
+        try {
+            List<ReceivedPacket> taken = new ArrayList<>();
+            int takenEmails = 0;
+            while (!closed && !packets.isEmpty() && takenEmails + packets.peek().emailCount() <= maxEmails) {
+                ReceivedPacket packet = packets.poll();
+                taken.add(packet);
+                takenEmails += packet.emailCount();
+            }
+            if (!taken.isEmpty()) {
+                emails -= takenEmails;
+                // As after a batch: the packets left behind start a new linger.
+                oldestSince = clock.instant();
+                changed.signalAll();
+            }
+            return taken;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Stops the buffer and returns what it still held, for handing back to the queue. */
     List<ReceivedPacket> close() {
         lock.lock();

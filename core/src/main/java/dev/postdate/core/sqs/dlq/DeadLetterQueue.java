@@ -1,0 +1,26 @@
+package dev.postdate.core.sqs.dlq;
+
+import java.util.Locale;
+import java.util.Optional;
+
+/** Postdate's two dead-letter queues, named by the queue they serve. */
+public enum DeadLetterQueue {
+    /** Intake packets: undecodable ones and poison packets that ClickHouse keeps refusing (docs/ingest.md). */
+    INTAKE,
+    /** Ranges: undecodable ones, bugs, and ranges that failed the queue's maximum receives (docs/worker.md). */
+    RANGES;
+
+    /** {@code intake} or {@code ranges}: the name operators type and the metric's tag. */
+    public String wireName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    public static Optional<DeadLetterQueue> fromWireName(String name) {
+        for (DeadLetterQueue queue : values()) {
+            if (queue.wireName().equals(name)) {
+                return Optional.of(queue);
+            }
+        }
+        return Optional.empty();
+    }
+}
