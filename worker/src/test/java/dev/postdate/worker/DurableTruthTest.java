@@ -91,6 +91,55 @@ class DurableTruthTest {
         }
     }
 
+    @Test
+    void aResendAllowedTwiceIsSentOnceAndARecordedDoubtOutlivesRedis() throws Exception {
+        List<WorkerFixture.Stored> emails = fixture.insert("acme", "", 2);
+        WorkerFixture.Stored resent = emails.get(0);
+        WorkerFixture.Stored doubtful = emails.get(1);
+        Instant expireAt = Instant.now().plus(Duration.ofDays(1));
+        Instant claimedAt = Instant.ofEpochMilli(Instant.now().toEpochMilli());
+        for (WorkerFixture.Stored email : emails) {
+            fixture.guard.claim(email.tenant(), email.id(), "dead-worker", claimedAt, expireAt);
+            fixture.guard.markSendingAsync(email.tenant(), email.id(), "dead-worker", claimedAt, expireAt)
+                    .toCompletableFuture().join();
+            fixture.statuses.record(email.tenant(), email.id(), "", Instant.ofEpochSecond(email.sendAt()), email.seq(),
+                    new EmailEvent(EmailStatus.IN_DOUBT, Instant.now(), "attempt timed out"));
+        }
+        // Two resolutions raced (the api's compare-and-set) and each queued a single-email range.
+        fixture.guard.resolveInDoubt(resent.tenant(), resent.id(), false, Instant.now(), expireAt);
+        fixture.guard.resolveInDoubt(resent.tenant(), resent.id(), false, Instant.now(), expireAt);
+        fixture.publish(WorkerFixture.rangeOf("resend-a", List.of(resent), 1));
+        fixture.publish(WorkerFixture.rangeOf("resend-b", List.of(resent), 1));
+        // The other one stays in doubt although Redis forgot its sending mark.
+        fixture.redis().sync().del(fixture.guard.key(doubtful.tenant(), doubtful.id()));
+        fixture.publish(WorkerFixture.rangeOf("doubt", List.of(doubtful), 1));
+
+        ApplicationContext worker = fixture.startWorker("w-resend", Map.of("postdate.worker.sender", "blackhole"));
+        assertTrue(WorkerFixture.await(Duration.ofSeconds(30), () -> fixture.messagesLeft(fixture.env.rangesQueue()) == 0));
+        assertEquals(List.of(resent.id()), WorkerFixture.recorder(worker).sentIds());
+        assertEquals(EmailStatus.SENT, fixture.state(resent));
+        assertEquals(EmailStatus.IN_DOUBT, fixture.state(doubtful));
+    }
+
+    @Test
+    void outcomesReachClickHouseDuringThePassNotOnlyAtItsEnd() throws Exception {
+        List<WorkerFixture.Stored> emails = fixture.insert("acme", "", 10);
+        ApplicationContext worker = fixture.startWorker("w-flush", Map.of("postdate.worker.sender", "blackhole",
+                "postdate.worker.send-parallelism", 1, "postdate.worker.outcome-flush-interval", "200ms"));
+        RecordingSenders recorder = WorkerFixture.recorder(worker);
+        recorder.gate.drainPermits();
+        recorder.gate.release(3);
+        fixture.publish(WorkerFixture.rangeOf("t1-flush", emails, emails.size()));
+        assertTrue(WorkerFixture.await(Duration.ofSeconds(30), () -> recorder.calls.size() == 3
+                && recorder.gate.hasQueuedThreads()));
+        // The pass is held at its fourth send; the first three are durable already.
+        assertTrue(WorkerFixture.await(Duration.ofSeconds(10), () -> emails.stream()
+                .filter(email -> fixture.state(email) == EmailStatus.SENT).count() == 3));
+        recorder.gate.release(Integer.MAX_VALUE / 2);
+        assertTrue(WorkerFixture.await(Duration.ofSeconds(30), () -> fixture.messagesLeft(fixture.env.rangesQueue()) == 0));
+        assertEquals(10, recorder.calls.size());
+    }
+
     /** Deletes every key of this test's prefix, as a Redis restored empty would have none. */
     private int emptyRedis() {
         RedisCommands<String, String> redis = fixture.redis().sync();
