@@ -41,8 +41,8 @@ public class Batches {
 
     public BatchControl pause(String tenant, String batchId) {
         checkId(batchId);
-        refuseIfCancelled(controls.pause(tenant, batchId, settings.batchControlTtl()));
         refuseIfCancelled(store.isCancelled(tenant, batchId) ? BatchControl.CANCELLED : BatchControl.ACTIVE);
+        refuseIfCancelled(controls.pause(tenant, batchId, settings.batchControlTtl()));
         store.recordControl(tenant, batchId, "pause", clock.instant());
         return BatchControl.PAUSED;
     }
