@@ -89,6 +89,32 @@ class CrashRecoveryTest {
     }
 
     @Test
+    void aTenantWithTheResendPolicyGetsItsStaleInDoubtEmailsSentOnceMore() throws Exception {
+        List<WorkerFixture.Stored> acme = fixture.insert("acme", "", 2);
+        List<WorkerFixture.Stored> globex = fixture.insert("globex", "", 2);
+        List<WorkerFixture.Stored> emails = new ArrayList<>(acme);
+        emails.addAll(globex);
+        Instant expireAt = Instant.now().plus(Duration.ofDays(1));
+        Instant claimedAt = Instant.ofEpochMilli(Instant.now().minus(Duration.ofHours(2)).toEpochMilli());
+        for (WorkerFixture.Stored email : List.of(acme.getFirst(), globex.getFirst())) {
+            fixture.guard.claim(email.tenant(), email.id(), "dead-worker", claimedAt, expireAt);
+            fixture.guard.markSendingAsync(email.tenant(), email.id(), "dead-worker", claimedAt, expireAt)
+                    .toCompletableFuture().join();
+        }
+        fixture.publish(WorkerFixture.rangeOf("t1-policy", emails, emails.size()));
+        ApplicationContext worker = fixture.startWorker("w-policy", Map.of("postdate.worker.sender", "blackhole",
+                "postdate.worker.in-doubt-policy-tenants.acme", "resend"));
+        assertTrue(WorkerFixture.await(Duration.ofSeconds(30), () -> fixture.messagesLeft(fixture.env.rangesQueue()) == 0));
+
+        List<String> sent = WorkerFixture.recorder(worker).sentIds();
+        assertEquals(3, sent.size());
+        assertTrue(sent.contains(acme.getFirst().id()), "acme resends a sending mark older than resend-after");
+        assertFalse(sent.contains(globex.getFirst().id()), "globex keeps the default: skip");
+        assertEquals(EmailStatus.IN_DOUBT, fixture.state(globex.getFirst()));
+        assertEquals(EmailStatus.SENT, fixture.state(acme.getFirst()));
+    }
+
+    @Test
     void workerStoppedMidRangeThenRangeRedeliveredSendsNoEmailTwice() throws Exception {
         List<WorkerFixture.Stored> emails = fixture.insert("acme", "", 40);
         ApplicationContext first = fixture.startWorker("w-first", Map.of("postdate.worker.sender", "blackhole",
