@@ -28,6 +28,11 @@ public class ApiMetrics {
         registry.counter("postdate.api.requests.rejected", "reason", reason).increment();
     }
 
+    /** @param resolution sent or resend */
+    public void inDoubtResolved(String resolution) {
+        registry.counter("postdate.api.in_doubt.resolved", "resolution", resolution).increment();
+    }
+
     public Timer sqsSend() {
         return sqsSend;
     }

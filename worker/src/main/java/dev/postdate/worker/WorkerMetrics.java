@@ -19,6 +19,7 @@ public class WorkerMetrics {
     private final Counter alreadySent;
     private final Counter inDoubt;
     private final Counter resent;
+    private final Counter claimsTakenOver;
     private final Counter rateLimitWaits;
     private final Counter throttled;
     private final Counter rangesCompleted;
@@ -36,6 +37,7 @@ public class WorkerMetrics {
         this.alreadySent = registry.counter("postdate.worker.emails.skipped", "reason", "already_sent");
         this.inDoubt = registry.counter("postdate.worker.emails.in_doubt");
         this.resent = registry.counter("postdate.worker.emails.resent_in_doubt");
+        this.claimsTakenOver = registry.counter("postdate.worker.claims.taken_over");
         this.rateLimitWaits = registry.counter("postdate.worker.rate_limit.waits");
         this.throttled = registry.counter("postdate.worker.provider.throttled");
         this.rangesCompleted = registry.counter("postdate.worker.ranges", "result", "completed");
@@ -73,6 +75,14 @@ public class WorkerMetrics {
 
     void resent() {
         resent.increment();
+    }
+
+    void claimTakenOver() {
+        claimsTakenOver.increment();
+    }
+
+    public double claimsTakenOverCount() {
+        return claimsTakenOver.count();
     }
 
     public void rateLimitWait() {

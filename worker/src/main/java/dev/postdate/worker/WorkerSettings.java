@@ -17,7 +17,9 @@ import java.time.Duration;
  * @param sendParallelism     emails of one range in flight at once (virtual threads)
  * @param sender              ses, smtp or blackhole
  * @param inDoubtPolicy       skip (default) or resend
- * @param resendAfter         with {@code resend}: only claims older than this are taken over
+ * @param resendAfter         with {@code resend}: only sending marks older than this are taken over
+ * @param claimTimeout        a claim (not yet sending) older than this belongs to a worker that is gone:
+ *                            another pass takes it over and sends
  * @param receiveWait         SQS long-poll wait
  * @param visibilityTimeout   how long a received range stays hidden; extended by the heartbeat
  * @param visibilityHeartbeat how often
@@ -35,6 +37,8 @@ import java.time.Duration;
  * @param stateRetention      send-guard lifetime after send_at (as the api's)
  * @param messageIdDomain     right-hand side of generated Message-IDs
  * @param flushTimeout        bound of one outcome insert
+ * @param outcomeFlushInterval outcomes are written to ClickHouse at least this often during a pass
+ * @param outcomeFlushRows    or as soon as this many wait
  * @param recordQueued        write a {@code queued} event per email when a range is first received
  */
 @ConfigurationProperties("postdate.worker")
@@ -46,6 +50,7 @@ public record WorkerSettings(
         @NotBlank String sender,
         @NotNull InDoubtPolicy inDoubtPolicy,
         @NotNull Duration resendAfter,
+        @NotNull Duration claimTimeout,
         @NotNull Duration receiveWait,
         @NotNull Duration visibilityTimeout,
         @NotNull Duration visibilityHeartbeat,
@@ -63,6 +68,8 @@ public record WorkerSettings(
         @NotNull Duration stateRetention,
         @NotBlank String messageIdDomain,
         @NotNull Duration flushTimeout,
+        @NotNull Duration outcomeFlushInterval,
+        @Min(1) int outcomeFlushRows,
         boolean recordQueued) {
 
     public enum InDoubtPolicy { SKIP, RESEND }
@@ -73,6 +80,10 @@ public record WorkerSettings(
         }
         if (visibilityHeartbeat.compareTo(visibilityTimeout) >= 0) {
             throw new IllegalArgumentException("postdate.worker.visibility-heartbeat must be shorter than visibility-timeout");
+        }
+        if (claimTimeout.compareTo(stopGrace) <= 0) {
+            throw new IllegalArgumentException("postdate.worker.claim-timeout must be longer than stop-grace: "
+                    + "a claim that old must belong to a worker that is gone");
         }
         if (pausedBackoff.toSeconds() > 900) {
             throw new IllegalArgumentException("postdate.worker.paused-backoff is an SQS delay: at most 15 minutes");

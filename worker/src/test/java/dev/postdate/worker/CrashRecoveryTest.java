@@ -35,27 +35,83 @@ class CrashRecoveryTest {
     }
 
     @Test
-    void claimsOfADeadWorkerAreReportedInDoubtAndNotResent() throws Exception {
+    void aDeadWorkersClaimsAreSentOnceAndItsSendsInFlightAreInDoubt() throws Exception {
         List<WorkerFixture.Stored> emails = fixture.insert("acme", "", 10);
-        // A worker claimed three emails and died before the provider answered.
+        // A worker died: three emails claimed (the provider not called yet), three mid-call (marked sending).
         Instant expireAt = Instant.now().plus(Duration.ofHours(1));
+        Instant claimedAt = Instant.ofEpochMilli(Instant.now().minus(Duration.ofMinutes(1)).toEpochMilli());
         List<WorkerFixture.Stored> claimed = emails.subList(0, 3);
-        for (WorkerFixture.Stored email : claimed) {
+        List<WorkerFixture.Stored> sending = emails.subList(3, 6);
+        for (WorkerFixture.Stored email : emails.subList(0, 6)) {
             assertEquals(SendGuardState.Kind.NONE,
-                    fixture.guard.claim(email.tenant(), email.id(), "dead-worker", Instant.now(), expireAt).kind());
+                    fixture.guard.claim(email.tenant(), email.id(), "dead-worker", claimedAt, expireAt).kind());
+        }
+        for (WorkerFixture.Stored email : sending) {
+            fixture.guard.markSendingAsync(email.tenant(), email.id(), "dead-worker", claimedAt, expireAt)
+                    .toCompletableFuture().join();
         }
         fixture.publish(WorkerFixture.rangeOf("t1-d0", emails, emails.size()));
-        ApplicationContext worker = fixture.startWorker("w2", Map.of("postdate.worker.sender", "blackhole"));
+        ApplicationContext worker = fixture.startWorker("w2", Map.of("postdate.worker.sender", "blackhole",
+                "postdate.worker.claim-timeout", "30s"));
         assertTrue(WorkerFixture.await(Duration.ofSeconds(30), () -> fixture.messagesLeft(fixture.env.rangesQueue()) == 0));
 
         List<String> sent = WorkerFixture.recorder(worker).sentIds();
         assertEquals(7, sent.size());
         assertEquals(7, new HashSet<>(sent).size());
         for (WorkerFixture.Stored email : claimed) {
+            assertTrue(sent.contains(email.id()), "a claim that never reached the provider is sent");
+            assertEquals(EmailStatus.SENT, fixture.state(email));
+        }
+        for (WorkerFixture.Stored email : sending) {
             assertFalse(sent.contains(email.id()), "an in-doubt email is not resent under policy skip");
             assertEquals(EmailStatus.IN_DOUBT, fixture.state(email));
         }
         assertEquals(3.0, WorkerFixture.metrics(worker).inDoubtCount());
+        assertEquals(3.0, WorkerFixture.metrics(worker).claimsTakenOverCount());
+    }
+
+    @Test
+    void aFreshClaimOfAnotherWorkerIsLeftToItUntilItIsStale() throws Exception {
+        List<WorkerFixture.Stored> emails = fixture.insert("acme", "", 3);
+        Instant expireAt = Instant.now().plus(Duration.ofHours(1));
+        WorkerFixture.Stored held = emails.getFirst();
+        fixture.guard.claim(held.tenant(), held.id(), "busy-worker", Instant.ofEpochMilli(Instant.now().toEpochMilli()),
+                expireAt);
+        fixture.publish(WorkerFixture.rangeOf("t1-d1", emails, emails.size()));
+        ApplicationContext worker = fixture.startWorker("w3", Map.of("postdate.worker.sender", "blackhole",
+                "postdate.worker.claim-timeout", "3s"));
+        // Handed back while the claim is fresh, taken over once it is older than claim-timeout.
+        assertTrue(WorkerFixture.await(Duration.ofSeconds(30), () -> fixture.messagesLeft(fixture.env.rangesQueue()) == 0));
+        List<String> sent = WorkerFixture.recorder(worker).sentIds();
+        assertEquals(3, sent.size());
+        assertEquals(3, new HashSet<>(sent).size());
+        assertEquals(1.0, WorkerFixture.metrics(worker).claimsTakenOverCount());
+    }
+
+    @Test
+    void aTenantWithTheResendPolicyGetsItsStaleInDoubtEmailsSentOnceMore() throws Exception {
+        List<WorkerFixture.Stored> acme = fixture.insert("acme", "", 2);
+        List<WorkerFixture.Stored> globex = fixture.insert("globex", "", 2);
+        List<WorkerFixture.Stored> emails = new ArrayList<>(acme);
+        emails.addAll(globex);
+        Instant expireAt = Instant.now().plus(Duration.ofDays(1));
+        Instant claimedAt = Instant.ofEpochMilli(Instant.now().minus(Duration.ofHours(2)).toEpochMilli());
+        for (WorkerFixture.Stored email : List.of(acme.getFirst(), globex.getFirst())) {
+            fixture.guard.claim(email.tenant(), email.id(), "dead-worker", claimedAt, expireAt);
+            fixture.guard.markSendingAsync(email.tenant(), email.id(), "dead-worker", claimedAt, expireAt)
+                    .toCompletableFuture().join();
+        }
+        fixture.publish(WorkerFixture.rangeOf("t1-policy", emails, emails.size()));
+        ApplicationContext worker = fixture.startWorker("w-policy", Map.of("postdate.worker.sender", "blackhole",
+                "postdate.worker.in-doubt-policy-tenants.acme", "resend"));
+        assertTrue(WorkerFixture.await(Duration.ofSeconds(30), () -> fixture.messagesLeft(fixture.env.rangesQueue()) == 0));
+
+        List<String> sent = WorkerFixture.recorder(worker).sentIds();
+        assertEquals(3, sent.size());
+        assertTrue(sent.contains(acme.getFirst().id()), "acme resends a sending mark older than resend-after");
+        assertFalse(sent.contains(globex.getFirst().id()), "globex keeps the default: skip");
+        assertEquals(EmailStatus.IN_DOUBT, fixture.state(globex.getFirst()));
+        assertEquals(EmailStatus.SENT, fixture.state(acme.getFirst()));
     }
 
     @Test

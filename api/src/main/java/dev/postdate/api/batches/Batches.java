@@ -15,7 +15,9 @@ import java.util.EnumMap;
 import java.util.Map;
 
 /**
- * Batch controls (Redis decides at send time; ClickHouse keeps the audit trail) and batch counts.
+ * Batch controls and batch counts. A cancel is durable in ClickHouse ({@code batch_controls}) and
+ * cached in Redis; pause and resume live in Redis alone (losing a pause sends wanted mail early, never
+ * unwanted mail: docs/worker.md), with ClickHouse's rows as their audit trail.
  * A batch may be controlled before any of its emails arrived, so controls do not require one.
  */
 @Singleton
@@ -39,6 +41,7 @@ public class Batches {
 
     public BatchControl pause(String tenant, String batchId) {
         checkId(batchId);
+        refuseIfCancelled(store.isCancelled(tenant, batchId) ? BatchControl.CANCELLED : BatchControl.ACTIVE);
         refuseIfCancelled(controls.pause(tenant, batchId, settings.batchControlTtl()));
         store.recordControl(tenant, batchId, "pause", clock.instant());
         return BatchControl.PAUSED;
@@ -51,9 +54,15 @@ public class Batches {
         return BatchControl.ACTIVE;
     }
 
+    /**
+     * Redis first (workers read it within {@code batch-control-cache}), then ClickHouse, which a
+     * worker's pass reads whatever Redis says: the 200 comes once the cancel is durable. A cancel
+     * whose ClickHouse write failed (503) is written by its repetition.
+     */
     public BatchControl cancel(String tenant, String batchId) {
         checkId(batchId);
-        if (controls.cancel(tenant, batchId, settings.batchControlTtl()) != BatchControl.CANCELLED) {
+        if (controls.cancel(tenant, batchId, settings.batchControlTtl()) != BatchControl.CANCELLED
+                || !store.isCancelled(tenant, batchId)) {
             store.recordControl(tenant, batchId, "cancel", clock.instant());
         }
         return BatchControl.CANCELLED;
@@ -63,7 +72,8 @@ public class Batches {
     public BatchView view(String tenant, String batchId) {
         checkId(batchId);
         Map<EmailStatus, Long> found = store.counts(tenant, batchId);
-        BatchControl control = controls.current(tenant, batchId);
+        BatchControl control = store.isCancelled(tenant, batchId) ? BatchControl.CANCELLED
+                : controls.current(tenant, batchId);
         if (found.isEmpty() && control == BatchControl.ACTIVE && !store.hasControls(tenant, batchId)) {
             throw notFound();
         }

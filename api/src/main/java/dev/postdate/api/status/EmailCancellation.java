@@ -13,8 +13,11 @@ import jakarta.inject.Singleton;
 import java.time.Clock;
 
 /**
- * Cancels one email through the send guard, the only place a cancel and a worker's claim meet, then
- * records the event in ClickHouse for status reads and batch counts.
+ * Cancels one email: first through the send guard in Redis, the only place a cancel and a worker's
+ * claim meet (whichever comes first wins), then durably in ClickHouse, which a worker consults
+ * before its guard: the 200 comes only once the cancel is there, so losing Redis afterwards does not
+ * lose the cancel. ClickHouse second, because a cancel recorded there before Redis refused it (409,
+ * the email was claimed) would be a false, durable {@code cancelled}. docs/worker.md has the argument.
  */
 @Singleton
 public class EmailCancellation {
@@ -46,8 +49,10 @@ public class EmailCancellation {
         if (!prior.allowsCancel()) {
             throw conflict(prior.kind() == SendGuardState.Kind.SENT ? "sent" : "being sent");
         }
-        if (prior.kind() == SendGuardState.Kind.NONE) {
-            store.record(tenant, id, view.email().batchId(), new EmailEvent(EmailStatus.CANCELLED, clock.instant(), DETAIL));
+        // A cancel whose ClickHouse write failed earlier (the client got a 503) is written by its repetition.
+        if (view.events().stream().noneMatch(event -> event.state() == EmailStatus.CANCELLED)) {
+            store.record(tenant, id, view.email().batchId(), view.email().sendAt(), store.seq(tenant, id).orElse(0L),
+                    new EmailEvent(EmailStatus.CANCELLED, clock.instant(), DETAIL));
         }
     }
 

@@ -3,6 +3,7 @@ package dev.postdate.api.status;
 import dev.postdate.api.intake.AcceptedEmails;
 import dev.postdate.api.problem.ProblemException;
 import dev.postdate.api.problem.ProblemType;
+import dev.postdate.clickhouse.status.BatchStatusStore;
 import dev.postdate.clickhouse.status.EmailEvent;
 import dev.postdate.clickhouse.status.EmailStatusStore;
 import dev.postdate.clickhouse.status.StoredEmail;
@@ -18,8 +19,8 @@ import java.util.UUID;
 
 /**
  * Assembles an email's state from every source: the accepted record (before ingestion) or
- * ClickHouse, the recorded events, the send guard and the batch control in Redis, which are ahead
- * of ClickHouse at send time.
+ * ClickHouse, the recorded events, the send guard and the batch control in Redis (ahead of
+ * ClickHouse at send time), and a batch cancel recorded in ClickHouse (which Redis may have lost).
  */
 @Singleton
 public class EmailViews {
@@ -28,12 +29,15 @@ public class EmailViews {
     private final EmailStatusStore store;
     private final SendGuard sendGuard;
     private final BatchControls batchControls;
+    private final BatchStatusStore batchStore;
 
-    public EmailViews(AcceptedEmails accepted, EmailStatusStore store, SendGuard sendGuard, BatchControls batchControls) {
+    public EmailViews(AcceptedEmails accepted, EmailStatusStore store, SendGuard sendGuard, BatchControls batchControls,
+                      BatchStatusStore batchStore) {
         this.accepted = accepted;
         this.store = store;
         this.sendGuard = sendGuard;
         this.batchControls = batchControls;
+        this.batchStore = batchStore;
     }
 
     /** @throws ProblemException 404 when the tenant has no such email (another tenant's id included) */
@@ -51,7 +55,8 @@ public class EmailViews {
             state = EmailStatus.SENT;
         }
         if (state.isPending() && !email.batchId().isEmpty()
-                && batchControls.current(tenant, email.batchId()) == BatchControl.CANCELLED) {
+                && (batchControls.current(tenant, email.batchId()) == BatchControl.CANCELLED
+                || batchStore.isCancelled(tenant, email.batchId()))) {
             state = EmailStatus.CANCELLED;
         }
         return new EmailView(email, events, state);

@@ -8,6 +8,7 @@ import jakarta.inject.Singleton;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -18,7 +19,8 @@ import java.util.List;
 @Singleton
 public class EmailOutcomes {
 
-    static final List<String> COLUMNS = List.of("tenant", "id", "batch_id", "state", "at", "detail", "at_ms");
+    static final List<String> COLUMNS = List.of("tenant", "id", "batch_id", "state", "at", "detail", "at_ms",
+            "send_at", "seq");
 
     private final Client client;
     private final ClickHouseSql sql;
@@ -43,5 +45,7 @@ public class EmailOutcomes {
         writer.dateTime(row.at());
         writer.string(row.detail());
         writer.uint64(row.at().toEpochMilli());
+        writer.dateTime(Instant.ofEpochSecond(row.sendAtEpochSecond()));
+        writer.uint64(row.seq());
     }
 }

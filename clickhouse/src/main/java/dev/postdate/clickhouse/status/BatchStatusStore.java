@@ -43,6 +43,13 @@ public class BatchStatusStore {
                 + ", " + StatusSql.dateTime(at) + ")");
     }
 
+    /** Whether ClickHouse holds the tenant's cancel of this batch (durable, whatever Redis says). */
+    public boolean isCancelled(String tenant, String batchId) {
+        return !sql.select("SELECT 1 FROM " + sql.table("batch_controls") + " WHERE tenant = "
+                + SqlLiteral.string(tenant) + " AND batch_id = " + SqlLiteral.string(batchId)
+                + " AND action = 'cancel' LIMIT 1").isEmpty();
+    }
+
     /** Whether the tenant ever controlled this batch: a batch may be paused before its emails arrive. */
     public boolean hasControls(String tenant, String batchId) {
         return !sql.select("SELECT 1 FROM " + sql.table("batch_controls") + " WHERE tenant = "

@@ -5,6 +5,7 @@ import dev.postdate.clickhouse.SqlLiteral;
 import dev.postdate.core.state.EmailStatus;
 import jakarta.inject.Singleton;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -34,11 +35,23 @@ public class EmailStatusStore {
                 .toList();
     }
 
-    public void record(String tenant, String id, String batchId, EmailEvent event) {
-        sql.execute("INSERT INTO " + sql.table("email_events") + " (tenant, id, batch_id, state, at, detail) VALUES ("
+    /**
+     * Records an event under the email's key (send time, arrival sequence; 0 before ingestion), by
+     * which a worker's pass finds it ({@code outcomes_by_key}).
+     */
+    public void record(String tenant, String id, String batchId, Instant sendAt, long seq, EmailEvent event) {
+        sql.execute("INSERT INTO " + sql.table("email_events")
+                + " (tenant, id, batch_id, state, at, detail, at_ms, send_at, seq) VALUES ("
                 + SqlLiteral.string(tenant) + ", " + SqlLiteral.string(id) + ", " + SqlLiteral.string(batchId) + ", "
                 + SqlLiteral.string(event.state().wireName()) + ", " + StatusSql.dateTime(event.at()) + ", "
-                + SqlLiteral.string(event.detail()) + ")");
+                + SqlLiteral.string(event.detail()) + ", " + event.at().toEpochMilli() + ", "
+                + StatusSql.dateTime(sendAt) + ", " + seq + ")");
+    }
+
+    /** The email's arrival sequence once ingested: part of its key. */
+    public Optional<Long> seq(String tenant, String id) {
+        return sql.select("SELECT seq FROM " + sql.table("emails_by_id") + where(tenant, id) + " LIMIT 1").stream()
+                .findFirst().map(row -> Long.parseLong(row.get(0)));
     }
 
     private static String where(String tenant, String id) {

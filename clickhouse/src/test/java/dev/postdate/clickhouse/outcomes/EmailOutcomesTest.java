@@ -44,18 +44,19 @@ class EmailOutcomesTest {
         Instant at = Instant.parse("2030-05-01T08:00:00.250Z");
         String awkward = "550 5.1.1 <zoë@example.com>:\tuser unknown\nline two \\ end";
         List<OutcomeRow> rows = List.of(
-                new OutcomeRow("acme", "e-1", "", EmailStatus.QUEUED, at, ""),
-                new OutcomeRow("acme", "e-1", "", EmailStatus.SENT, at.plusMillis(5), "0100018f-provider-id"),
-                new OutcomeRow("acme", "e-2", "b-1", EmailStatus.FAILED, at.plusSeconds(1), awkward));
+                new OutcomeRow("acme", "e-1", "", 1_900_000_000L, 7, EmailStatus.QUEUED, at, ""),
+                new OutcomeRow("acme", "e-1", "", 1_900_000_000L, 7, EmailStatus.SENT, at.plusMillis(5), "0100018f-provider-id"),
+                new OutcomeRow("acme", "e-2", "b-1", 1_900_000_001L, 8, EmailStatus.FAILED, at.plusSeconds(1), awkward));
         new EmailOutcomes(client, sql).record(rows, Duration.ofSeconds(30));
 
-        List<List<String>> read = sql.select("SELECT tenant, id, batch_id, state, toUnixTimestamp(at), detail, at_ms FROM "
+        List<List<String>> read = sql.select("SELECT tenant, id, batch_id, state, toUnixTimestamp(at), detail, at_ms, toUnixTimestamp(send_at), seq FROM "
                 + sql.table("email_events") + " ORDER BY at_ms");
         assertEquals(rows.size(), read.size());
         for (int i = 0; i < rows.size(); i++) {
             OutcomeRow row = rows.get(i);
             assertEquals(List.of(row.tenant(), row.id(), row.batchId(), row.state().wireName(),
-                    Long.toString(row.at().getEpochSecond()), row.detail(), Long.toString(row.at().toEpochMilli())),
+                    Long.toString(row.at().getEpochSecond()), row.detail(), Long.toString(row.at().toEpochMilli()),
+                    Long.toString(row.sendAtEpochSecond()), Long.toString(row.seq())),
                     read.get(i), "row " + i);
         }
     }

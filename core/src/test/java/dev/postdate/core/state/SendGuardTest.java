@@ -67,11 +67,61 @@ class SendGuardTest {
         assertEquals(new SendGuardState(SendGuardState.Kind.CLAIMED, "w1", claimedAt, null), claimed);
         assertEquals(SendGuardState.Kind.CLAIMED, guard.claim(tenant, "e1", "w2", claimedAt, expireAt).kind());
 
-        guard.markSent(tenant, "e1", "w2", claimedAt, "other", expireAt);
-        assertEquals(SendGuardState.Kind.CLAIMED, guard.current(tenant, "e1").kind(), "w2 holds no claim");
         guard.markSent(tenant, "e1", "w1", claimedAt, "ses-123", expireAt);
         assertEquals(new SendGuardState(SendGuardState.Kind.SENT, null, null, "ses-123"), guard.current(tenant, "e1"));
         assertEquals(SendGuardState.Kind.SENT, guard.cancel(tenant, "e1", expireAt).kind());
+    }
+
+    @Test
+    void onlyTheClaimerMarksSendingAndAMarkedSendCannotBeTakenOverAsAClaim() {
+        String tenant = tenant();
+        Instant claimedAt = Instant.ofEpochMilli(Instant.now().toEpochMilli());
+        guard.claim(tenant, "e1", "w1", claimedAt, expireAt);
+        SendGuardState claim = guard.current(tenant, "e1");
+        assertEquals(SendGuardState.Kind.CLAIMED, guard.markSendingAsync(tenant, "e1", "w2", claimedAt, expireAt)
+                .toCompletableFuture().join().kind());
+        assertEquals(claim, guard.current(tenant, "e1"), "w2 holds no claim");
+        guard.markSendingAsync(tenant, "e1", "w1", claimedAt, expireAt).toCompletableFuture().join();
+        SendGuardState sending = guard.current(tenant, "e1");
+        assertEquals(new SendGuardState(SendGuardState.Kind.SENDING, "w1", claimedAt, null), sending);
+        // A pass that read the claim before the mark takes over nothing.
+        assertEquals(sending, guard.takeOverAsync(tenant, "e1", claim, "w2", Instant.now(), expireAt)
+                .toCompletableFuture().join());
+        guard.markSent(tenant, "e1", "w2", claimedAt, "other", expireAt);
+        assertEquals(sending, guard.current(tenant, "e1"), "another worker's sending mark stays");
+        guard.markSent(tenant, "e1", "w1", claimedAt, "ses-1", expireAt);
+        assertEquals(SendGuardState.Kind.SENT, guard.current(tenant, "e1").kind());
+    }
+
+    @Test
+    void aSendIsRecordedOverAnAbsentKeyOrAForeignClaimButNeverOverACancel() {
+        String tenant = tenant();
+        Instant claimedAt = Instant.ofEpochMilli(Instant.now().toEpochMilli());
+        guard.markSent(tenant, "lost", "w1", claimedAt, "ses-1", expireAt);
+        assertEquals(new SendGuardState(SendGuardState.Kind.SENT, null, null, "ses-1"), guard.current(tenant, "lost"));
+        guard.claim(tenant, "foreign", "w2", claimedAt, expireAt);
+        guard.markSent(tenant, "foreign", "w1", claimedAt, "ses-2", expireAt);
+        assertEquals(SendGuardState.Kind.SENT, guard.current(tenant, "foreign").kind());
+        guard.cancel(tenant, "cancelled", expireAt);
+        guard.markSent(tenant, "cancelled", "w1", claimedAt, "ses-3", expireAt);
+        assertEquals(SendGuardState.Kind.CANCELLED, guard.current(tenant, "cancelled").kind());
+    }
+
+    @Test
+    void anInDoubtEmailIsResolvedOnceAndAResendIsClaimedByOneWorker() {
+        String tenant = tenant();
+        Instant claimedAt = Instant.ofEpochMilli(Instant.now().toEpochMilli());
+        guard.claim(tenant, "e1", "w1", claimedAt, expireAt);
+        guard.markSendingAsync(tenant, "e1", "w1", claimedAt, expireAt).toCompletableFuture().join();
+        assertEquals(SendGuardState.Kind.SENDING, guard.resolveInDoubt(tenant, "e1", false, claimedAt, expireAt).kind());
+        SendGuardState resend = guard.current(tenant, "e1");
+        assertEquals(SendGuardState.Kind.RESEND, resend.kind());
+        assertEquals(resend, guard.takeOverAsync(tenant, "e1", resend, "w2", Instant.now(), expireAt)
+                .toCompletableFuture().join());
+        assertEquals(SendGuardState.Kind.CLAIMED, guard.takeOverAsync(tenant, "e1", resend, "w3", Instant.now(),
+                expireAt).toCompletableFuture().join().kind(), "one claim only");
+        assertEquals(SendGuardState.Kind.CLAIMED, guard.resolveInDoubt(tenant, "e1", true, claimedAt, expireAt).kind());
+        assertEquals(SendGuardState.Kind.CLAIMED, guard.current(tenant, "e1").kind(), "a claim is not resolved");
     }
 
     @Test

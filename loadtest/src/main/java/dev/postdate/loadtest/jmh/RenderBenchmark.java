@@ -32,7 +32,7 @@ import java.util.concurrent.TimeUnit;
  * variables and a loop over three articles, rendered with each recipient's own data through
  * {@link PebbleTemplateRenderer} (compiled version cached, as in a worker after its first email).
  * {@code render} starts from decoded content; {@code decodeAndRender} starts from the stored JSON
- * payload, as {@code RangeProcessor} does. Scores are emails per second on one thread.
+ * payload, as {@code EmailSendFlow} does. Scores are emails per second on one thread.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)

@@ -23,7 +23,12 @@ public class SendException extends Exception {
         /** Refused for good (invalid address, rejected content, SMTP 5xx): fail at once. */
         PERMANENT,
         /** The request may have reached the provider and no answer came: never retried blindly. */
-        AMBIGUOUS
+        AMBIGUOUS,
+        /**
+         * Not the provider's: before the call the send guard no longer held this worker's claim (another
+         * pass took it over, or Redis lost it). Surely not sent, and no longer this worker's to send.
+         */
+        CLAIM_LOST
     }
 
     private final Kind kind;

@@ -27,6 +27,8 @@ public class SendPolicy {
         record InDoubt(String reason) implements Result { }
         /** Surely not accepted, but not final either: shutting down or throttled too long; try again later. */
         record GaveUp(String reason) implements Result { }
+        /** Not attempted: the claim was no longer this worker's when the call was due. */
+        record ClaimLost(String reason) implements Result { }
     }
 
     private final Sender sender;
@@ -43,7 +45,10 @@ public class SendPolicy {
         return sender;
     }
 
-    /** Called right before every provider call (the rate-limit permit); may refuse with a SendException. */
+    /**
+     * Called right before every provider call (the rate-limit permit, the guard's sending mark); may
+     * refuse with a SendException.
+     */
     @FunctionalInterface
     public interface BeforeAttempt {
         void run() throws SendException;
@@ -112,6 +117,7 @@ public class SendPolicy {
         return switch (e.kind()) {
             case PERMANENT -> new Result.Failed(e.getMessage());
             case AMBIGUOUS -> new Result.InDoubt(e.getMessage());
+            case CLAIM_LOST -> new Result.ClaimLost(e.getMessage());
             case THROTTLED -> new Result.GaveUp("throttled for longer than " + settings.throttleMaxWait());
             case UNREACHABLE -> new Result.GaveUp("provider unreachable for longer than " + settings.unreachableMaxWait()
                     + ": " + e.getMessage());

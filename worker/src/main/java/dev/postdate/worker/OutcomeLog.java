@@ -1,0 +1,119 @@
+package dev.postdate.worker;
+
+import dev.postdate.clickhouse.outcomes.EmailOutcomes;
+import dev.postdate.clickhouse.outcomes.OutcomeRow;
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The outcomes of every range this worker works, on their way to {@code email_events}: one insert
+ * every {@code outcome-flush-interval} (or as soon as {@code outcome-flush-rows} wait) for the whole
+ * process, so that a {@code sent} lives in Redis alone for about that long, and ClickHouse gets one
+ * insert per interval rather than one per range. A pass that ends calls {@link #flush()} before its
+ * range counts as done. A failed insert keeps its rows for the next one (a row written twice changes
+ * no state: status reads take the highest precedence).
+ */
+@Singleton
+public class OutcomeLog {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OutcomeLog.class);
+
+    private final EmailOutcomes outcomes;
+    private final WorkerSettings settings;
+    private final ConcurrentLinkedQueue<OutcomeRow> pending = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger size = new AtomicInteger();
+    /** One insert at a time: a flush that returns has written every row added before it was called. */
+    private final ReentrantLock inserting = new ReentrantLock();
+    private final ReentrantLock signal = new ReentrantLock();
+    private final Condition full = signal.newCondition();
+    private final Thread flusher;
+    private volatile boolean open = true;
+
+    public OutcomeLog(EmailOutcomes outcomes, WorkerSettings settings) {
+        this.outcomes = outcomes;
+        this.settings = settings;
+        this.flusher = Thread.ofVirtual().name("outcome-flusher").start(this::flushLoop);
+    }
+
+    public void add(OutcomeRow row) {
+        pending.add(row);
+        if (size.incrementAndGet() == settings.outcomeFlushRows()) {
+            signal.lock();
+            try {
+                full.signal();
+            } finally {
+                signal.unlock();
+            }
+        }
+    }
+
+    /** Writes every row added so far; throws when ClickHouse does not take them (they stay pending). */
+    public void flush() {
+        inserting.lock();
+        try {
+            List<OutcomeRow> rows = new ArrayList<>();
+            for (OutcomeRow row = pending.poll(); row != null; row = pending.poll()) {
+                rows.add(row);
+            }
+            size.addAndGet(-rows.size());
+            try {
+                outcomes.record(rows, settings.flushTimeout());
+            } catch (RuntimeException e) {
+                pending.addAll(rows);
+                size.addAndGet(rows.size());
+                throw e;
+            }
+        } finally {
+            inserting.unlock();
+        }
+    }
+
+    private void flushLoop() {
+        long interval = settings.outcomeFlushInterval().toNanos();
+        while (open) {
+            signal.lock();
+            try {
+                if (size.get() < settings.outcomeFlushRows()) {
+                    full.awaitNanos(interval);
+                }
+            } catch (InterruptedException e) {
+                return;
+            } finally {
+                signal.unlock();
+            }
+            if (size.get() > 0) {
+                try {
+                    flush();
+                } catch (RuntimeException e) {
+                    LOG.warn("Outcome flush of {} rows failed, kept for the next one: {}", size.get(), e.getMessage());
+                }
+            }
+        }
+    }
+
+    /** After the consumer's stop (its passes flushed themselves): whatever is left still goes out. */
+    @PreDestroy
+    void close() throws InterruptedException {
+        open = false;
+        flusher.interrupt();
+        flusher.join(settings.flushTimeout().toMillis());
+        if (size.get() > 0) {
+            try {
+                flush();
+            } catch (RuntimeException e) {
+                LOG.warn("{} outcomes could not be written on stop; their emails are reported by their guards on the "
+                        + "next pass: {}", size.get(), e.getMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,154 @@
+package dev.postdate.worker;
+
+import dev.postdate.clickhouse.status.BatchStatusStore;
+import dev.postdate.clickhouse.status.EmailEvent;
+import dev.postdate.core.state.EmailStatus;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanIterator;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.micronaut.context.ApplicationContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Redis is a cache of ClickHouse's truth: emptied, it costs no resend and loses no cancel. */
+class DurableTruthTest {
+
+    private WorkerFixture fixture;
+
+    @BeforeEach
+    void setUp() {
+        fixture = new WorkerFixture(getClass());
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        fixture.close();
+    }
+
+    @Test
+    void anEmptiedRedisResendsNothingThatWasSent() throws Exception {
+        List<WorkerFixture.Stored> emails = fixture.insert("acme", "", 20);
+        ApplicationContext worker = fixture.startWorker("w-durable", Map.of("postdate.worker.sender", "blackhole"));
+        fixture.publish(WorkerFixture.rangeOf("t1-durable", emails, emails.size()));
+        RecordingSenders recorder = WorkerFixture.recorder(worker);
+        assertTrue(WorkerFixture.await(Duration.ofSeconds(30), () -> fixture.messagesLeft(fixture.env.rangesQueue()) == 0));
+        assertEquals(20, recorder.calls.size());
+
+        assertTrue(emptyRedis() > 0, "the guards, range-done and the rest were in Redis");
+        fixture.publish(WorkerFixture.rangeOf("t1-durable", emails, emails.size()));
+        assertTrue(WorkerFixture.await(Duration.ofSeconds(30), () -> fixture.messagesLeft(fixture.env.rangesQueue()) == 0));
+
+        assertEquals(20, recorder.calls.size(), "nothing sent again");
+        assertEquals(20, new HashSet<>(recorder.sentIds()).size());
+        for (WorkerFixture.Stored email : emails) {
+            assertEquals(EmailStatus.SENT, fixture.state(email));
+        }
+    }
+
+    @Test
+    void cancelsRecordedInClickHouseHoldAfterRedisWasEmptied() throws Exception {
+        List<WorkerFixture.Stored> loose = fixture.insert("acme", "", 4);
+        List<WorkerFixture.Stored> batch = fixture.insert("acme", "spring", 3);
+        List<WorkerFixture.Stored> emails = new ArrayList<>(loose);
+        emails.addAll(batch);
+        WorkerFixture.Stored cancelled = loose.getFirst();
+        // What the api does for a cancel: the guard, then the event under the email's key...
+        fixture.guard.cancel(cancelled.tenant(), cancelled.id(), Instant.now().plus(Duration.ofDays(1)));
+        fixture.statuses.record(cancelled.tenant(), cancelled.id(), "", Instant.ofEpochSecond(cancelled.sendAt()),
+                cancelled.seq(), new EmailEvent(EmailStatus.CANCELLED, Instant.now(), "cancelled through the api"));
+        // ... and one recorded before the email was ingested: no seq yet.
+        WorkerFixture.Stored early = loose.get(1);
+        fixture.statuses.record(early.tenant(), early.id(), "", Instant.ofEpochSecond(early.sendAt()), 0,
+                new EmailEvent(EmailStatus.CANCELLED, Instant.now(), "cancelled through the api"));
+        // A batch cancel: Redis and batch_controls.
+        fixture.batches.cancel("acme", "spring", Duration.ofDays(1));
+        fixture.control.getBean(BatchStatusStore.class).recordControl("acme", "spring", "cancel", Instant.now());
+
+        assertTrue(emptyRedis() > 0);
+        ApplicationContext worker = fixture.startWorker("w-cancels", Map.of("postdate.worker.sender", "blackhole"));
+        fixture.publish(WorkerFixture.rangeOf("t1-cancels", emails, emails.size()));
+        assertTrue(WorkerFixture.await(Duration.ofSeconds(30), () -> fixture.messagesLeft(fixture.env.rangesQueue()) == 0));
+
+        List<String> sent = WorkerFixture.recorder(worker).sentIds();
+        assertEquals(2, sent.size());
+        assertEquals(Set.of(loose.get(2).id(), loose.get(3).id()), new HashSet<>(sent));
+        for (WorkerFixture.Stored email : List.of(cancelled, early, batch.get(0), batch.get(1), batch.get(2))) {
+            assertFalse(sent.contains(email.id()), "a durable cancel holds");
+            assertEquals(EmailStatus.CANCELLED, fixture.state(email));
+        }
+    }
+
+    @Test
+    void aResendAllowedTwiceIsSentOnceAndARecordedDoubtOutlivesRedis() throws Exception {
+        List<WorkerFixture.Stored> emails = fixture.insert("acme", "", 2);
+        WorkerFixture.Stored resent = emails.get(0);
+        WorkerFixture.Stored doubtful = emails.get(1);
+        Instant expireAt = Instant.now().plus(Duration.ofDays(1));
+        Instant claimedAt = Instant.ofEpochMilli(Instant.now().toEpochMilli());
+        for (WorkerFixture.Stored email : emails) {
+            fixture.guard.claim(email.tenant(), email.id(), "dead-worker", claimedAt, expireAt);
+            fixture.guard.markSendingAsync(email.tenant(), email.id(), "dead-worker", claimedAt, expireAt)
+                    .toCompletableFuture().join();
+            fixture.statuses.record(email.tenant(), email.id(), "", Instant.ofEpochSecond(email.sendAt()), email.seq(),
+                    new EmailEvent(EmailStatus.IN_DOUBT, Instant.now(), "attempt timed out"));
+        }
+        // Two resolutions raced (the api's compare-and-set) and each queued a single-email range.
+        fixture.guard.resolveInDoubt(resent.tenant(), resent.id(), false, Instant.now(), expireAt);
+        fixture.guard.resolveInDoubt(resent.tenant(), resent.id(), false, Instant.now(), expireAt);
+        fixture.publish(WorkerFixture.rangeOf("resend-a", List.of(resent), 1));
+        fixture.publish(WorkerFixture.rangeOf("resend-b", List.of(resent), 1));
+        // The other one stays in doubt although Redis forgot its sending mark.
+        fixture.redis().sync().del(fixture.guard.key(doubtful.tenant(), doubtful.id()));
+        fixture.publish(WorkerFixture.rangeOf("doubt", List.of(doubtful), 1));
+
+        ApplicationContext worker = fixture.startWorker("w-resend", Map.of("postdate.worker.sender", "blackhole"));
+        assertTrue(WorkerFixture.await(Duration.ofSeconds(30), () -> fixture.messagesLeft(fixture.env.rangesQueue()) == 0));
+        assertEquals(List.of(resent.id()), WorkerFixture.recorder(worker).sentIds());
+        assertEquals(EmailStatus.SENT, fixture.state(resent));
+        assertEquals(EmailStatus.IN_DOUBT, fixture.state(doubtful));
+    }
+
+    @Test
+    void outcomesReachClickHouseDuringThePassNotOnlyAtItsEnd() throws Exception {
+        List<WorkerFixture.Stored> emails = fixture.insert("acme", "", 10);
+        ApplicationContext worker = fixture.startWorker("w-flush", Map.of("postdate.worker.sender", "blackhole",
+                "postdate.worker.send-parallelism", 1, "postdate.worker.outcome-flush-interval", "200ms"));
+        RecordingSenders recorder = WorkerFixture.recorder(worker);
+        recorder.gate.drainPermits();
+        recorder.gate.release(3);
+        fixture.publish(WorkerFixture.rangeOf("t1-flush", emails, emails.size()));
+        assertTrue(WorkerFixture.await(Duration.ofSeconds(30), () -> recorder.calls.size() == 3
+                && recorder.gate.hasQueuedThreads()));
+        // The pass is held at its fourth send; the first three are durable already.
+        assertTrue(WorkerFixture.await(Duration.ofSeconds(10), () -> emails.stream()
+                .filter(email -> fixture.state(email) == EmailStatus.SENT).count() == 3));
+        recorder.gate.release(Integer.MAX_VALUE / 2);
+        assertTrue(WorkerFixture.await(Duration.ofSeconds(30), () -> fixture.messagesLeft(fixture.env.rangesQueue()) == 0));
+        assertEquals(10, recorder.calls.size());
+    }
+
+    /** Deletes every key of this test's prefix, as a Redis restored empty would have none. */
+    private int emptyRedis() {
+        RedisCommands<String, String> redis = fixture.redis().sync();
+        String prefix = String.valueOf(fixture.env.properties().get("postdate.redis.key-prefix"));
+        List<String> keys = new ArrayList<>();
+        ScanIterator.scan(redis, ScanArgs.Builder.matches(prefix + "*").limit(1000)).forEachRemaining(keys::add);
+        if (!keys.isEmpty()) {
+            redis.del(keys.toArray(String[]::new));
+        }
+        return keys.size();
+    }
+}
