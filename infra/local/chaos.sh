@@ -29,9 +29,10 @@ chaos_kill_component() {
   kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
   while session_alive "$pid"; do sleep 0.1; done
   # The JVM's main thread is reaped before its other threads have let go of the listening socket.
-  local port deadline=$((SECONDS + 10))
+  local port mport deadline=$((SECONDS + 10))
   port="$(component_port "$name" "$instance")"
-  while port_in_use "$port" && ((SECONDS < deadline)); do sleep 0.1; done
+  mport="$(component_management_port "$name" "$instance")"
+  while { port_in_use "$port" || port_in_use "$mport"; } && ((SECONDS < deadline)); do sleep 0.1; done
   rm -f "$(pid_file "$name-$instance")"
   chaos_log "SIGKILL $name-$instance (pid $pid) $why"
   if demo_component_start "$name" "$instance" >>"$CHAOS_LOG" 2>&1; then
@@ -45,7 +46,7 @@ chaos_kill_component() {
 chaos_ranger_leader() {
   local n
   for n in 1 2; do
-    if curl -fsS --max-time 2 "http://127.0.0.1:$(component_port ranger "$n")/prometheus" 2>/dev/null \
+    if curl -fsS --max-time 2 "http://127.0.0.1:$(component_management_port ranger "$n")/prometheus" 2>/dev/null \
       | grep -q '^postdate_ranger_leader 1'; then
       echo "$n"
       return 0

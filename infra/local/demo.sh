@@ -70,19 +70,19 @@ demo_stack_start() {
   done
   for n in 1 2; do
     demo_component_start ranger "$n"
-    DEMO_CLIENT_ARGS+=(--ranger-url "http://127.0.0.1:$(component_port ranger "$n")")
+    DEMO_CLIENT_ARGS+=(--ranger-url "http://127.0.0.1:$(component_management_port ranger "$n")")
   done
   for ((n = 1; n <= workers; n++)); do
     POSTDATE_WORKER_SENDER="$worker_sender" POSTDATE_SMTP_HOST=127.0.0.1 POSTDATE_SMTP_PORT="$SMTP_SINK_PORT" \
       demo_component_start worker "$n"
-    DEMO_CLIENT_ARGS+=(--worker-url "http://127.0.0.1:$(component_port worker "$n")")
+    DEMO_CLIENT_ARGS+=(--worker-url "http://127.0.0.1:$(component_management_port worker "$n")")
   done
 }
 
 # Usage: demo_component_start NAME INSTANCE   (with the demo's heap limit; the client reports its peak)
 demo_component_start() {
   POSTDATE_JAVA_OPTS="$DEMO_JAVA_OPTS ${POSTDATE_JAVA_OPTS:-}" component_start "$1" "$2" || return
-  DEMO_CLIENT_ARGS+=(--component "$1-$2=http://127.0.0.1:$(component_port "$1" "$2")")
+  DEMO_CLIENT_ARGS+=(--component "$1-$2=http://127.0.0.1:$(component_management_port "$1" "$2")")
 }
 
 # Usage: demo_client SENDER [DemoCommand options...]   Creates a tenant and key, then runs the client.
