@@ -157,5 +157,6 @@ chaos_run() {
   chaos_inject "$due_in" "$spread" "$workers"
   wait "$CHAOS_CLIENT" || rc=$?
   echo "postdate: chaos: faults injected are in $CHAOS_FAULTS; emails in doubt in $CHAOS_DIR/in-doubt.txt"
+  demo_logs_clean || rc=1
   return "$rc"
 }

@@ -197,7 +197,8 @@ public class RangeProcessor {
                         } catch (RuntimeException e) {
                             // A bug or Redis failure for this email: it stays unsettled and the range
                             // is tried again (its claim, if any, is reported in doubt then).
-                            LOG.warn("Email {} of range {} not handled: {}", email.id(), range.rangeId(), e.toString());
+                            LOG.warn("Email {} of range {} not handled: {}", email.id(), range.rangeId(),
+                                    LoggableFailure.describe(e));
                             givenBack.incrementAndGet();
                         } finally {
                             inFlight.release();
