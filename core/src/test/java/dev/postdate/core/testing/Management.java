@@ -17,7 +17,7 @@ public final class Management {
     }
 
     /** A port free right now: the management port has no "pick one yourself" value like -1. */
-    static int freePort() {
+    public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         } catch (IOException e) {
