@@ -25,7 +25,7 @@ chaos_log() {
 # Provider calls in flight on one worker instance (0 when it does not answer): a kill can leave at
 # most these in doubt.
 chaos_worker_calls_in_flight() {
-  curl -fsS --max-time 2 "http://127.0.0.1:$(component_port worker "$1")/prometheus" 2>/dev/null \
+  curl -fsS --max-time 2 "http://127.0.0.1:$(component_management_port worker "$1")/prometheus" 2>/dev/null \
     | awk '/^postdate_worker_provider_calls_in_flight / { n = $2 } END { printf "%d", n + 0 }'
 }
 
@@ -54,9 +54,10 @@ chaos_kill_component() {
   kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
   while session_alive "$pid"; do sleep 0.1; done
   # The JVM's main thread is reaped before its other threads have let go of the listening socket.
-  local port deadline=$((SECONDS + 10))
+  local port mport deadline=$((SECONDS + 10))
   port="$(component_port "$name" "$instance")"
-  while port_in_use "$port" && ((SECONDS < deadline)); do sleep 0.1; done
+  mport="$(component_management_port "$name" "$instance")"
+  while { port_in_use "$port" || port_in_use "$mport"; } && ((SECONDS < deadline)); do sleep 0.1; done
   rm -f "$(pid_file "$name-$instance")"
   chaos_log "SIGKILL $name-$instance (pid $pid)$in_flight $why"
   if demo_component_start "$name" "$instance" >>"$CHAOS_LOG" 2>&1; then
@@ -70,7 +71,7 @@ chaos_kill_component() {
 chaos_ranger_leader() {
   local n
   for n in 1 2; do
-    if curl -fsS --max-time 2 "http://127.0.0.1:$(component_port ranger "$n")/prometheus" 2>/dev/null \
+    if curl -fsS --max-time 2 "http://127.0.0.1:$(component_management_port ranger "$n")/prometheus" 2>/dev/null \
       | grep -q '^postdate_ranger_leader 1'; then
       echo "$n"
       return 0
@@ -226,5 +227,6 @@ chaos_run() {
   chaos_inject "$due_in" "$spread" "$workers"
   wait "$CHAOS_CLIENT" || rc=$?
   echo "postdate: chaos: faults injected are in $CHAOS_FAULTS; emails in doubt in $CHAOS_DIR/in-doubt.txt"
+  demo_logs_clean || rc=1
   return "$rc"
 }

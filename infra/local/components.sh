@@ -1,7 +1,8 @@
 # shellcheck shell=bash
 # Starts, stops and reports the Postdate components (the Micronaut services built by Maven).
 # Uses the process helpers of services.sh. An instance is NAME-N; instance N of a component
-# listens on its base port + N - 1 (ingest-consumer-2 on 8182, ranger-2 on 8187, worker-2 on 8191).
+# listens on its base port + N - 1 (ingest-consumer-2 on 8182, ranger-2 on 8187, worker-2 on 8191), and
+# serves /health and /prometheus on its management base port + N - 1 (ranger-2 on 9187).
 
 POSTDATE_COMPONENTS=(api ingest-consumer ranger worker)
 COMPONENT_HEALTH_TIMEOUT=60
@@ -25,26 +26,36 @@ component_port() {
   echo $((${!var} + $2 - 1))
 }
 
+# The management port of instance $2 of component $1.
+component_management_port() {
+  local var
+  var="$(component_base_port_var "$1")"
+  var="${var%_PORT}_MANAGEMENT_PORT"
+  echo $((${!var} + $2 - 1))
+}
+
 component_jar() { echo "$POSTDATE_HOME/$1/target/postdate-$1.jar"; }
 component_log() { echo "$POSTDATE_RUN_DIR/logs/$1-$2.log"; }
 
+# Usage: component_healthy MANAGEMENT_PORT
 component_healthy() {
   curl -fsS --max-time 2 "http://127.0.0.1:$1/health" 2>/dev/null | grep -q '"status" *: *"UP"'
 }
 
 # Usage: component_start NAME [INSTANCE]   (INSTANCE defaults to 1)
 component_start() {
-  local name="$1" instance="${2:-1}" port jar log pid var
+  local name="$1" instance="${2:-1}" port mport jar log pid var
   var="$(component_base_port_var "$name")"
   [[ "$instance" =~ ^[1-9][0-9]*$ ]] || {
     echo "postdate: instance must be a positive number, got '$instance'" >&2
     return 1
   }
   port="$(component_port "$name" "$instance")"
+  mport="$(component_management_port "$name" "$instance")"
   jar="$(component_jar "$name")"
   log="$(component_log "$name" "$instance")"
   if pid="$(running_pid "$name-$instance" "$jar")"; then
-    if wait_healthy "$pid" "$COMPONENT_HEALTH_TIMEOUT" component_healthy "$port"; then
+    if wait_healthy "$pid" "$COMPONENT_HEALTH_TIMEOUT" component_healthy "$mport"; then
       printf '%-19s already running on 127.0.0.1:%s (pid %s)\n' "$name-$instance" "$port" "$pid"
       return 0
     fi
@@ -59,10 +70,14 @@ component_start() {
     echo "postdate: port $port ($name-$instance) is in use by another process; set $var to a free port" >&2
     return 1
   fi
+  if port_in_use "$mport"; then
+    echo "postdate: management port $mport ($name-$instance) is in use by another process; set ${var%_PORT}_MANAGEMENT_PORT to a free port" >&2
+    return 1
+  fi
   # shellcheck disable=SC2086 # POSTDATE_JAVA_OPTS holds several options
-  MICRONAUT_SERVER_PORT="$port" launch "$name-$instance" "$log" java $POSTDATE_JAVA_OPTS -jar "$jar"
+  MICRONAUT_SERVER_PORT="$port" ENDPOINTS_ALL_PORT="$mport" launch "$name-$instance" "$log" java $POSTDATE_JAVA_OPTS -jar "$jar"
   pid="$(<"$(pid_file "$name-$instance")")"
-  if ! wait_healthy "$pid" "$COMPONENT_HEALTH_TIMEOUT" component_healthy "$port"; then
+  if ! wait_healthy "$pid" "$COMPONENT_HEALTH_TIMEOUT" component_healthy "$mport"; then
     stop_pid "$name-$instance" "$pid"
     report_start_failure "$name-$instance" "$log"
     return 1
@@ -107,7 +122,7 @@ components_stop_all() {
 
 components_status() {
   local name n instance seen
-  printf '%-16s %-8s %-6s %-8s %-6s %s\n' COMPONENT INSTANCE PORT PID HEALTH LOG
+  printf '%-16s %-8s %-6s %-6s %-8s %-6s %s\n' COMPONENT INSTANCE PORT MGMT PID HEALTH LOG
   for name in "${POSTDATE_COMPONENTS[@]}"; do
     seen=0
     while read -r n instance; do
@@ -125,7 +140,7 @@ ranger_status() {
   local n instance metrics lag
   while read -r n instance; do
     [[ "$n" == "ranger" ]] || continue
-    metrics="$(curl -fsS --max-time 2 "http://127.0.0.1:$(component_port ranger "$instance")/prometheus" 2>/dev/null)" \
+    metrics="$(curl -fsS --max-time 2 "http://127.0.0.1:$(component_management_port ranger "$instance")/prometheus" 2>/dev/null)" \
       || continue
     grep -q '^postdate_ranger_leader 1' <<<"$metrics" || continue
     lag="$(awk '/^postdate_ranger_range_lag_seconds /{print $2}' <<<"$metrics")"
@@ -135,10 +150,11 @@ ranger_status() {
 }
 
 components_status_row() {
-  local name="$1" instance="$2" pid port health=DOWN
+  local name="$1" instance="$2" pid port mport health=DOWN
   port="$(component_port "$name" "$instance")"
+  mport="$(component_management_port "$name" "$instance")"
   pid="$(running_pid "$name-$instance" "$(component_jar "$name")")" || pid="-"
-  component_healthy "$port" && health=UP
-  printf '%-16s %-8s %-6s %-8s %-6s %s\n' "$name" "$instance" "$port" "$pid" "$health" \
+  component_healthy "$mport" && health=UP
+  printf '%-16s %-8s %-6s %-6s %-8s %-6s %s\n' "$name" "$instance" "$port" "$mport" "$pid" "$health" \
     "$(component_log "$name" "$instance")"
 }

@@ -70,19 +70,19 @@ demo_stack_start() {
   done
   for n in 1 2; do
     demo_component_start ranger "$n"
-    DEMO_CLIENT_ARGS+=(--ranger-url "http://127.0.0.1:$(component_port ranger "$n")")
+    DEMO_CLIENT_ARGS+=(--ranger-url "http://127.0.0.1:$(component_management_port ranger "$n")")
   done
   for ((n = 1; n <= workers; n++)); do
     POSTDATE_WORKER_SENDER="$worker_sender" POSTDATE_SMTP_HOST=127.0.0.1 POSTDATE_SMTP_PORT="$SMTP_SINK_PORT" \
       demo_component_start worker "$n"
-    DEMO_CLIENT_ARGS+=(--worker-url "http://127.0.0.1:$(component_port worker "$n")")
+    DEMO_CLIENT_ARGS+=(--worker-url "http://127.0.0.1:$(component_management_port worker "$n")")
   done
 }
 
 # Usage: demo_component_start NAME INSTANCE   (with the demo's heap limit; the client reports its peak)
 demo_component_start() {
   POSTDATE_JAVA_OPTS="$DEMO_JAVA_OPTS ${POSTDATE_JAVA_OPTS:-}" component_start "$1" "$2" || return
-  DEMO_CLIENT_ARGS+=(--component "$1-$2=http://127.0.0.1:$(component_port "$1" "$2")")
+  DEMO_CLIENT_ARGS+=(--component "$1-$2=http://127.0.0.1:$(component_management_port "$1" "$2")")
 }
 
 # Usage: demo_client SENDER [DemoCommand options...]   Creates a tenant and key, then runs the client.
@@ -102,13 +102,33 @@ demo_client() {
     --smtp-sink-url "http://127.0.0.1:$SMTP_SINK_HTTP_PORT" "${DEMO_CLIENT_ARGS[@]}" "$@"
 }
 
+# Text only the demo's emails carry (loadtest DemoPlan): every recipient's domain, the hand-written
+# bodies, the template's subject. None may reach a log (docs/security.md).
+DEMO_PERSONAL_MARKERS=(demo.postdate.test "written by hand" "your picks of the week")
+
+# Usage: demo_logs_clean [DIR]   Fails, naming the files, when a *.log under DIR (default: .run)
+# holds a demo recipient or body marker. Silent when clean: the demo's JSON stays its last line.
+demo_logs_clean() {
+  local dir="${1:-$POSTDATE_RUN_DIR}" marker args=() leaks
+  [[ -d "$dir" ]] || return 0
+  for marker in "${DEMO_PERSONAL_MARKERS[@]}"; do
+    args+=(-e "$marker")
+  done
+  leaks="$(grep -rlF --include='*.log' "${args[@]}" "$dir")" || return 0
+  echo "postdate: demo recipients or bodies reached these logs (markers: ${DEMO_PERSONAL_MARKERS[*]}):" >&2
+  echo "$leaks" >&2
+  return 1
+}
+
 # Usage: demo_run EMAILS DUE_IN WORKERS SENDER SPREAD [DemoCommand options...]
 demo_run() {
-  local emails="$1" due_in="$2" workers="$3" sender="$4" spread="$5"
+  local emails="$1" due_in="$2" workers="$3" sender="$4" spread="$5" rc=0
   shift 5
   services_start
   demo_stack_start "$workers" "$sender"
-  demo_client "$sender" --emails "$emails" --due-in "$due_in" --spread "$spread" "$@"
+  demo_client "$sender" --emails "$emails" --due-in "$due_in" --spread "$spread" "$@" || rc=$?
+  demo_logs_clean || rc=1
+  return "$rc"
 }
 
 # The end-to-end step of ./postdate bench: EMAILS due in the same second, blackhole sender, once per

@@ -31,11 +31,16 @@ export POSTGRES_PORT="${POSTGRES_PORT:-15432}"
 export SMTP_SINK_PORT="${SMTP_SINK_PORT:-13025}"
 export SMTP_SINK_HTTP_PORT="${SMTP_SINK_HTTP_PORT:-13080}"
 
-# Base HTTP/management ports of the components; instance N listens on base + N - 1.
+# Base public HTTP ports of the components; instance N listens on base + N - 1.
 export API_PORT="${API_PORT:-8080}"
 export INGEST_CONSUMER_PORT="${INGEST_CONSUMER_PORT:-8181}"
 export RANGER_PORT="${RANGER_PORT:-8186}"
 export WORKER_PORT="${WORKER_PORT:-8190}"
+# Base management ports (/health, /prometheus; docs/security.md), numbered the same way.
+export API_MANAGEMENT_PORT="${API_MANAGEMENT_PORT:-9080}"
+export INGEST_CONSUMER_MANAGEMENT_PORT="${INGEST_CONSUMER_MANAGEMENT_PORT:-9181}"
+export RANGER_MANAGEMENT_PORT="${RANGER_MANAGEMENT_PORT:-9186}"
+export WORKER_MANAGEMENT_PORT="${WORKER_MANAGEMENT_PORT:-9190}"
 
 # How long a stop waits after SIGTERM before SIGKILL: above the components' stop-grace (10 s), which
 # they may use in full to finish or hand back their work, plus the closing of their clients.

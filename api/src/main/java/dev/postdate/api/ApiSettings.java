@@ -1,6 +1,7 @@
 package dev.postdate.api;
 
 import io.micronaut.context.annotation.ConfigurationProperties;
+import io.micronaut.core.convert.format.ReadableBytes;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Positive;
 import jakarta.validation.constraints.PositiveOrZero;
@@ -11,8 +12,14 @@ import java.util.List;
 /**
  * Every limit of the api; defaults in application.yml, overridable as POSTDATE_API_*.
  *
- * @param keysRefresh       how often the in-memory key table is reloaded from ClickHouse: a new or
- *                          revoked key takes effect within this interval
+ * @param keysRefresh       how often the in-memory key table is reloaded from ClickHouse: a
+ *                          revoked key is refused within this interval (a new one is accepted at once)
+ * @param keysMaxStaleness  how long a key table whose reloads fail is still used; after that every
+ *                          request is refused (503) until a reload succeeds
+ * @param keysLookupCacheSize most answers of lookups of keys not in the table kept (found or not)
+ * @param keysLookupsInFlight most lookups of keys not in the table running at once; more get 503
+ * @param maxBodyBytesInFlight most request body bytes held at once across all requests; more get 503
+ * @param bodyBytesRetryAfter  the Retry-After of that 503
  * @param maxBatchEmails    most emails in one batch request
  * @param maxEmailBytes     most bytes of html + text + data (as JSON) in one email
  * @param maxIdLength       longest batch_id and idempotency_key
@@ -35,6 +42,11 @@ import java.util.List;
 @ConfigurationProperties("postdate.api")
 public record ApiSettings(
         @NotNull Duration keysRefresh,
+        @NotNull Duration keysMaxStaleness,
+        @Positive int keysLookupCacheSize,
+        @Positive int keysLookupsInFlight,
+        @ReadableBytes @Positive long maxBodyBytesInFlight,
+        @NotNull Duration bodyBytesRetryAfter,
         @Positive int maxBatchEmails,
         @Positive int maxEmailBytes,
         @Positive int maxIdLength,

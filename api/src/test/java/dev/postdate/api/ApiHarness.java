@@ -7,6 +7,7 @@ import dev.postdate.core.email.ScheduledEmail;
 import dev.postdate.core.intake.IntakePacketCodec;
 import dev.postdate.core.intake.PackedEmail;
 import dev.postdate.core.testing.Await;
+import dev.postdate.core.testing.Management;
 import dev.postdate.core.testing.TestEnvironment;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.core.type.Argument;
@@ -108,6 +109,11 @@ final class ApiHarness implements AutoCloseable {
 
     Response get(String key, String path) throws IOException, InterruptedException {
         return send(request(key, path).GET());
+    }
+
+    /** An anonymous GET on the management port (health, prometheus). */
+    Response management(String path) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(Management.url(server, path)).GET());
     }
 
     Response delete(String key, String path) throws IOException, InterruptedException {

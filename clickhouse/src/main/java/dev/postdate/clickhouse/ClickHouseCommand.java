@@ -3,14 +3,20 @@ package dev.postdate.clickhouse;
 import dev.postdate.clickhouse.keys.ApiKeyStore;
 import dev.postdate.clickhouse.keys.ApiKeys;
 import dev.postdate.clickhouse.keys.CreatedApiKey;
+import dev.postdate.clickhouse.keys.KeyListing;
 import dev.postdate.clickhouse.migrations.Migrator;
 import io.micronaut.configuration.picocli.MicronautFactory;
 import io.micronaut.context.ApplicationContext;
+import io.micronaut.core.convert.ConversionService;
 import jakarta.inject.Inject;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /** Operator commands on Postdate's ClickHouse database: {@code migrate}, {@code schema-version}, {@code keys}. */
@@ -62,12 +68,13 @@ public class ClickHouseCommand implements Runnable {
         }
     }
 
-    @Command(name = "keys", mixinStandardHelpOptions = true, description = "Create and revoke API keys.",
-            subcommands = {CreateKey.class, RevokeKey.class})
+    @Command(name = "keys", mixinStandardHelpOptions = true, description = "Create, list and revoke API keys.",
+            subcommands = {CreateKey.class, ListKeys.class, RevokeKey.class})
     static class Keys implements Runnable {
         @Override
         public void run() {
-            System.out.println("Use a subcommand: create --tenant NAME, revoke KEY_ID (see --help).");
+            System.out.println("Use a subcommand: create --tenant NAME [--expires-in 90d], list [--tenant NAME],"
+                    + " revoke KEY_ID (see --help).");
         }
     }
 
@@ -77,8 +84,17 @@ public class ClickHouseCommand implements Runnable {
         @Inject
         ApiKeyStore keys;
 
+        @Inject
+        ConversionService conversion;
+
+        @Inject
+        Clock clock;
+
         @CommandLine.Option(names = "--tenant", required = true, description = "tenant name: a-z, 0-9, '_', '-'")
         String tenant;
+
+        @CommandLine.Option(names = "--expires-in", description = "lifetime, e.g. 90d, 12h, 30m (default: until revoked)")
+        String expiresIn;
 
         @Override
         public Integer call() {
@@ -86,13 +102,41 @@ public class ClickHouseCommand implements Runnable {
                 System.err.println("Invalid tenant name: use 1-64 of a-z, 0-9, '_', '-', starting with a letter or digit.");
                 return 2;
             }
-            CreatedApiKey created = keys.create(tenant);
-            System.out.println("key_id " + created.keyId());
-            System.out.println("tenant " + created.tenant());
-            System.out.println("key    " + created.key());
-            System.out.println("Store the key now: only its hash is kept."
-                    + " Running apis accept it within their keys-refresh interval.");
+            Optional<Duration> lifetime = expiresIn == null ? Optional.empty()
+                    : conversion.convert(expiresIn, Duration.class);
+            if (expiresIn != null && (lifetime.isEmpty() || lifetime.get().isNegative() || lifetime.get().isZero())) {
+                System.err.println("Invalid --expires-in '" + expiresIn + "': use a positive duration such as 90d, 12h or 30m.");
+                return 2;
+            }
+            CreatedApiKey created = keys.create(tenant, lifetime.orElse(null));
+            System.out.println("key_id  " + created.keyId());
+            System.out.println("tenant  " + created.tenant());
+            System.out.println("expires " + lifetime.map(d -> clock.instant().plus(d).truncatedTo(ChronoUnit.SECONDS).toString())
+                    .orElse("never"));
+            System.out.println("key     " + created.key());
+            System.out.println("Store the key now: only its hash is kept. Running apis accept it at once.");
             return 0;
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true,
+            description = "List API keys: id, tenant, created, expires, revoked (never a secret).")
+    static class ListKeys implements Runnable {
+        @Inject
+        ApiKeyStore keys;
+
+        @CommandLine.Option(names = "--tenant", description = "only this tenant's keys")
+        String tenant;
+
+        @Override
+        public void run() {
+            String format = "%-16s  %-24s  %-20s  %-20s  %s%n";
+            System.out.printf(format, "KEY_ID", "TENANT", "CREATED", "EXPIRES", "REVOKED");
+            for (KeyListing key : keys.list(tenant)) {
+                System.out.printf(format, key.keyId(), key.tenant(), key.createdAt(),
+                        key.expiresAt() == null ? "never" : key.expiresAt(),
+                        key.revokedAt() == null ? "-" : key.revokedAt());
+            }
         }
     }
 

@@ -12,7 +12,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
 
 /**
  * The only way Postdate code talks SQL to ClickHouse. Reads use {@code FORMAT TabSeparated} written
@@ -94,16 +93,9 @@ public final class ClickHouseSql {
     }
 
     private static ClickHouseException failure(String sql, Exception e) {
-        Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
         if (e instanceof InterruptedException) {
             Thread.currentThread().interrupt();
         }
-        return new ClickHouseException(firstLine(sql), cause);
-    }
-
-    private static String firstLine(String sql) {
-        String trimmed = sql.strip();
-        int newline = trimmed.indexOf('\n');
-        return newline < 0 ? trimmed : trimmed.substring(0, newline) + " ...";
+        return ClickHouseException.of(sql, e);
     }
 }

@@ -50,15 +50,15 @@ public final class RowBinaryInsert {
             // Nothing to read: 18.16 sends no written-rows summary.
         } catch (TimeoutException e) {
             insert.cancel(true);
-            throw new ClickHouseException("INSERT INTO " + table + " (timed out after " + timeout + ")", e);
+            throw ClickHouseException.about("INSERT INTO " + table + " (timed out after " + timeout + ")", e);
         } catch (InterruptedException e) {
             insert.cancel(true);
             Thread.currentThread().interrupt();
-            throw new ClickHouseException("INSERT INTO " + table + " (interrupted)", e);
+            throw ClickHouseException.about("INSERT INTO " + table + " (interrupted)", e);
         } catch (ExecutionException e) {
-            throw new ClickHouseException("INSERT INTO " + table, e.getCause() == null ? e : e.getCause());
+            throw ClickHouseException.about("INSERT INTO " + table, e);
         } catch (Exception e) {
-            throw new ClickHouseException("INSERT INTO " + table, e);
+            throw ClickHouseException.about("INSERT INTO " + table, e);
         }
     }
 }

@@ -1,11 +1,13 @@
 package dev.postdate.ingest;
 
 import dev.postdate.clickhouse.ClickHouseSql;
+import dev.postdate.core.testing.Management;
 import dev.postdate.core.testing.TestEnvironment;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 import org.junit.jupiter.api.Test;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -27,8 +29,10 @@ class TwoConsumersTest {
             Map<String, Object> properties = IngestTestSupport.properties(env, true);
             // Small batches, so that both consumers write many interleaved inserts.
             properties.put("postdate.ingest.batch-emails", 40);
+            Map<String, Object> secondProperties = new HashMap<>(properties);
+            secondProperties.put("endpoints.all.port", Management.freePort());
             try (EmbeddedServer first = ApplicationContext.run(EmbeddedServer.class, properties);
-                 EmbeddedServer second = ApplicationContext.run(EmbeddedServer.class, properties)) {
+                 EmbeddedServer second = ApplicationContext.run(EmbeddedServer.class, secondProperties)) {
                 for (int i = 0; i < 40; i++) {
                     send(env, first.getApplicationContext(), packet(tenant, 15));
                 }

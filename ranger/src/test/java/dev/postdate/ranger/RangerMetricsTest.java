@@ -1,12 +1,12 @@
 package dev.postdate.ranger;
 
 import dev.postdate.core.testing.HealthProbe;
+import dev.postdate.core.testing.Management;
 import dev.postdate.core.testing.TestEnvironment;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 import org.junit.jupiter.api.Test;
 
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -24,7 +24,7 @@ class RangerMetricsTest {
              EmbeddedServer server = ApplicationContext.run(EmbeddedServer.class, env.properties());
              HttpClient http = HttpClient.newHttpClient()) {
             HealthProbe.awaitHealthy(server, Duration.ofSeconds(60));
-            HttpRequest scrape = HttpRequest.newBuilder(URI.create(server.getURL() + "/prometheus")).build();
+            HttpRequest scrape = HttpRequest.newBuilder(Management.url(server, "/prometheus")).build();
             Instant deadline = Instant.now().plusSeconds(30);
             String metrics = "";
             while (Instant.now().isBefore(deadline) && !metrics.contains("postdate_ranger_leader 1.0")) {

@@ -196,7 +196,7 @@ public class RangeConsumer {
             int receives = RangeQueue.receiveCount(message);
             metrics.rangeFailed();
             LOG.warn("Range message {} failed on receive {} (it reaches the dead-letter queue after the queue's "
-                    + "maximum receives): {}", message.messageId(), receives, e.toString());
+                    + "maximum receives): {}", message.messageId(), receives, LoggableFailure.describe(e));
             handBack(message, stopping ? Duration.ZERO : settings.failureBackoff().multipliedBy(receives));
         } finally {
             held.remove(message.messageId());

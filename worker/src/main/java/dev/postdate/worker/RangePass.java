@@ -84,7 +84,7 @@ final class RangePass {
                     } catch (RuntimeException e) {
                         // A bug or Redis failure for this email: it stays unsettled and the range
                         // is tried again (its guard, whatever it holds then, decides).
-                        LOG.warn("Email {} of range {} not handled: {}", email.id(), range.rangeId(), e.toString());
+                        LOG.warn("Email {} of range {} not handled: {}", email.id(), range.rangeId(), LoggableFailure.describe(e));
                         givenBack.incrementAndGet();
                     } finally {
                         inFlight.release();

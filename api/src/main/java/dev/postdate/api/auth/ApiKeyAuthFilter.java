@@ -8,14 +8,16 @@ import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.RequestFilter;
 import io.micronaut.http.annotation.ServerFilter;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
 
 import java.util.List;
-import java.util.Optional;
 
 /**
- * Bearer-key authentication of the public API. Only {@code /v1/**} is filtered, so health,
- * Prometheus and the OpenAPI document stay open. The tenant lands in a request attribute that
- * controllers bind with {@code @RequestAttribute(ApiKeyAuthFilter.TENANT)}.
+ * Bearer-key authentication of the public API. Only {@code /v1/**} is filtered, so the OpenAPI
+ * document stays open (health and Prometheus live on the management port). The tenant lands in a
+ * request attribute that controllers bind with {@code @RequestAttribute(ApiKeyAuthFilter.TENANT)}.
+ * It runs off the event loop: a key created since the last reload is looked up in ClickHouse.
  */
 @ServerFilter("/v1/**")
 public class ApiKeyAuthFilter {
@@ -33,19 +35,23 @@ public class ApiKeyAuthFilter {
 
     /** Null lets the request through; a response ends it. */
     @RequestFilter
+    @ExecuteOn(TaskExecutors.BLOCKING)
     @Nullable
     public HttpResponse<?> authenticate(HttpRequest<?> request) {
-        if (!keys.isLoaded()) {
-            return problems.of(ProblemType.UNAVAILABLE, "API keys are not loaded yet", List.of());
-        }
         String header = request.getHeaders().get(HttpHeaders.AUTHORIZATION);
-        Optional<String> tenant = header != null && header.regionMatches(true, 0, BEARER, 0, BEARER.length())
-                ? keys.tenantOf(header.substring(BEARER.length()).strip())
-                : Optional.empty();
-        if (tenant.isEmpty()) {
-            return problems.of(ProblemType.UNAUTHORIZED, "Send Authorization: Bearer <api key>", List.of());
-        }
-        request.setAttribute(TENANT, tenant.get());
-        return null;
+        ApiKeyCache.Verdict verdict = header != null && header.regionMatches(true, 0, BEARER, 0, BEARER.length())
+                ? keys.authenticate(header.substring(BEARER.length()).strip())
+                : new ApiKeyCache.Verdict.Refused();
+        return switch (verdict) {
+            case ApiKeyCache.Verdict.Accepted accepted -> {
+                request.setAttribute(TENANT, accepted.tenant());
+                yield null;
+            }
+            case ApiKeyCache.Verdict.Refused ignored ->
+                    problems.of(ProblemType.UNAUTHORIZED, "Send Authorization: Bearer <api key>", List.of());
+            case ApiKeyCache.Verdict.Unavailable unavailable ->
+                    problems.of(ProblemType.UNAVAILABLE, unavailable.detail(), List.of())
+                            .header(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, unavailable.retryAfter().toSeconds())));
+        };
     }
 }

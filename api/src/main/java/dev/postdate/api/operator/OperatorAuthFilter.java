@@ -11,6 +11,8 @@ import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.RequestFilter;
 import io.micronaut.http.annotation.ServerFilter;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -40,6 +42,7 @@ public class OperatorAuthFilter {
 
     /** Null lets the request through; a response ends it. */
     @RequestFilter
+    @ExecuteOn(TaskExecutors.BLOCKING)
     @Nullable
     public HttpResponse<?> authenticate(HttpRequest<?> request) {
         String header = request.getHeaders().get(HttpHeaders.AUTHORIZATION);
@@ -48,7 +51,7 @@ public class OperatorAuthFilter {
         if (!presented.isEmpty() && isOperatorToken(presented)) {
             return null;
         }
-        if (!presented.isEmpty() && tenantKeys.tenantOf(presented).isPresent()) {
+        if (!presented.isEmpty() && tenantKeys.authenticate(presented) instanceof ApiKeyCache.Verdict.Accepted) {
             return problems.of(ProblemType.FORBIDDEN, "A tenant API key cannot use the operator API", List.of());
         }
         return problems.of(ProblemType.UNAUTHORIZED, "Send Authorization: Bearer <operator token>", List.of());

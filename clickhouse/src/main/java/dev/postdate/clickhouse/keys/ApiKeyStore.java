@@ -4,10 +4,17 @@ import dev.postdate.clickhouse.ClickHouseSql;
 import dev.postdate.clickhouse.SqlLiteral;
 import jakarta.inject.Singleton;
 
+import io.micronaut.core.annotation.Nullable;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * API keys in ClickHouse ({@code api_keys}, a ReplacingMergeTree by version): a revocation writes a
@@ -25,17 +32,28 @@ public class ApiKeyStore {
         this.clock = clock;
     }
 
+    /** A key that never expires. */
     public CreatedApiKey create(String tenant) {
+        return create(tenant, null);
+    }
+
+    /** @param expiresIn how long the key is accepted from now; null: until revoked */
+    public CreatedApiKey create(String tenant, @Nullable Duration expiresIn) {
         if (!ApiKeys.TENANT.matcher(tenant).matches()) {
             throw new IllegalArgumentException("A tenant name is 1-64 of a-z, 0-9, '_', '-', starting with a letter or digit");
+        }
+        if (expiresIn != null && (expiresIn.isNegative() || expiresIn.isZero())) {
+            throw new IllegalArgumentException("A key's lifetime must be positive");
         }
         String keyId = ApiKeys.newKeyId();
         String key = ApiKeys.newKey(keyId);
         long now = clock.millis();
+        long expiresAt = expiresIn == null ? 0 : (now + expiresIn.toMillis()) / 1000;
         sql.execute("INSERT INTO " + sql.table("api_keys")
-                + " (key_id, tenant, key_hash, created_at, version) VALUES ("
+                + " (key_id, tenant, key_hash, created_at, expires_at, version) VALUES ("
                 + SqlLiteral.string(keyId) + ", " + SqlLiteral.string(tenant) + ", "
-                + SqlLiteral.string(ApiKeys.hash(key)) + ", toDateTime(" + now / 1000 + ", 'UTC'), " + now + ")");
+                + SqlLiteral.string(ApiKeys.hash(key)) + ", toDateTime(" + now / 1000 + ", 'UTC'), toDateTime("
+                + expiresAt + ", 'UTC'), " + now + ")");
         return new CreatedApiKey(keyId, tenant, key);
     }
 
@@ -48,25 +66,66 @@ public class ApiKeyStore {
             return false;
         }
         sql.execute("INSERT INTO " + sql.table("api_keys")
-                + " (key_id, tenant, key_hash, created_at, revoked_at, version)"
-                + " SELECT key_id, last_tenant, last_key_hash, last_created_at, toDateTime(" + now / 1000 + ", 'UTC'), "
-                + now + " FROM (" + newest + ")");
+                + " (key_id, tenant, key_hash, created_at, expires_at, revoked_at, version)"
+                + " SELECT key_id, last_tenant, last_key_hash, last_created_at, last_expires_at, toDateTime("
+                + now / 1000 + ", 'UTC'), " + now + " FROM (" + newest + ")");
         return true;
     }
 
-    /** Every usable key: SHA-256 hex of the key to its tenant. */
-    public Map<String, String> activeKeyTenants() {
-        List<List<String>> rows = sql.select("SELECT last_key_hash, last_tenant FROM (" + newestVersions()
+    /** Every key not revoked (expired ones included: the caller judges expiry by its clock), by SHA-256 hex. */
+    public Map<String, ActiveKey> activeKeys() {
+        List<List<String>> rows = sql.select("SELECT last_key_hash, last_tenant, toUnixTimestamp(last_expires_at) FROM ("
+                + newestVersions() + ") WHERE toUnixTimestamp(last_revoked_at) = 0");
+        Map<String, ActiveKey> keys = new HashMap<>(rows.size() * 2);
+        rows.forEach(row -> keys.put(row.get(0), new ActiveKey(row.get(1), epochOrNull(row.get(2)))));
+        return keys;
+    }
+
+    /**
+     * The key presented, if it exists and is not revoked: one lookup by its key id (the table's
+     * sort key), for a key the api has not loaded yet. A text that is not a key's format costs no query.
+     */
+    public Optional<ActiveKey> find(String presentedKey) {
+        Optional<String> keyId = ApiKeys.keyIdOf(presentedKey);
+        if (keyId.isEmpty()) {
+            return Optional.empty();
+        }
+        List<List<String>> rows = sql.select("SELECT last_key_hash, last_tenant, toUnixTimestamp(last_expires_at) FROM ("
+                + newestVersions(" WHERE key_id = " + SqlLiteral.string(keyId.get()))
                 + ") WHERE toUnixTimestamp(last_revoked_at) = 0");
-        Map<String, String> tenants = new HashMap<>(rows.size() * 2);
-        rows.forEach(row -> tenants.put(row.get(0), row.get(1)));
-        return tenants;
+        String hash = ApiKeys.hash(presentedKey);
+        return rows.stream()
+                .filter(row -> MessageDigest.isEqual(row.get(0).getBytes(StandardCharsets.US_ASCII),
+                        hash.getBytes(StandardCharsets.US_ASCII)))
+                .findFirst()
+                .map(row -> new ActiveKey(row.get(1), epochOrNull(row.get(2))));
+    }
+
+    /** Every key, or a tenant's, oldest first; never a secret or hash. */
+    public List<KeyListing> list(@Nullable String tenant) {
+        String where = tenant == null ? "" : " WHERE last_tenant = " + SqlLiteral.string(tenant);
+        return sql.select("SELECT key_id, last_tenant, toUnixTimestamp(last_created_at), toUnixTimestamp(last_expires_at),"
+                        + " toUnixTimestamp(last_revoked_at) FROM (" + newestVersions() + ")" + where
+                        + " ORDER BY last_created_at, key_id").stream()
+                .map(row -> new KeyListing(row.get(0), row.get(1), Instant.ofEpochSecond(Long.parseLong(row.get(2))),
+                        epochOrNull(row.get(3)), epochOrNull(row.get(4))))
+                .toList();
+    }
+
+    private static Instant epochOrNull(String seconds) {
+        long value = Long.parseLong(seconds);
+        return value == 0 ? null : Instant.ofEpochSecond(value);
+    }
+
+    private String newestVersions() {
+        return newestVersions("");
     }
 
     /** Aliases differ from the column names: ClickHouse would otherwise substitute them into argMax. */
-    private String newestVersions() {
+    private String newestVersions(String where) {
         return "SELECT key_id, argMax(tenant, version) AS last_tenant, argMax(key_hash, version) AS last_key_hash,"
-                + " argMax(created_at, version) AS last_created_at, argMax(revoked_at, version) AS last_revoked_at"
-                + " FROM " + sql.table("api_keys") + " GROUP BY key_id";
+                + " argMax(created_at, version) AS last_created_at, argMax(revoked_at, version) AS last_revoked_at,"
+                + " argMax(expires_at, version) AS last_expires_at"
+                + " FROM " + sql.table("api_keys") + where + " GROUP BY key_id";
     }
 }

@@ -6,6 +6,8 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.Optional;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -23,6 +25,14 @@ public final class ApiKeys {
     public static final Pattern TENANT = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
 
     private ApiKeys() {
+    }
+
+    private static final Pattern KEY = Pattern.compile("pd_([0-9a-f]{16})_[A-Za-z0-9_-]{43}");
+
+    /** The key id inside a presented key, if the text has a key's format at all. */
+    public static Optional<String> keyIdOf(String presentedKey) {
+        Matcher m = KEY.matcher(presentedKey);
+        return m.matches() ? Optional.of(m.group(1)) : Optional.empty();
     }
 
     public static String newKeyId() {

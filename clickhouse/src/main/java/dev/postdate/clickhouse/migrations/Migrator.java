@@ -62,7 +62,7 @@ public final class Migrator {
             sql.execute(statement);
         } catch (ClickHouseException e) {
             boolean addsColumn = statement.contains("ADD COLUMN");
-            if (!addsColumn || !String.valueOf(e.getMessage()).contains("column with this name already exists")) {
+            if (!addsColumn || e.code() != ClickHouseException.ILLEGAL_COLUMN) {
                 throw e;
             }
             LOG.info("Column already added by a concurrent migration: {}", e.getMessage());

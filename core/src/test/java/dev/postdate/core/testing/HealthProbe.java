@@ -3,14 +3,16 @@ package dev.postdate.core.testing;
 import io.micronaut.runtime.server.EmbeddedServer;
 
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 
-/** Reads a running component's /health the way the launcher and a load balancer do. */
+/**
+ * Reads a running component's /health on its management port the way the launcher and a load
+ * balancer do, as an operator (with the token), so that the body names each indicator.
+ */
 public final class HealthProbe {
 
     private HealthProbe() {
@@ -27,7 +29,8 @@ public final class HealthProbe {
             throws IOException, InterruptedException {
         Instant deadline = Instant.now().plus(timeout);
         try (HttpClient http = HttpClient.newHttpClient()) {
-            HttpRequest request = HttpRequest.newBuilder(URI.create(server.getURL() + "/health")).build();
+            HttpRequest request = HttpRequest.newBuilder(Management.url(server, "/health"))
+                    .header("Authorization", "Bearer " + Management.TEST_OPERATOR_TOKEN).build();
             while (true) {
                 HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
                 if (response.statusCode() == status || Instant.now().isAfter(deadline)) {

@@ -107,6 +107,8 @@ public final class TestEnvironment implements AutoCloseable {
     public Map<String, Object> properties() {
         Map<String, Object> properties = new HashMap<>();
         properties.put("micronaut.server.port", -1);
+        properties.put("endpoints.all.port", Management.freePort());
+        properties.put("postdate.management.operator-token", Management.TEST_OPERATOR_TOKEN);
         properties.put("postdate.clickhouse.url", services.clickhouseUrl());
         properties.put("postdate.clickhouse.user", services.clickhouseUser());
         properties.put("postdate.clickhouse.password", services.clickhousePassword());

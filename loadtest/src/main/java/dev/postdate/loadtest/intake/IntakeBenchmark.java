@@ -44,6 +44,10 @@ public class IntakeBenchmark implements Callable<Integer> {
             description = "api base URL (default: ${DEFAULT-VALUE})")
     String url;
 
+    @Option(names = "--management-url", defaultValue = "${env:POSTDATE_BENCH_API_MANAGEMENT_URL:-http://127.0.0.1:19080}",
+            description = "the api's management base URL, where its heap is read from /prometheus (default: ${DEFAULT-VALUE})")
+    String managementUrl;
+
     @Option(names = "--key", defaultValue = "${env:POSTDATE_BENCH_API_KEY}", required = true,
             description = "API key (or POSTDATE_BENCH_API_KEY)")
     String key;
@@ -293,7 +297,7 @@ public class IntakeBenchmark implements Callable<Integer> {
 
         synchronized void sample() {
             try {
-                String text = http.send(HttpRequest.newBuilder(URI.create(url + "/prometheus")).timeout(Duration.ofSeconds(2)).build(),
+                String text = http.send(HttpRequest.newBuilder(URI.create(managementUrl + "/prometheus")).timeout(Duration.ofSeconds(2)).build(),
                         HttpResponse.BodyHandlers.ofString()).body();
                 double used = 0;
                 Matcher m = HEAP.matcher(text);

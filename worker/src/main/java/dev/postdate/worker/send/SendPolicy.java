@@ -119,11 +119,11 @@ public class SendPolicy {
             case AMBIGUOUS -> new Result.InDoubt(e.getMessage());
             case CLAIM_LOST -> new Result.ClaimLost(e.getMessage());
             case THROTTLED -> new Result.GaveUp("throttled for longer than " + settings.throttleMaxWait());
-            case UNREACHABLE -> new Result.GaveUp("provider unreachable for longer than " + settings.unreachableMaxWait()
-                    + ": " + e.getMessage());
+            // A give-up reason is logged, so it leaves out the provider's text, which can quote the recipient.
+            case UNREACHABLE -> new Result.GaveUp("provider unreachable for longer than " + settings.unreachableMaxWait());
             case TRANSIENT -> transientFailures >= settings.maxAttempts()
                     ? new Result.Failed("gave up after " + transientFailures + " attempts: " + e.getMessage())
-                    : new Result.GaveUp("stopped while retrying: " + e.getMessage());
+                    : new Result.GaveUp("stopped while retrying a transient failure");
         };
     }
 
