@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -244,19 +245,34 @@ class EmailSendFlow {
         void send(OutgoingEmail outgoing, Instant claimedAt, Permit permit) {
             long started = System.nanoTime();
             AtomicBoolean marked = new AtomicBoolean();
-            SendPolicy.Result result = sendPolicy.send(outgoing, pass.stopping, () -> {
-                if (permit != null) {
-                    permit.beforeAttempt();
+            SendPolicy.Result result;
+            try {
+                result = sendPolicy.send(outgoing, pass.stopping, () -> {
+                    if (permit != null) {
+                        permit.beforeAttempt();
+                    }
+                    if (!marked.get()) {
+                        markSending(claimedAt);
+                        marked.set(true);
+                        metrics.providerCallStarted();
+                    }
+                });
+            } catch (RuntimeException e) {
+                if (marked.get()) {
+                    metrics.providerCallEnded();
                 }
-                if (!marked.get()) {
-                    markSending(claimedAt);
-                    marked.set(true);
-                }
-            });
+                throw e;
+            }
+            if (marked.get() && !(result instanceof SendPolicy.Result.Sent)) {
+                metrics.providerCallEnded();
+            }
             switch (result) {
                 case SendPolicy.Result.Sent sent -> {
-                    pass.addMark(guard.markSentAsync(email.tenant(), email.id(), settings.instanceId(), claimedAt,
-                            sent.providerId(), expireAt).toCompletableFuture());
+                    // In doubt until the sent mark is in Redis: counted in flight until then.
+                    CompletableFuture<SendGuardState> mark = guard.markSentAsync(email.tenant(), email.id(),
+                            settings.instanceId(), claimedAt, sent.providerId(), expireAt).toCompletableFuture();
+                    mark.whenComplete((state, failure) -> metrics.providerCallEnded());
+                    pass.addMark(mark);
                     Instant now = clock.instant();
                     metrics.sent(Duration.ofNanos(System.nanoTime() - started),
                             now.getEpochSecond() - email.sendAtEpochSecond());

@@ -29,6 +29,8 @@ public class WorkerMetrics {
     private final Timer sendLatency;
     private final DistributionSummary lateness;
     private final AtomicInteger inProgress = new AtomicInteger();
+    /** Emails marked sending whose sent mark is not in Redis yet: what a kill now would leave in doubt. */
+    private final AtomicInteger providerCallsInFlight = new AtomicInteger();
 
     public WorkerMetrics(MeterRegistry registry) {
         this.sent = registry.counter("postdate.worker.emails.sent");
@@ -49,6 +51,15 @@ public class WorkerMetrics {
         this.lateness = DistributionSummary.builder("postdate.worker.lateness.seconds").baseUnit("seconds")
                 .publishPercentiles(0.5, 0.99).register(registry);
         registry.gauge("postdate.worker.ranges.in_progress", inProgress);
+        registry.gauge("postdate.worker.provider.calls.in_flight", providerCallsInFlight);
+    }
+
+    void providerCallStarted() {
+        providerCallsInFlight.incrementAndGet();
+    }
+
+    void providerCallEnded() {
+        providerCallsInFlight.decrementAndGet();
     }
 
     void sent(Duration latency, long latenessSeconds) {
