@@ -1,7 +1,6 @@
 package dev.postdate.clickhouse;
 
 import com.clickhouse.client.api.Client;
-import com.clickhouse.client.api.ClientConfigProperties;
 import com.clickhouse.client.api.insert.InsertResponse;
 import com.clickhouse.client.api.insert.InsertSettings;
 import com.clickhouse.data.ClickHouseFormat;
@@ -54,15 +53,13 @@ public final class RowBinaryInsert {
         InsertSettings settings = new InsertSettings();
         settings.setQueryId(queryId);
         settings.setNetworkTimeout(timeout.toMillis(), ChronoUnit.MILLIS);
-        // A retry inside the client would be a new request that a cancel issued just before it misses;
-        // the callers retry themselves, each attempt under its own deadline.
-        settings.setOption(ClientConfigProperties.RETRY_ON_FAILURE.getKey(), 0);
         CompletableFuture<Void> exchange = CompletableFuture.runAsync(() -> {
             try (InsertResponse ignored = client.insert(table, columns, out -> {
                 BufferedOutputStream buffered = new BufferedOutputStream(out, 1 << 16);
                 RowBinaryWriter writer = new RowBinaryWriter(buffered);
                 for (T row : rows) {
-                    // Also covers a cancel that came before the client registered the request.
+                    // Also stops a request that a cancel missed: one the client had not registered yet,
+                    // or a retry of the client's own that it started after the cancel.
                     if (System.nanoTime() - deadline > 0) {
                         throw new IOException("insert deadline passed while sending rows");
                     }
