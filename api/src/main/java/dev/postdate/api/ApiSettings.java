@@ -30,6 +30,8 @@ import java.util.List;
  * @param sqsMaxInFlight    SendMessageBatch calls in flight at once across all requests
  * @param sqsAttempts       attempts per message when SQS fails single entries of a batch call
  * @param idempotencyTtl    how long an idempotency key is remembered
+ * @param idempotencyRetryAfter the {@code Retry-After} of a 409 to a replay whose original request
+ *                          is still in progress: about the time an intake send takes
  * @param acceptedTtl       how long the api itself answers for an accepted email that the ingest
  *                          consumer has not stored yet
  * @param stateRetention    how long after send_at a cancel is kept in the send guard
@@ -57,6 +59,7 @@ public record ApiSettings(
         @Positive int sqsMaxInFlight,
         @Positive int sqsAttempts,
         @NotNull Duration idempotencyTtl,
+        @NotNull Duration idempotencyRetryAfter,
         @NotNull Duration acceptedTtl,
         @NotNull Duration stateRetention,
         @NotNull Duration batchControlTtl,

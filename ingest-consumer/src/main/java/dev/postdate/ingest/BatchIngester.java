@@ -58,7 +58,7 @@ class BatchIngester {
         }
     }
 
-    /** Fewer than an insert timeout of lease left: the insert could outlive the block's hold on the horizon. */
+    /** Too little lease left: the insert, aborted at its deadline, could still commit after the block's lease. */
     static final class LeaseTooShortException extends RuntimeException {
         LeaseTooShortException(Duration left) {
             super("only " + left + " of seq lease left before the insert; claiming again");
@@ -100,7 +100,7 @@ class BatchIngester {
         }
         if (!rows.isEmpty()) {
             Duration left = Duration.between(clock.instant(), leaseUntil);
-            if (left.compareTo(settings.insertTimeout()) < 0) {
+            if (left.compareTo(settings.insertTimeout().plus(settings.insertCommitMargin())) < 0) {
                 throw new LeaseTooShortException(left);
             }
             insert.insert(rows, settings.insertTimeout());

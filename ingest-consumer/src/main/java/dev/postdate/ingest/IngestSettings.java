@@ -17,8 +17,12 @@ import java.time.Duration;
  * @param visibilityHeartbeat how often held messages get their visibility extended again; well
  *                            below {@code visibilityTimeout}
  * @param lease               how long a seq block holds the ranger's horizon below it
- * @param insertTimeout       longest an insert attempt may take; shorter than {@code lease}, so no
- *                            insert can commit after its block stopped holding the horizon
+ * @param insertTimeout       deadline of an insert attempt: its request is aborted then
+ * @param insertCommitMargin  lease an attempt must have left beyond its insert's deadline when the
+ *                            insert starts: covers a server still committing a body it received in
+ *                            full, and clock skew; {@code insertTimeout + insertCommitMargin} is
+ *                            shorter than {@code lease}, so no insert commits after its block
+ *                            stopped holding the horizon
  * @param retryInitialBackoff first wait after a failed insert attempt
  * @param retryMaxBackoff     longest wait between insert attempts
  * @param packetMemory        how long Redis remembers a packet's blocks and its ingested mark;
@@ -37,14 +41,16 @@ public record IngestSettings(
         Duration visibilityHeartbeat,
         Duration lease,
         Duration insertTimeout,
+        Duration insertCommitMargin,
         Duration retryInitialBackoff,
         Duration retryMaxBackoff,
         Duration packetMemory,
         Duration stopGrace) {
 
     public IngestSettings {
-        if (insertTimeout.compareTo(lease) >= 0) {
+        if (insertTimeout.plus(insertCommitMargin).compareTo(lease) >= 0) {
             throw new IllegalArgumentException("postdate.ingest.insert-timeout (" + insertTimeout
+                    + ") plus postdate.ingest.insert-commit-margin (" + insertCommitMargin
                     + ") must be shorter than postdate.ingest.lease (" + lease + ")");
         }
         if (visibilityHeartbeat.compareTo(visibilityTimeout) >= 0) {

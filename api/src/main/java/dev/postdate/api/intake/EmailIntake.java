@@ -57,7 +57,9 @@ public class EmailIntake {
         List<String> ids = new ArrayList<>(emails.size());
         emails.forEach(e -> ids.add(UUID.randomUUID().toString()));
         boolean[] replayed = new boolean[emails.size()];
-        List<String> reservedKeys = reserveIdempotencyKeys(tenant, emails, ids, replayed);
+        List<Integer> reserved = reserveIdempotencyKeys(tenant, emails, ids, replayed);
+        List<ValidEmail> reservedEmails = reserved.stream().map(emails::get).toList();
+        List<String> reservedKeys = reservedEmails.stream().map(ValidEmail::idempotencyKey).toList();
         List<ScheduledEmail> toSend = new ArrayList<>(emails.size());
         List<ValidEmail> sources = new ArrayList<>(emails.size());
         for (int i = 0; i < emails.size(); i++) {
@@ -72,15 +74,33 @@ public class EmailIntake {
             idempotency.release(tenant, reservedKeys);
             throw e;
         }
+        confirm(tenant, reservedEmails, reserved.stream().map(ids::get).toList());
         metrics.accepted(toSend.size());
         return ids;
     }
 
     /**
-     * Reserves the keys of keyed emails under their new ids; a replay gets its earlier id in
-     * {@code ids} and is marked in {@code replayed}. Returns the keys reserved now.
+     * The emails are on the intake queue whatever happens here, so the request is answered 202 even
+     * when Redis fails now; the keys then stay in progress (replays answer 409) until they expire.
      */
-    private List<String> reserveIdempotencyKeys(String tenant, List<ValidEmail> emails, List<String> ids,
+    private void confirm(String tenant, List<ValidEmail> emails, List<String> ids) {
+        if (emails.isEmpty()) {
+            return;
+        }
+        try {
+            idempotency.confirm(tenant, emails, ids);
+        } catch (RuntimeException e) {
+            LOG.error("Confirming {} idempotency keys after their emails were queued failed: {}",
+                    emails.size(), e.getMessage());
+        }
+    }
+
+    /**
+     * Reserves the keys of keyed emails under their new ids; a replay gets its earlier id in
+     * {@code ids} and is marked in {@code replayed}. Returns the indexes of the emails whose keys were
+     * reserved now.
+     */
+    private List<Integer> reserveIdempotencyKeys(String tenant, List<ValidEmail> emails, List<String> ids,
                                                 boolean[] replayed) {
         List<Integer> keyed = new ArrayList<>();
         for (int i = 0; i < emails.size(); i++) {
@@ -93,25 +113,35 @@ public class EmailIntake {
         }
         List<IdempotencyKeys.Outcome> outcomes = idempotency.reserve(tenant,
                 keyed.stream().map(emails::get).toList(), keyed.stream().map(ids::get).toList());
-        List<String> reserved = new ArrayList<>();
+        List<Integer> reserved = new ArrayList<>();
         List<FieldError> conflicts = new ArrayList<>();
+        List<FieldError> inProgress = new ArrayList<>();
         for (int k = 0; k < keyed.size(); k++) {
             int i = keyed.get(k);
             ValidEmail email = emails.get(i);
             switch (outcomes.get(k)) {
-                case IdempotencyKeys.Reserved r -> reserved.add(email.idempotencyKey());
+                case IdempotencyKeys.Reserved r -> reserved.add(i);
                 case IdempotencyKeys.Replay replay -> {
                     ids.set(i, replay.id());
                     replayed[i] = true;
                 }
                 case IdempotencyKeys.Conflict c -> conflicts.add(new FieldError(
                         email.parsed().field("idempotency_key"), "was used before with a different payload"));
+                case IdempotencyKeys.InProgress p -> inProgress.add(new FieldError(
+                        email.parsed().field("idempotency_key"), "belongs to a request that is still in progress"));
             }
         }
+        if (!conflicts.isEmpty() || !inProgress.isEmpty()) {
+            idempotency.release(tenant, reserved.stream().map(i -> emails.get(i).idempotencyKey()).toList());
+        }
         if (!conflicts.isEmpty()) {
-            idempotency.release(tenant, reserved);
             throw new ProblemException(ProblemType.IDEMPOTENCY_CONFLICT,
                     "Nothing was accepted: an idempotency key was reused with a different payload", conflicts);
+        }
+        if (!inProgress.isEmpty()) {
+            throw new ProblemException(ProblemType.IDEMPOTENCY_IN_PROGRESS, "Nothing was accepted: the request that"
+                    + " first used an idempotency key is still in progress; retry after it was answered",
+                    inProgress, settings.idempotencyRetryAfter());
         }
         return reserved;
     }

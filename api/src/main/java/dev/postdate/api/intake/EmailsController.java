@@ -24,6 +24,7 @@ import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.parameters.RequestBody;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 
 import java.time.Clock;
 import java.util.ArrayList;
@@ -65,6 +66,9 @@ public class EmailsController {
 
     @Operation(summary = "Schedule one email", description = "202 once the email is durably queued.")
     @RequestBody(required = true, content = @Content(schema = @Schema(implementation = EmailRequest.class)))
+    @ApiResponse(responseCode = "202", description = "the email is queued; its id (the earlier one for an idempotent replay)",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = AcceptedEmail.class)))
+    @ProblemResponsesOfIntake
     @Post
     @Status(HttpStatus.ACCEPTED)
     public AcceptedEmail acceptOne(@Parameter(hidden = true) @RequestAttribute(ApiKeyAuthFilter.TENANT) String tenant,
@@ -79,6 +83,9 @@ public class EmailsController {
     @Operation(summary = "Schedule up to max-batch-emails emails, all or none",
             description = "202 once every email is durably queued; any invalid email rejects the whole batch.")
     @RequestBody(required = true, content = @Content(schema = @Schema(implementation = BatchRequest.class)))
+    @ApiResponse(responseCode = "202", description = "every email is queued; their ids in request order",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = AcceptedBatch.class)))
+    @ProblemResponsesOfIntake
     @Post("/batch")
     @Status(HttpStatus.ACCEPTED)
     public AcceptedBatch acceptBatch(@Parameter(hidden = true) @RequestAttribute(ApiKeyAuthFilter.TENANT) String tenant,

@@ -12,9 +12,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Idempotency keys in Redis: {@code idem:<tenant>:<key>} = {@code <email id>|<payload fingerprint>},
- * written with SET NX so that of two requests with one key exactly one reserves it. All keys of a
- * request go out pipelined in one round trip.
+ * Idempotency keys in Redis: {@code idem:<tenant>:<key>} = {@code [?]<email id>|<payload fingerprint>},
+ * written with SET NX so that of two requests with one key exactly one reserves it. A reservation
+ * starts <em>in progress</em> ({@code ?} in front) and is confirmed once the intake queue
+ * acknowledged the email: only then does its id exist for a replay. All keys of a request go out
+ * pipelined in one round trip.
  */
 @Singleton
 public class IdempotencyKeys {
@@ -35,8 +37,19 @@ public class IdempotencyKeys {
     public record Conflict() implements Outcome {
     }
 
+    /**
+     * The key's request, with the same payload, has not been acknowledged by the intake queue yet:
+     * its id may never exist, so a replay must not be given it.
+     */
+    public record InProgress() implements Outcome {
+    }
+
+    /** Marks a reservation whose request is still in progress; an id never starts with it. */
+    private static final String IN_PROGRESS = "?";
+
     private final RedisAsyncCommands<String, String> redis;
     private final SetArgs reservation;
+    private final SetArgs confirmation = SetArgs.Builder.xx().keepttl();
     private final RedisKeys keys;
 
     public IdempotencyKeys(StatefulRedisConnection<String, String> connection, RedisKeys keys,
@@ -50,12 +63,13 @@ public class IdempotencyKeys {
         return keys.of("idem", tenant, idempotencyKey);
     }
 
-    /** Reserves each email's key for its id; emails without a key are not passed in. */
+    /** Reserves each email's key for its id, in progress; emails without a key are not passed in. */
     public List<Outcome> reserve(String tenant, List<ValidEmail> emails, List<String> ids) {
         List<RedisFuture<String>> replies = new ArrayList<>(emails.size());
         for (int i = 0; i < emails.size(); i++) {
             ValidEmail email = emails.get(i);
-            replies.add(redis.setGet(key(tenant, email.idempotencyKey()), ids.get(i) + "|" + email.fingerprint(), reservation));
+            replies.add(redis.setGet(key(tenant, email.idempotencyKey()),
+                    IN_PROGRESS + value(ids.get(i), email), reservation));
         }
         List<Outcome> outcomes = new ArrayList<>(emails.size());
         for (int i = 0; i < emails.size(); i++) {
@@ -65,12 +79,33 @@ public class IdempotencyKeys {
         return outcomes;
     }
 
+    /**
+     * Confirms reservations made by {@link #reserve} once their emails were acknowledged: replays now
+     * get their ids. Keeps each key's expiry, and touches only keys that still exist.
+     */
+    public void confirm(String tenant, List<ValidEmail> emails, List<String> ids) {
+        List<RedisFuture<String>> replies = new ArrayList<>(emails.size());
+        for (int i = 0; i < emails.size(); i++) {
+            replies.add(redis.set(key(tenant, emails.get(i).idempotencyKey()), value(ids.get(i), emails.get(i)), confirmation));
+        }
+        replies.forEach(Redis::await);
+    }
+
+    private static String value(String id, ValidEmail email) {
+        return id + "|" + email.fingerprint();
+    }
+
     private static Outcome outcome(String previous, String fingerprint) {
         if (previous == null) {
             return new Reserved();
         }
-        int bar = previous.indexOf('|');
-        return previous.substring(bar + 1).equals(fingerprint) ? new Replay(previous.substring(0, bar)) : new Conflict();
+        boolean inProgress = previous.startsWith(IN_PROGRESS);
+        String confirmed = inProgress ? previous.substring(IN_PROGRESS.length()) : previous;
+        int bar = confirmed.indexOf('|');
+        if (!confirmed.substring(bar + 1).equals(fingerprint)) {
+            return new Conflict();
+        }
+        return inProgress ? new InProgress() : new Replay(confirmed.substring(0, bar));
     }
 
     /** Frees keys this request reserved, when it ends without accepting its emails. */

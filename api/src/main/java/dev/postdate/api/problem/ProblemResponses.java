@@ -59,6 +59,10 @@ public class ProblemResponses {
     }
 
     public MutableHttpResponse<byte[]> of(ProblemException problem) {
-        return of(problem.type(), problem.getMessage(), problem.errors());
+        MutableHttpResponse<byte[]> response = of(problem.type(), problem.getMessage(), problem.errors());
+        // Whole seconds, at least one: the header's delay-seconds form.
+        problem.retryAfter().ifPresent(after -> response.header(HttpHeaders.RETRY_AFTER,
+                Long.toString(Math.max(1, after.toSeconds()))));
+        return response;
     }
 }

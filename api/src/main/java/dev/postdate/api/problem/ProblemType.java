@@ -10,6 +10,7 @@ public enum ProblemType {
     MALFORMED_JSON(HttpStatus.BAD_REQUEST, "Malformed JSON"),
     VALIDATION(HttpStatus.UNPROCESSABLE_ENTITY, "Invalid request"),
     IDEMPOTENCY_CONFLICT(HttpStatus.UNPROCESSABLE_ENTITY, "Idempotency key reused with a different payload"),
+    IDEMPOTENCY_IN_PROGRESS(HttpStatus.CONFLICT, "Idempotent request still in progress"),
     REQUEST_TOO_LARGE(HttpStatus.REQUEST_ENTITY_TOO_LARGE, "Request too large"),
     UNAUTHORIZED(HttpStatus.UNAUTHORIZED, "Missing, unknown or revoked API key"),
     FORBIDDEN(HttpStatus.FORBIDDEN, "Not allowed with this credential"),

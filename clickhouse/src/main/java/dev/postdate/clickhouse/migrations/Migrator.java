@@ -6,19 +6,26 @@ import dev.postdate.clickhouse.SqlLiteral;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Brings a database up to the newest shipped migration and records each one applied in
  * {@code schema_migrations}. Safe to run from several processes at once: every statement is
- * idempotent, so the worst a race does is record a version twice. {@code ADD COLUMN} has no
- * {@code IF NOT EXISTS} on 18.16, so a column that already exists counts as added.
+ * idempotent, so the worst a race does is record a version twice. Two kinds of statement are made
+ * idempotent here, as 18.16 has no {@code IF [NOT] EXISTS} for them: an {@code ADD COLUMN} whose
+ * column already exists counts as added, and a {@code RENAME TABLE a TO b} that fails while
+ * {@code b} exists counts as done (a migration that renames must be written so that this holds:
+ * see V012).
  */
 public final class Migrator {
 
     private static final Logger LOG = LoggerFactory.getLogger(Migrator.class);
+    private static final Pattern RENAME = Pattern.compile("RENAME TABLE\\s+\\S+\\s+TO\\s+([A-Za-z0-9_.]+)");
 
     private final ClickHouseSql sql;
 
@@ -46,27 +53,42 @@ public final class Migrator {
                         + " was edited after it was applied; add a new migration instead");
             }
         }
+        List<String> appliedNow = new ArrayList<>();
         for (Migration migration : pending) {
+            // A concurrent run may have applied it meanwhile. Above all, a run that lags behind must
+            // not replay V001 after another one moved emails away in V012: its CREATE TABLE IF NOT
+            // EXISTS would make a new, daily partitioned table of that name.
+            if (appliedChecksums().containsKey(migration.version())) {
+                continue;
+            }
             LOG.info("Applying migration {} to database {}", migration.name(), sql.database());
             migration.statements().forEach(this::apply);
             sql.execute("INSERT INTO " + sql.table("schema_migrations")
                     + " (version, name, checksum, applied_at) VALUES ("
                     + migration.version() + ", " + SqlLiteral.string(migration.name()) + ", "
                     + SqlLiteral.string(migration.checksum()) + ", now())");
+            appliedNow.add(migration.name());
         }
-        return pending.stream().map(Migration::name).toList();
+        return appliedNow;
     }
 
     private void apply(String statement) {
         try {
             sql.execute(statement);
         } catch (ClickHouseException e) {
-            boolean addsColumn = statement.contains("ADD COLUMN");
-            if (!addsColumn || e.code() != ClickHouseException.ILLEGAL_COLUMN) {
+            if (!alreadyDone(statement, e)) {
                 throw e;
             }
-            LOG.info("Column already added by a concurrent migration: {}", e.getMessage());
+            LOG.info("Already done by an earlier or a concurrent run: {}", e.getMessage());
         }
+    }
+
+    private boolean alreadyDone(String statement, ClickHouseException failure) {
+        if (statement.contains("ADD COLUMN")) {
+            return failure.code() == ClickHouseException.ILLEGAL_COLUMN;
+        }
+        Matcher rename = RENAME.matcher(statement);
+        return rename.matches() && "1".equals(sql.select("EXISTS TABLE " + rename.group(1)).getFirst().getFirst());
     }
 
     /** The newest applied version, or 0 when none is. */

@@ -1,0 +1,176 @@
+package dev.postdate.clickhouse.migrations;
+
+import com.clickhouse.client.api.Client;
+import dev.postdate.clickhouse.ClickHouseSql;
+import dev.postdate.clickhouse.ClickHouseTestSupport;
+import dev.postdate.clickhouse.ingest.EmailRow;
+import dev.postdate.clickhouse.ingest.EmailRowsInsert;
+import dev.postdate.core.testing.TestEnvironment;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.stream.IntStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * V012 against the real ClickHouse: a database at V007, whose emails table is still partitioned by
+ * day, is moved to monthly partitions with every row and with the materialized
+ * views still fed, also when the move was interrupted or runs in several migrators at once.
+ */
+class EmailsByMonthMigrationTest {
+
+    private static final int DAYS = 401;
+    private static final Instant FIRST = Instant.parse("2030-01-15T08:00:00Z");
+    private static final List<String> VIEWS = List.of("emails_by_id", "emails_by_batch", "emails_by_seq");
+
+    private TestEnvironment env;
+    private ClickHouseSql sql;
+    private Client client;
+
+    @BeforeEach
+    void databaseAtV007WithOneEmailADay() {
+        env = TestEnvironment.create(EmailsByMonthMigrationTest.class);
+        sql = ClickHouseTestSupport.sqlFor(env);
+        client = ClickHouseTestSupport.clientFor(env);
+        sql.execute("CREATE DATABASE IF NOT EXISTS " + sql.database());
+        sql.execute("CREATE TABLE " + sql.table("schema_migrations")
+                + " (version UInt32, name String, checksum String, applied_at DateTime('UTC'))"
+                + " ENGINE = MergeTree() ORDER BY version");
+        for (Migration migration : MigrationFiles.load(env.database())) {
+            if (migration.version() < 8) {
+                migration.statements().forEach(sql::execute);
+                sql.execute("INSERT INTO " + sql.table("schema_migrations") + " VALUES (" + migration.version()
+                        + ", '" + migration.name() + "', '" + migration.checksum() + "', now())");
+            }
+        }
+        insert(IntStream.range(0, DAYS).mapToObj(day -> row(day, FIRST.plus(Duration.ofDays(day)))).toList());
+        assertEquals(DAYS, partitions().size(), "one partition a day before V012");
+    }
+
+    @AfterEach
+    void drop() throws Exception {
+        client.close();
+        env.close();
+    }
+
+    @Test
+    void everyRowMovesToMonthlyPartitionsAndTheViewsKeepBeingFed() throws Exception {
+        new Migrator(sql).migrate();
+
+        assertMovedOnce();
+        assertEquals(String.valueOf(DAYS), count("emails_by_id"), "the copy did not feed the views a second time");
+        assertTheViewsSeeANewInsert(1_000_000);
+        // What a server restart does to each view: attach it again from its stored definition.
+        for (String view : VIEWS) {
+            sql.execute("DETACH TABLE " + sql.table(view));
+            sql.execute("ATTACH TABLE " + sql.table(view));
+        }
+        assertTheViewsSeeANewInsert(1_000_001);
+    }
+
+    @Test
+    void aMoveInterruptedAfterItsCopyIsFinishedByTheNextRun() throws Exception {
+        List<String> v012 = MigrationFiles.load(env.database()).stream().filter(m -> m.version() == 12)
+                .findFirst().orElseThrow().statements();
+        v012.subList(0, 3).forEach(sql::execute);
+
+        new Migrator(sql).migrate();
+
+        assertMovedOnce();
+        assertTheViewsSeeANewInsert(1_000_000);
+    }
+
+    @Test
+    void severalMigratorsAtOnceMoveEveryRowOnce() throws Exception {
+        runConcurrently(3);
+
+        assertMovedOnce();
+        assertTheViewsSeeANewInsert(1_000_000);
+    }
+
+    @Test
+    void aFreshDatabaseMigratedByRunsStartingTogetherEndsUpMonthly() throws Exception {
+        sql.execute("DROP DATABASE " + sql.database());
+        runConcurrently(3);
+
+        assertTrue(sql.select("SHOW CREATE TABLE " + sql.table("emails")).getFirst().getFirst()
+                .contains("PARTITION BY toYYYYMM(send_at)"));
+        assertEquals("0", sql.select("EXISTS TABLE " + sql.table("emails_v008")).getFirst().getFirst());
+    }
+
+    /** Each like a component's SchemaOnStart: retried until it succeeds. */
+    private void runConcurrently(int migrators) throws Exception {
+        try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<CompletableFuture<Void>> runs = new ArrayList<>();
+            for (int i = 0; i < migrators; i++) {
+                runs.add(CompletableFuture.runAsync(this::migrateUntilDone, threads));
+            }
+            CompletableFuture.allOf(runs.toArray(CompletableFuture[]::new)).get();
+        }
+        assertEquals(List.of(), new Migrator(sql).migrate(), "current");
+    }
+
+    private void migrateUntilDone() {
+        ClickHouseSql own = ClickHouseTestSupport.sqlFor(env);
+        RuntimeException last = null;
+        for (int attempt = 0; attempt < 5; attempt++) {
+            try {
+                new Migrator(own).migrate();
+                return;
+            } catch (RuntimeException e) {
+                last = e;
+            }
+        }
+        throw last;
+    }
+
+    private void assertMovedOnce() {
+        List<String> monthly = partitions();
+        assertTrue(monthly.size() <= 15 && monthly.stream().allMatch(p -> p.length() == 6), monthly.toString());
+        List<String> keys = sql.select("SELECT count(), uniqExact(id) FROM (SELECT send_at, seq, any(id) AS id FROM "
+                + sql.table("emails") + " GROUP BY send_at, seq)").getFirst();
+        assertEquals(List.of(String.valueOf(DAYS), String.valueOf(DAYS)), keys, "every email, once for readers");
+        assertEquals(String.valueOf(DAYS), count("emails_v001"), "the old table is kept");
+        assertEquals("0", sql.select("EXISTS TABLE " + sql.table("emails_v008")).getFirst().getFirst());
+    }
+
+    private void assertTheViewsSeeANewInsert(int seq) {
+        EmailRow row = row(seq, FIRST.plus(Duration.ofDays(7)));
+        insert(List.of(row));
+        String id = "'" + row.id() + "'";
+        assertEquals("1", sql.select("SELECT count() FROM " + sql.table("emails_by_id") + " WHERE id = " + id)
+                .getFirst().getFirst());
+        assertEquals("1", sql.select("SELECT count() FROM " + sql.table("emails_by_batch") + " WHERE id = " + id)
+                .getFirst().getFirst());
+        assertEquals("1", sql.select("SELECT count() FROM " + sql.table("emails_by_seq") + " WHERE seq = " + seq)
+                .getFirst().getFirst());
+    }
+
+    private List<String> partitions() {
+        return sql.select("SELECT DISTINCT partition FROM system.parts WHERE database = '" + env.database()
+                + "' AND table = 'emails' AND active").stream().map(List::getFirst).toList();
+    }
+
+    private String count(String table) {
+        return sql.select("SELECT count() FROM " + sql.table(table)).getFirst().getFirst();
+    }
+
+    private void insert(List<EmailRow> rows) {
+        new EmailRowsInsert(client, sql).insert(rows, Duration.ofSeconds(30));
+    }
+
+    private static EmailRow row(int seq, Instant sendAt) {
+        return new EmailRow(sendAt, seq, "id-" + seq, "tenant", "batch", FIRST.minus(Duration.ofDays(1)),
+                "{}".getBytes(StandardCharsets.UTF_8));
+    }
+}
