@@ -1,6 +1,7 @@
 package dev.postdate.ingest;
 
 import com.clickhouse.client.api.ServerException;
+import dev.postdate.clickhouse.ClickHouseException;
 import dev.postdate.core.retry.Backoff;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -202,7 +203,7 @@ final class BatchWriter {
             if (failure.isEmpty()) {
                 suspects.remove(suspect);
             } else {
-                Optional<ServerException> refusal = refusal(failure.get());
+                OptionalInt refusal = refusal(failure.get());
                 if (refusal.isPresent() && ++suspect.witnessedRejections >= maxBatchAttempts
                         && deadLetter(suspect, failure.get())) {
                     suspects.remove(suspect);
@@ -261,15 +262,17 @@ final class BatchWriter {
      * connection, a timeout, Redis, a proxy's error page) is an outage, never the packet's doing; so
      * are the errors in which ClickHouse describes its own state rather than the data.
      */
-    static Optional<ServerException> refusal(Throwable failure) {
+    static OptionalInt refusal(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof ServerException server) {
-                OptionalInt code = errorCode(server);
-                return code.isPresent() && !SERVER_STATE_ERRORS.contains(code.getAsInt())
-                        ? Optional.of(server) : Optional.empty();
+            // ClickHouseException keeps only the server's error code (its text could quote the data).
+            OptionalInt code = cause instanceof ClickHouseException clickHouse
+                    ? (clickHouse.code() > 0 ? OptionalInt.of(clickHouse.code()) : OptionalInt.empty())
+                    : cause instanceof ServerException server ? errorCode(server) : null;
+            if (code != null) {
+                return code.isPresent() && !SERVER_STATE_ERRORS.contains(code.getAsInt()) ? code : OptionalInt.empty();
             }
         }
-        return Optional.empty();
+        return OptionalInt.empty();
     }
 
     private static OptionalInt errorCode(ServerException server) {
