@@ -21,6 +21,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -132,7 +133,7 @@ public class RenderBenchmark {
         TemplateVersion version = new TemplateVersion(TENANT, TEMPLATE, 1, SUBJECT, HTML, TEXT,
                 Instant.parse("2026-11-01T00:00:00Z"));
         TemplateSettings settings = TemplateSettings.defaults();
-        renderer = new PebbleTemplateRenderer(new OneVersion(version), new TemplateSandbox(settings), settings);
+        renderer = new PebbleTemplateRenderer(new OneVersion(version), new TemplateSandbox(settings, Clock.systemUTC()), settings);
         payloads = new ArrayList<>(RECIPIENTS);
         contents = new ArrayList<>(RECIPIENTS);
         for (int i = 0; i < RECIPIENTS; i++) {
