@@ -84,6 +84,8 @@ public final class DataLimits {
                 }
             } else if (value instanceof String text) {
                 bytes += utf8Length(text);
+            } else if (value instanceof Integer || value instanceof Long) {
+                bytes += decimalLength(((Number) value).longValue());
             } else if (value instanceof Number number) {
                 bytes += number.toString().length();
             }
@@ -101,6 +103,15 @@ public final class DataLimits {
             }
             return true;
         }
+    }
+
+    /** Characters of the number in decimal, without writing it: most data numbers are integers. */
+    private static int decimalLength(long value) {
+        int length = value < 0 ? 2 : 1;
+        for (long rest = Math.abs(value / 10); rest > 0; rest /= 10) {
+            length++;
+        }
+        return length;
     }
 
     /** UTF-8 length without encoding: data strings reach here before every render. */

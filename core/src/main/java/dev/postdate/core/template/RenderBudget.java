@@ -1,18 +1,23 @@
 package dev.postdate.core.template;
 
 import java.time.Clock;
+import java.util.Collection;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * The work one email's render may do: loop iterations and time. Pebble gives a loop no hook of its
- * own, so the sandbox's {@code for} hands each iteration to the budget of the render running on
- * its thread (a render never leaves its thread: the {@code parallel} tag is not allowed).
+ * The work one email's render may do: loop iterations, time, and the size of what {@code set}
+ * assigns. Pebble gives a loop no hook of its own, so the sandbox's {@code for} and {@code set}
+ * report to the budget of the render running on their thread (a render never leaves its thread:
+ * the {@code parallel} tag is not allowed).
  */
 final class RenderBudget {
 
     private static final ThreadLocal<RenderBudget> CURRENT = new ThreadLocal<>();
 
     private final long maxIterations;
+    private final int maxChars;
+    private final int maxValues;
     private final long timeoutMillis;
     private final Clock clock;
     private final long startMillis;
@@ -20,6 +25,8 @@ final class RenderBudget {
 
     RenderBudget(TemplateSettings settings, Clock clock) {
         this.maxIterations = settings.maxLoopIterations();
+        this.maxChars = settings.maxRenderedChars();
+        this.maxValues = settings.maxDataElements();
         this.timeoutMillis = settings.renderTimeout().toMillis();
         this.clock = clock;
         this.startMillis = clock.millis();
@@ -51,15 +58,27 @@ final class RenderBudget {
             throw new RenderBudgetExceededException("more than " + maxIterations + " loop iterations (line " + line + ")",
                     iterations, elapsedMillis());
         }
-        checkTime(" (line " + line + ")");
-    }
-
-    /** Stops the render once it has run longer than the timeout. */
-    void checkTime(String where) {
         long elapsed = elapsedMillis();
         if (elapsed > timeoutMillis) {
-            throw new RenderBudgetExceededException("rendering took more than " + timeoutMillis + " ms" + where,
+            throw new RenderBudgetExceededException("rendering took more than " + timeoutMillis + " ms (line " + line + ")",
                     iterations, elapsed);
+        }
+    }
+
+    /**
+     * Checks a value a template assigns with {@code set}: no longer than a rendered part may be, no
+     * more values than data may hold.
+     */
+    void held(Object value, int line) {
+        if (value instanceof CharSequence text && text.length() > maxChars) {
+            throw new RenderBudgetExceededException("a variable set to more than " + maxChars + " characters (line "
+                    + line + ")", iterations, elapsedMillis());
+        }
+        int values = value instanceof Collection<?> items ? items.size()
+                : value instanceof Map<?, ?> map ? map.size() : 0;
+        if (values > maxValues) {
+            throw new RenderBudgetExceededException("a variable set to more than " + maxValues + " values (line "
+                    + line + ")", iterations, elapsedMillis());
         }
     }
 

@@ -33,8 +33,9 @@ import java.util.Map;
  *   <li>nothing shared between templates or unbounded: no {@code cache}, {@code parallel},
  *       {@code macro}, {@code block} tags, no {@code range}, {@code block}, {@code parent},
  *       {@code i18n} functions, no {@code ..} operator; rendered output is capped;</li>
- *   <li>a render budget: each email's render may run so many {@code for} iterations for so long, and
- *       its data is held to {@link DataLimits} (docs/security.md, "Render budget");</li>
+ *   <li>a render budget: each email's render may run so many {@code for} iterations for so long,
+ *       {@code set} may not build values larger than a rendered part or than data may hold, and
+ *       the data is held to {@link DataLimits} (docs/security.md, "Render budget");</li>
  *   <li>strict variables: a variable the data lacks is an error, never an empty string;</li>
  *   <li>HTML parts are autoescaped (strategy html); subject and text are plain text, not escaped.</li>
  * </ul>
@@ -85,7 +86,7 @@ public class TemplateSandbox {
                 .extension(new AbstractExtension() {
                     @Override
                     public List<TokenParser> getTokenParsers() {
-                        return List.of(new BudgetedForTokenParser());
+                        return List.of(new BudgetedForTokenParser(), new BudgetedSetTokenParser());
                     }
                 });
         if (html) {

@@ -108,6 +108,24 @@ class RenderBudgetTest {
     }
 
     @Test
+    void setCannotDoubleAValueUntilTheHeapIsFull() {
+        // 40 doublings would be 2^40 characters; the output cap alone would only see them when printed.
+        TemplateSandbox sandbox = new TemplateSandbox(new TemplateSettings(10, 262_144, 1_000, MAX_ITERATIONS, TIMEOUT,
+                64, 100, 10_000_000), Clock.systemUTC());
+        RenderBudgetExceededException text = assertThrows(RenderBudgetExceededException.class, () -> render(sandbox,
+                "{% set s = 'xx' %}\n{% for i in items %}{% set s = s ~ s %}{% endfor %}{{ s }}", Map.of("items", numbers(40))));
+        assertEquals("template hostile v2 html: render budget exceeded: a variable set to more than 1000 characters (line 2)",
+                text.getMessage());
+        RenderBudgetExceededException list = assertThrows(RenderBudgetExceededException.class, () -> render(sandbox,
+                "{% set l = [1, 2] %}{% for i in items %}{% set l = l | merge(l) %}{% endfor %}{{ l | length }}",
+                Map.of("items", numbers(40))));
+        assertTrue(list.getMessage().endsWith("a variable set to more than 100 values (line 1)"), list.getMessage());
+        // Within the limits set works as before, also in a loop.
+        assertEquals("xxxxxxxx 8", render(sandbox, "{% set s = 'x' %}{% set l = [1] %}{% for i in items %}{% set s = s ~ s %}"
+                + "{% set l = l | merge(l) %}{% endfor %}{{ s }} {{ l | length }}", Map.of("items", numbers(3))).html());
+    }
+
+    @Test
     void loopsWithinTheBudgetRenderAsBefore() {
         TemplateSandbox sandbox = new TemplateSandbox(settings(10_000), Clock.systemUTC());
         assertEquals("a;b;c;", render(sandbox, "{% for w in words %}{{ w }};{% endfor %}",
