@@ -19,7 +19,7 @@ import java.time.Duration;
  * @param maxLoopIterations most {@code for} iterations of one email's render, all parts and loops
  *                          together: nested loops over large data produce no output, so the output
  *                          cap alone never stops them
- * @param renderTimeout     longest one email's render may run; checked at every loop iteration
+ * @param renderTimeout     longest one email's render may run; checked every 32 loop iterations
  * @param maxDataDepth      deepest nesting of an email's {@code data}; at most 64, the levels the
  *                          intake message and the stored payload leave for it
  * @param maxDataElements   most values in an email's {@code data}: every object member and list
