@@ -9,6 +9,7 @@ import dev.postdate.core.email.EmailContent;
 import dev.postdate.core.email.ScheduledEmail;
 import dev.postdate.core.state.BatchControl;
 import dev.postdate.core.state.BatchControls;
+import dev.postdate.core.template.TemplateSettings;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.json.tree.JsonNode;
 import org.junit.jupiter.api.AfterAll;
@@ -35,6 +36,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -120,6 +122,7 @@ class HostileInputTest {
         saveTemplate("classy", "s", "{{ name.class.name }}");
         saveTemplate("ranged", "s", "{{ range(1, 100000000) }}");
         saveTemplate("filtered", "s", "{{ name | nosuchfilter }}");
+        saveTemplate("looped", "s", "{% for a in items %}{% for b in items %}{% for c in items %}{% endfor %}{% endfor %}{% endfor %}");
     }
 
     @AfterAll
@@ -203,6 +206,13 @@ class HostileInputTest {
         String bigData = "{\"blob\":\"" + "x".repeat(205_000) + "\"}";
         cases.add(invalid("data over max-email-bytes", "data", bigData, "", "bytes"));
         cases.add(invalidInBatch("an email over max-email-bytes in a batch", "data", bigData, "", "bytes"));
+        // Data within max-email-bytes but over the template data limits (docs/security.md, "Render budget").
+        TemplateSettings limits = api.bean(TemplateSettings.class);
+        String manyValues = "{\"n\":" + numbers(limits.maxDataElements()) + "}";
+        cases.add(invalid("data with more values than max-data-elements", "data", manyValues, "data", "values"));
+        cases.add(invalidInBatch("a batch email's data with too many values", "data", manyValues, "data", "values"));
+        String bytesOverData = "{\"blob\":\"" + "x".repeat(limits.maxDataBytes()) + "\"}";
+        cases.add(invalid("data over max-data-bytes", "data", bytesOverData, "data", "bytes of keys, strings and numbers"));
         byte[] farOver = emailWith("text", "\"" + "x".repeat(FAR_OVER_REQUEST_BYTES) + "\"").getBytes(StandardCharsets.UTF_8);
         cases.add(new Case("a body far over max-request-size", post("/v1/emails", farOver), 413, null, "exceeds"));
         cases.add(new Case("a body far over max-request-size, chunked", new Call("POST", "/v1/emails/batch", bearer(key),
@@ -277,6 +287,11 @@ class HostileInputTest {
         cases.add(unrenderable("a method call through a property", "classy", "{\"name\":\"Ada\"}", "method calls are not allowed"));
         cases.add(unrenderable("the removed function range", "ranged", "{}", "[range] does not exist"));
         cases.add(unrenderable("an unknown filter", "filtered", "{\"name\":\"Ada\"}", "nosuchfilter"));
+        // 1,000^3 loop iterations that write nothing: the output cap never trips, the loop budget does.
+        cases.add(unrenderable("nested loops over data past the render budget", "looped",
+                "{\"items\":" + numbers(1_000) + "}", "render budget exceeded: more than " + limits.maxLoopIterations() + " loop iterations"));
+        cases.add(unrenderable("preview data with more values than max-data-elements", "looped",
+                "{\"items\":" + numbers(limits.maxDataElements()) + "}", "data holds more than " + limits.maxDataElements() + " values"));
         cases.add(new Case("preview version beyond a double", post("/v1/templates/card/preview", "{\"version\":1e999}"), 422, "version", null));
 
         // send_at: RFC 3339 with an offset, at most scheduling-horizon ahead (year 0001 and leap seconds are keepers).
@@ -527,6 +542,10 @@ class HostileInputTest {
 
     private String write(Object value) throws IOException {
         return json.writeValueAsString(value);
+    }
+
+    private static String numbers(int count) {
+        return IntStream.range(0, count).mapToObj(Integer::toString).collect(Collectors.joining(",", "[", "]"));
     }
 
     private static String nestedJson(int depth) {

@@ -108,6 +108,12 @@ final class WorkerFixture implements AutoCloseable {
     }
 
     List<Stored> insert(String tenant, String batchId, int count, java.util.function.IntFunction<String> subjectOverride) {
+        return insert(tenant, batchId, count, subjectOverride, i -> Map.of("name", "Reader <" + i + ">", "points", i * 10));
+    }
+
+    /** As above, with each template email's data given by its index. */
+    List<Stored> insert(String tenant, String batchId, int count, java.util.function.IntFunction<String> subjectOverride,
+                        java.util.function.IntFunction<Map<String, Object>> templateData) {
         long sendAt = Instant.now().getEpochSecond() - 60;
         List<Stored> stored = new ArrayList<>();
         StringBuilder values = new StringBuilder();
@@ -124,7 +130,7 @@ final class WorkerFixture implements AutoCloseable {
                     subject, "<p>Hi reader " + i + "</p>", "Hi reader " + i, null, null,
                     Map.of("X-Campaign", "c-" + token), List.of())
                     : new EmailContent(new Address(to, "Reader " + i), new Address("news@example.org", "News"), null,
-                    null, null, null, template, Map.of("name", "Reader <" + i + ">", "points", i * 10),
+                    null, null, null, template, templateData.apply(i),
                     Map.of("X-Campaign", "c-" + token), List.of());
             long s = seq.incrementAndGet();
             stored.add(new Stored(id, tenant, batchId, sendAt, s, to, subject));

@@ -6,6 +6,8 @@ import dev.postdate.api.problem.FieldError;
 import dev.postdate.api.templates.TemplateNames;
 import dev.postdate.core.email.Address;
 import dev.postdate.core.email.EmailContent;
+import dev.postdate.core.template.DataLimits;
+import dev.postdate.core.template.TemplateSettings;
 import io.micronaut.json.tree.JsonNode;
 import jakarta.inject.Singleton;
 import jakarta.mail.internet.AddressException;
@@ -41,10 +43,12 @@ public class EmailRequestValidator {
             "\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:(?<second>\\d{2})(\\.\\d+)?(Z|[+-]\\d{2}:\\d{2})");
 
     private final ApiSettings settings;
+    private final DataLimits dataLimits;
     private final Set<String> reservedHeaders;
 
-    public EmailRequestValidator(ApiSettings settings) {
+    public EmailRequestValidator(ApiSettings settings, TemplateSettings templateSettings) {
         this.settings = settings;
+        this.dataLimits = new DataLimits(templateSettings);
         this.reservedHeaders = settings.reservedHeaders().stream()
                 .map(h -> h.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
     }
@@ -159,6 +163,9 @@ public class EmailRequestValidator {
                 errors.add(new FieldError(email.field("template.version"), "must be 1 or more"));
             }
         }
+        // Refused here rather than failed at send time: a worker renders with the same limits.
+        dataLimits.check(r.data()).ifPresent(violation ->
+                errors.add(new FieldError(email.field(violation.path()), violation.reason())));
         JsonNode data = email.json().get("data");
         long bytes = bodyBytes(email, "html", r.html(), errors) + bodyBytes(email, "text", r.text(), errors)
                 + (data == null ? 0 : Utf8.encodedLength(JsonTrees.canonical(data)));

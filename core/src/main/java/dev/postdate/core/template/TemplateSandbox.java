@@ -7,13 +7,16 @@ import io.pebbletemplates.pebble.error.AttributeNotFoundException;
 import io.pebbletemplates.pebble.error.ClassAccessException;
 import io.pebbletemplates.pebble.error.PebbleException;
 import io.pebbletemplates.pebble.error.RootAttributeNotFoundException;
+import io.pebbletemplates.pebble.extension.AbstractExtension;
 import io.pebbletemplates.pebble.extension.core.DisallowExtensionCustomizerBuilder;
 import io.pebbletemplates.pebble.template.PebbleTemplate;
+import io.pebbletemplates.pebble.tokenParser.TokenParser;
 import jakarta.inject.Singleton;
 
 import java.io.IOException;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -30,6 +33,9 @@ import java.util.Map;
  *   <li>nothing shared between templates or unbounded: no {@code cache}, {@code parallel},
  *       {@code macro}, {@code block} tags, no {@code range}, {@code block}, {@code parent},
  *       {@code i18n} functions, no {@code ..} operator; rendered output is capped;</li>
+ *   <li>a render budget: each email's render may run so many {@code for} iterations for so long,
+ *       {@code set} may not build values larger than a rendered part or than data may hold, and
+ *       the data is held to {@link DataLimits} (docs/security.md, "Render budget");</li>
  *   <li>strict variables: a variable the data lacks is an error, never an empty string;</li>
  *   <li>HTML parts are autoescaped (strategy html); subject and text are plain text, not escaped.</li>
  * </ul>
@@ -45,12 +51,16 @@ public class TemplateSandbox {
     private static final MethodAccessValidator NO_METHODS = (object, method) -> false;
 
     private final TemplateSettings settings;
+    private final Clock clock;
+    private final DataLimits dataLimits;
     private final OwnPartsLoader loader = new OwnPartsLoader();
     private final PebbleEngine htmlEngine;
     private final PebbleEngine plainEngine;
 
-    public TemplateSandbox(TemplateSettings settings) {
+    public TemplateSandbox(TemplateSettings settings, Clock clock) {
         this.settings = settings;
+        this.clock = clock;
+        this.dataLimits = new DataLimits(settings);
         this.htmlEngine = engine(true);
         this.plainEngine = engine(false);
     }
@@ -71,7 +81,14 @@ public class TemplateSandbox {
                         .disallowedTokenParserTags(DISALLOWED_TAGS)
                         .disallowedFunctionKeys(DISALLOWED_FUNCTIONS)
                         .disallowedBinaryOperatorSymbols(DISALLOWED_BINARY_OPERATORS)
-                        .build());
+                        .build())
+                // A user extension's tag replaces the core one of the same name.
+                .extension(new AbstractExtension() {
+                    @Override
+                    public List<TokenParser> getTokenParsers() {
+                        return List.of(new BudgetedForTokenParser(), new BudgetedSetTokenParser());
+                    }
+                });
         if (html) {
             builder.defaultEscapingStrategy("html");
         }
@@ -127,33 +144,55 @@ public class TemplateSandbox {
     }
 
     /**
-     * Renders every part with the data.
+     * Renders every part with the data, all parts under one {@link RenderBudget}.
      *
-     * @throws RenderException naming the template, the part, the variable and the line
+     * @throws RenderException naming the template, the part, the variable and the line; a
+     *                         {@link RenderBudgetExceededException} when the budget stopped the render
      */
     public RenderedEmail render(CompiledTemplate template, @Nullable Map<String, Object> data) {
+        dataLimits.check(data).ifPresent(violation -> {
+            throw new RenderException(template.label() + ": " + violation.reason()
+                    + (violation.path().equals("data") ? "" : " (at " + violation.path() + ")"), null);
+        });
         Map<String, Object> context = data == null ? Map.of() : data;
-        String subject = renderPart(template, template.subject(), context);
-        if (hasLineBreak(subject)) {
-            throw new RenderException(template.label() + ": the rendered subject contains a line break", null);
-        }
-        return new RenderedEmail(subject,
-                template.html() == null ? null : renderPart(template, template.html(), context),
-                template.text() == null ? null : renderPart(template, template.text(), context));
+        return new RenderBudget(settings, clock).during(() -> {
+            String subject = renderPart(template, template.subject(), context);
+            if (hasLineBreak(subject)) {
+                throw new RenderException(template.label() + ": the rendered subject contains a line break", null);
+            }
+            return new RenderedEmail(subject,
+                    template.html() == null ? null : renderPart(template, template.html(), context),
+                    template.text() == null ? null : renderPart(template, template.text(), context));
+        });
     }
 
     private static String renderPart(CompiledTemplate template, CompiledTemplate.Part part, Map<String, Object> context) {
         StringWriter out = new StringWriter(part.sourceChars());
         try {
             part.template().evaluate(out, context);
-        } catch (PebbleException e) {
-            throw new RenderException(template.label() + " " + part.name() + ": " + describe(e), e);
         } catch (IOException | RuntimeException | StackOverflowError e) {
+            String where = template.label() + " " + part.name();
+            RenderBudgetExceededException stop = budgetStop(e);
+            if (stop != null) {
+                throw stop.in(where);
+            }
+            if (e instanceof PebbleException pebble) {
+                throw new RenderException(where + ": " + describe(pebble), e);
+            }
             // Filters may fail on data of the wrong kind; the exception's text may hold data: not echoed.
-            throw new RenderException(template.label() + " " + part.name() + ": rendering failed ("
-                    + e.getClass().getSimpleName() + ")", e);
+            throw new RenderException(where + ": rendering failed (" + e.getClass().getSimpleName() + ")", e);
         }
         return out.toString();
+    }
+
+    /** The budget's stop, also when Pebble wrapped it on its way out; null for any other failure. */
+    private static RenderBudgetExceededException budgetStop(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof RenderBudgetExceededException stop) {
+                return stop;
+            }
+        }
+        return null;
     }
 
     private PebbleTemplate compileProblem(String part, String source, PebbleEngine engine, List<TemplateProblem> problems) {

@@ -5,6 +5,8 @@ import dev.postdate.core.email.EmailContent;
 import dev.postdate.core.email.TemplateRef;
 import org.junit.jupiter.api.Test;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,7 +47,7 @@ class PebbleTemplateRendererTest {
 
     private final CountingSource source = new CountingSource();
     private final PebbleTemplateRenderer renderer = new PebbleTemplateRenderer(source,
-            new TemplateSandbox(TemplateSettings.defaults()), TemplateSettings.defaults());
+            new TemplateSandbox(TemplateSettings.defaults(), Clock.systemUTC()), TemplateSettings.defaults());
 
     private static EmailContent email(TemplateRef ref, Map<String, Object> data) {
         return new EmailContent(new Address("ada@example.com", "Ada"), new Address("news@example.org", null), null,
@@ -122,7 +124,7 @@ class PebbleTemplateRendererTest {
     @Test
     void theCacheIsBounded() {
         PebbleTemplateRenderer small = new PebbleTemplateRenderer(source,
-                new TemplateSandbox(TemplateSettings.defaults()), new TemplateSettings(2, 1000, 1000));
+                new TemplateSandbox(TemplateSettings.defaults(), Clock.systemUTC()), new TemplateSettings(2, 1000, 1000, 100_000, Duration.ofSeconds(2), 64, 10_000, 102_400));
         for (int v = 1; v <= 50; v++) {
             source.add(new TemplateVersion("acme", "t", v, "s", null, "v" + v, Instant.EPOCH));
         }

@@ -2,6 +2,8 @@ package dev.postdate.core.template;
 
 import org.junit.jupiter.api.Test;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The sandbox alone: what compiles, what renders, what is refused. */
 class TemplateSandboxTest {
 
-    private final TemplateSandbox sandbox = new TemplateSandbox(TemplateSettings.defaults());
+    private final TemplateSandbox sandbox = new TemplateSandbox(TemplateSettings.defaults(), Clock.systemUTC());
 
     private RenderedEmail render(String subject, String html, String text, Map<String, Object> data) {
         TemplateVersion version = new TemplateVersion("t", "welcome", 3, subject, html, text, Instant.EPOCH);
@@ -50,7 +52,7 @@ class TemplateSandboxTest {
         assertEquals(List.of("subject", ""), sandbox.check(null, null, null).stream().map(TemplateProblem::part).toList());
         assertEquals("subject", sandbox.check("a\nb", "<p/>", null).getFirst().part());
         assertEquals(List.of(), sandbox.check("Hi {{ name }}", null, "text only"));
-        TemplateSandbox small = new TemplateSandbox(new TemplateSettings(10, 100, 1000));
+        TemplateSandbox small = new TemplateSandbox(new TemplateSettings(10, 100, 1000, 100_000, Duration.ofSeconds(2), 64, 10_000, 102_400), Clock.systemUTC());
         assertTrue(small.check("s", "x".repeat(100), null).getFirst().reason().contains("more than 100"));
     }
 
@@ -117,7 +119,7 @@ class TemplateSandboxTest {
 
     @Test
     void renderedOutputIsCapped() {
-        TemplateSandbox small = new TemplateSandbox(new TemplateSettings(10, 1000, 100));
+        TemplateSandbox small = new TemplateSandbox(new TemplateSettings(10, 1000, 100, 100_000, Duration.ofSeconds(2), 64, 10_000, 102_400), Clock.systemUTC());
         TemplateVersion v = new TemplateVersion("t", "big", 1, "s", null,
                 "{% for i in items %}{{ i }}{% endfor %}", Instant.EPOCH);
         assertThrows(RenderException.class, () -> small.render(small.compile(v),

@@ -1,6 +1,7 @@
 package dev.postdate.loadtest.jmh;
 
 import dev.postdate.core.email.EmailContent;
+import dev.postdate.core.template.CompiledTemplate;
 import dev.postdate.core.template.PebbleTemplateRenderer;
 import dev.postdate.core.template.RenderedEmail;
 import dev.postdate.core.template.TemplateSandbox;
@@ -8,6 +9,9 @@ import dev.postdate.core.template.TemplateSettings;
 import dev.postdate.core.template.TemplateSource;
 import dev.postdate.core.template.TemplateVersion;
 import io.micronaut.serde.ObjectMapper;
+import io.pebbletemplates.pebble.PebbleEngine;
+import io.pebbletemplates.pebble.loader.StringLoader;
+import io.pebbletemplates.pebble.template.PebbleTemplate;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -21,9 +25,13 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 import java.io.IOException;
+import java.io.StringWriter;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -33,6 +41,12 @@ import java.util.concurrent.TimeUnit;
  * {@link PebbleTemplateRenderer} (compiled version cached, as in a worker after its first email).
  * {@code render} starts from decoded content; {@code decodeAndRender} starts from the stored JSON
  * payload, as {@code EmailSendFlow} does. Scores are emails per second on one thread.
+ * <p>
+ * The render budget's cost (docs/security.md): {@code newsletter} renders the newsletter through
+ * {@link TemplateSandbox#render} (budget and data limits), {@code newsletterWithoutBudget} with a
+ * plain Pebble engine set up like the sandbox but with Pebble's own {@code for} and {@code set} and
+ * no data-limit walk; {@code loop} and {@code loopWithoutBudget} do the same for a text of 1,000
+ * loop iterations over 1,000 data values, where a per-iteration or per-value cost would show.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -119,8 +133,17 @@ public class RenderBenchmark {
             {"Canvas tote", "Heavy cotton canvas with an inside pocket for your keys.", "19.90"},
     };
 
+    private static final String LOOP = "{% for item in items %}* {{ item.title }}: {{ item.price }}\n{% endfor %}";
+    private static final int LOOP_ITEMS = 1_000;
+
     private ObjectMapper json;
     private PebbleTemplateRenderer renderer;
+    private TemplateSandbox sandbox;
+    private CompiledTemplate newsletterTemplate;
+    private CompiledTemplate loopTemplate;
+    private Map<String, Object> loopData;
+    private PebbleTemplate[] plainNewsletter;
+    private PebbleTemplate[] plainLoop;
     private List<String> payloads;
     private List<EmailContent> contents;
     private int next;
@@ -132,7 +155,19 @@ public class RenderBenchmark {
         TemplateVersion version = new TemplateVersion(TENANT, TEMPLATE, 1, SUBJECT, HTML, TEXT,
                 Instant.parse("2026-11-01T00:00:00Z"));
         TemplateSettings settings = TemplateSettings.defaults();
-        renderer = new PebbleTemplateRenderer(new OneVersion(version), new TemplateSandbox(settings), settings);
+        sandbox = new TemplateSandbox(settings, Clock.systemUTC());
+        renderer = new PebbleTemplateRenderer(new OneVersion(version), sandbox, settings);
+        newsletterTemplate = sandbox.compile(version);
+        loopTemplate = sandbox.compile(new TemplateVersion(TENANT, "loop", 1, "Items", null, LOOP, version.createdAt()));
+        List<Map<String, Object>> items = new ArrayList<>(LOOP_ITEMS);
+        for (int i = 0; i < LOOP_ITEMS; i++) {
+            items.add(Map.of("title", ARTICLES[i % ARTICLES.length][0], "price", ARTICLES[i % ARTICLES.length][2]));
+        }
+        loopData = Map.of("items", items);
+        PebbleEngine plainHtml = plainEngine(settings, true);
+        PebbleEngine plainText = plainEngine(settings, false);
+        plainNewsletter = new PebbleTemplate[]{plainText.getTemplate(SUBJECT), plainHtml.getTemplate(HTML), plainText.getTemplate(TEXT)};
+        plainLoop = new PebbleTemplate[]{plainText.getTemplate("Items"), plainText.getTemplate(LOOP)};
         payloads = new ArrayList<>(RECIPIENTS);
         contents = new ArrayList<>(RECIPIENTS);
         for (int i = 0; i < RECIPIENTS; i++) {
@@ -172,6 +207,56 @@ public class RenderBenchmark {
     public RenderedEmail decodeAndRender() throws IOException {
         next = (next + 1) % RECIPIENTS;
         return renderer.render(TENANT, json.readValue(payloads.get(next), EmailContent.class));
+    }
+
+    @Benchmark
+    public RenderedEmail newsletter() {
+        next = (next + 1) % RECIPIENTS;
+        return sandbox.render(newsletterTemplate, contents.get(next).data());
+    }
+
+    @Benchmark
+    public String[] newsletterWithoutBudget() throws IOException {
+        next = (next + 1) % RECIPIENTS;
+        return plain(plainNewsletter, contents.get(next).data());
+    }
+
+    @Benchmark
+    public RenderedEmail loop() {
+        return sandbox.render(loopTemplate, loopData);
+    }
+
+    @Benchmark
+    public String[] loopWithoutBudget() throws IOException {
+        return plain(plainLoop, loopData);
+    }
+
+    /** The sandbox's engine settings on Pebble's own {@code for}: what rendering cost before the budget. */
+    private static PebbleEngine plainEngine(TemplateSettings settings, boolean html) {
+        PebbleEngine.Builder builder = new PebbleEngine.Builder()
+                .loader(new StringLoader())
+                .strictVariables(true)
+                .methodAccessValidator((object, method) -> false)
+                .autoEscaping(html)
+                .defaultLocale(Locale.ENGLISH)
+                .newLineTrimming(false)
+                .maxRenderedSize(settings.maxRenderedChars())
+                .cacheActive(false);
+        if (html) {
+            builder.defaultEscapingStrategy("html");
+        }
+        return builder.build();
+    }
+
+    /** Each part into its own writer, as the sandbox does. */
+    private static String[] plain(PebbleTemplate[] parts, Map<String, Object> data) throws IOException {
+        String[] rendered = new String[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            StringWriter out = new StringWriter();
+            parts[i].evaluate(out, data);
+            rendered[i] = out.toString();
+        }
+        return rendered;
     }
 
     /** The template store reduced to the one version every email refers to. */
