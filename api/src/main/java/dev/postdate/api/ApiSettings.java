@@ -16,7 +16,8 @@ import java.util.List;
  * @param maxBatchEmails    most emails in one batch request
  * @param maxEmailBytes     most bytes of html + text + data (as JSON) in one email
  * @param maxIdLength       longest batch_id and idempotency_key
- * @param reservedHeaders   headers Postdate sets itself, so a client may not (case-insensitive)
+ * @param reservedHeaders   headers a client may not set (case-insensitive); {@code Name-*} reserves
+ *                          every header starting with {@code Name-}
  * @param schedulingHorizon how far ahead send_at may be
  * @param maxPacketBytes    largest intake SQS message body (SQS: 262,144 bytes with attributes)
  * @param maxSqsCallBytes   largest sum of bodies in one SendMessageBatch call (SQS limit: 262,144)

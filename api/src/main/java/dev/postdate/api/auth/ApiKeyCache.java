@@ -2,7 +2,6 @@ package dev.postdate.api.auth;
 
 import dev.postdate.clickhouse.keys.ApiKeyStore;
 import dev.postdate.clickhouse.keys.ApiKeys;
-import io.micronaut.scheduling.annotation.Scheduled;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -11,7 +10,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The active API keys in memory, reloaded from ClickHouse every {@code postdate.api.keys-refresh},
+ * The active API keys in memory, reloaded from ClickHouse every {@code postdate.api.keys-refresh}
+ * (by {@link TenantAccessRefresh}),
  * so that authenticating costs no query. The price: a created or revoked key takes effect within
  * one interval. A failed reload keeps the previous table (ClickHouse down must not lock everyone out).
  */
@@ -28,7 +28,6 @@ public class ApiKeyCache {
         this.store = store;
     }
 
-    @Scheduled(initialDelay = "0s", fixedDelay = "${postdate.api.keys-refresh}")
     void refresh() {
         try {
             Map<String, String> loaded = Map.copyOf(store.activeKeyTenants());
