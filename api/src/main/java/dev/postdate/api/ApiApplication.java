@@ -14,6 +14,8 @@ import io.swagger.v3.oas.annotations.security.SecurityScheme;
         security = @SecurityRequirement(name = "apiKey"))
 @SecurityScheme(name = "apiKey", type = SecuritySchemeType.HTTP, scheme = "bearer",
         description = "Authorization: Bearer pd_<key id>_<secret>, created with ./postdate keys create")
+@SecurityScheme(name = "operatorToken", type = SecuritySchemeType.HTTP, scheme = "bearer",
+        description = "Authorization: Bearer <operator token>, whose SHA-256 is in postdate.api.operator-tokens")
 public final class ApiApplication {
 
     private ApiApplication() {

@@ -32,6 +32,10 @@ import java.util.List;
  *                          concurrent requests instead of sending their own (0: never)
  * @param coalesceLinger    how long a shared message waits for more requests before it is sent
  * @param coalesceMaxEmails most emails gathered into one shared send
+ * @param erasureWriteTimeout how long a recipient erasure waits for ClickHouse to take the cancel
+ *                          events of the emails it stops
+ * @param operatorTokens    lower-case hex SHA-256 of each operator token ({@code /v1/operator/**});
+ *                          none: the operator API is off (404)
  */
 @ConfigurationProperties("postdate.api")
 public record ApiSettings(
@@ -51,5 +55,7 @@ public record ApiSettings(
         @NotNull Duration batchControlTtl,
         @PositiveOrZero int coalesceBelow,
         @NotNull Duration coalesceLinger,
-        @Positive int coalesceMaxEmails) {
+        @Positive int coalesceMaxEmails,
+        @NotNull Duration erasureWriteTimeout,
+        @NotNull List<String> operatorTokens) {
 }

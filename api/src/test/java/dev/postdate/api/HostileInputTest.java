@@ -354,6 +354,16 @@ class HostileInputTest {
                 "{\"to\":\"a@example.com\",\"from\":\"b@example.org\",\"template\":{\"name\":\"card\"}}").authorizedBy(other),
                 422, "template.name", null));
         cases.add(new Case("SQL in an email id", get("/v1/emails/x'%20OR%20'1'%3D'1"), 404, null, null));
+
+        // Erasure: the address must be one; the operator API is off here (no operator tokens), for tenant keys too.
+        cases.add(new Case("erasing something that is no address", delete("/v1/recipients/x'%20OR%201%3D1"), 422, "address", null));
+        cases.add(new Case("erasing an address with CR/LF", delete("/v1/recipients/a@example.com%0D%0ABcc:%20b@example.com"),
+                422, "address", null));
+        cases.add(new Case("erasing without a key", delete("/v1/recipients/ada@example.com").authorizedBy(null), 401, null, null));
+        cases.add(new Case("a tenant key on the operator API", get("/v1/operator/tenants/" + tenant + "/senders"), 404, null, null));
+        cases.add(new Case("adding a sender identity with a tenant key", new Call("PUT",
+                "/v1/operator/tenants/" + tenant + "/senders/evil.example", bearer(key), null, BodyPublishers.noBody()),
+                404, null, null));
         cases.add(new Case("CR/LF in a batch id", post("/v1/batches/a%0D%0ABcc:%20x/pause", ""), 404, null, null));
         return cases;
     }

@@ -225,6 +225,11 @@ public class RangeProcessor {
                 return;
             }
             Instant expireAt = Instant.ofEpochSecond(email.sendAtEpochSecond()).plus(settings.stateRetention());
+            if (email.payload().length == 0) {
+                // Erased (DELETE /v1/recipients), which cancels it in the guard first: nothing is left to send.
+                cancelUnlessTaken(email, expireAt);
+                return;
+            }
             EmailContent content;
             try {
                 content = json.readValue(email.payload(), EmailContent.class);
@@ -239,13 +244,7 @@ public class RangeProcessor {
                     return;
                 }
                 if (control == BatchControl.CANCELLED) {
-                    SendGuardState prior = guard.cancelAsync(email.tenant(), email.id(), expireAt)
-                            .toCompletableFuture().join();
-                    if (prior.kind() == SendGuardState.Kind.NONE || prior.kind() == SendGuardState.Kind.CANCELLED) {
-                        cancelled(email);
-                    } else {
-                        handleTaken(email, prior, null, expireAt);
-                    }
+                    cancelUnlessTaken(email, expireAt);
                     return;
                 }
             }
@@ -285,6 +284,15 @@ public class RangeProcessor {
                 return;
             }
             send(email, outgoing, claimedAt, expireAt, permit);
+        }
+
+        void cancelUnlessTaken(RangeEmail email, Instant expireAt) {
+            SendGuardState prior = guard.cancelAsync(email.tenant(), email.id(), expireAt).toCompletableFuture().join();
+            if (prior.kind() == SendGuardState.Kind.NONE || prior.kind() == SendGuardState.Kind.CANCELLED) {
+                cancelled(email);
+            } else {
+                handleTaken(email, prior, null, expireAt);
+            }
         }
 
         /** The guard was not free: cancelled, sent, or claimed by someone (maybe a dead worker). */

@@ -119,7 +119,7 @@ public class EmailRequestValidator {
      * (then errors says why). SES, and SMTP servers without SMTPUTF8, take internationalized domains
      * only as punycode and cannot deliver to a non-ASCII local part at all.
      */
-    private static Address deliverable(Address address, String field, List<FieldError> errors) {
+    public static Address deliverable(Address address, String field, List<FieldError> errors) {
         String emailField = FieldPaths.join(field, "email");
         String email = address.email();
         if (address.name() != null && Tokens.hasLineBreak(address.name())) {

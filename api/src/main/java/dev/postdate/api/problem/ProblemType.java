@@ -12,6 +12,7 @@ public enum ProblemType {
     IDEMPOTENCY_CONFLICT(HttpStatus.UNPROCESSABLE_ENTITY, "Idempotency key reused with a different payload"),
     REQUEST_TOO_LARGE(HttpStatus.REQUEST_ENTITY_TOO_LARGE, "Request too large"),
     UNAUTHORIZED(HttpStatus.UNAUTHORIZED, "Missing, unknown or revoked API key"),
+    FORBIDDEN(HttpStatus.FORBIDDEN, "Not allowed with this credential"),
     NOT_FOUND(HttpStatus.NOT_FOUND, "Not found"),
     CONFLICT(HttpStatus.CONFLICT, "Conflict"),
     UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "Temporarily unavailable"),

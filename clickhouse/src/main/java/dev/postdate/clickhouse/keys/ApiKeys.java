@@ -33,6 +33,12 @@ public final class ApiKeys {
         return PREFIX + keyId + "_" + Base64.getUrlEncoder().withoutPadding().encodeToString(randomBytes(SECRET_BYTES));
     }
 
+    /** The key id inside a key of this format (a key the api accepted: the format is not checked again). */
+    public static String keyIdOf(String key) {
+        int end = key.indexOf('_', PREFIX.length());
+        return end < 0 ? "" : key.substring(PREFIX.length(), end);
+    }
+
     /** Lower-case hex SHA-256 of the key as the client sends it. */
     public static String hash(String key) {
         try {
