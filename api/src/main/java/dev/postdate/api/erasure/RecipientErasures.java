@@ -63,7 +63,7 @@ public class RecipientErasures {
             }
         }
         events.record(cancels, settings.erasureWriteTimeout());
-        store.erase(tenant, address);
+        store.erase(tenant, address, !emails.isEmpty());
         String id = UUID.randomUUID().toString();
         store.audit(id, tenant, address, now, keyId, emails.size(), cancels.size());
         return new Erasure(id, emails.size(), cancels.size());

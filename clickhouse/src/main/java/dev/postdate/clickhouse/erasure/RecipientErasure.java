@@ -47,11 +47,21 @@ public class RecipientErasure {
                 .toList();
     }
 
-    /** Starts the mutations that erase the address from the tenant's emails and events. */
-    public void erase(String tenant, String address) {
-        sql.execute("ALTER TABLE " + sql.table("emails") + " UPDATE payload = '' WHERE " + toAddress(tenant, address));
-        sql.execute("ALTER TABLE " + sql.table("email_events") + " UPDATE detail = '' WHERE tenant = "
-                + SqlLiteral.string(tenant) + " AND positionCaseInsensitive(detail, " + SqlLiteral.string(address) + ") > 0");
+    /**
+     * Starts the mutations that erase the address from the tenant's emails and events; only those that
+     * have something to erase, since a mutation rewrites the table's parts even when nothing matches.
+     *
+     * @param emailsFound whether {@link #emailsTo} found any
+     */
+    public void erase(String tenant, String address, boolean emailsFound) {
+        if (emailsFound) {
+            sql.execute("ALTER TABLE " + sql.table("emails") + " UPDATE payload = '' WHERE " + toAddress(tenant, address));
+        }
+        String mentions = "tenant = " + SqlLiteral.string(tenant) + " AND positionCaseInsensitive(detail, "
+                + SqlLiteral.string(address) + ") > 0";
+        if (!sql.select("SELECT 1 FROM " + sql.table("email_events") + " WHERE " + mentions + " LIMIT 1").isEmpty()) {
+            sql.execute("ALTER TABLE " + sql.table("email_events") + " UPDATE detail = '' WHERE " + mentions);
+        }
     }
 
     /** The audit row: who erased which address (as its SHA-256) when, and how many emails it touched. */
