@@ -38,7 +38,7 @@ public class RecipientsController {
         this.erasures = erasures;
     }
 
-    @Operation(summary = "Erase a recipient's stored emails and data for this tenant",
+    @Operation(operationId = "eraseRecipient", summary = "Erase a recipient's stored emails and data for this tenant",
             description = "Cancels the tenant's emails to the address that are not sent yet, erases the payload of every"
                     + " one of them (addresses, subject, bodies, data) and event details naming the address, and records"
                     + " the erasure (with the address's SHA-256, not the address). 202: ClickHouse completes the erasure"

@@ -50,7 +50,7 @@ public class SendersController {
         this.store = store;
     }
 
-    @Operation(summary = "A tenant's sender identities (operator)")
+    @Operation(operationId = "listSenders", summary = "A tenant's sender identities (operator)")
     @ApiResponse(responseCode = "200", description = "the identities, sorted")
     @ApiResponse(responseCode = "401", description = "no or an unknown operator token", content = @Content(mediaType = "application/problem+json"))
     @ApiResponse(responseCode = "403", description = "a tenant's API key", content = @Content(mediaType = "application/problem+json"))
@@ -63,7 +63,7 @@ public class SendersController {
         return new SenderList(tenant, store.list(tenant));
     }
 
-    @Operation(summary = "Let a tenant send from a domain or an address (operator)",
+    @Operation(operationId = "addSender", summary = "Let a tenant send from a domain or an address (operator)",
             description = "Idempotent. A domain covers every address at exactly that domain, not its subdomains.")
     @ApiResponse(responseCode = "200", description = "the identity as stored (domain lower-cased, in punycode)")
     @ApiResponse(responseCode = "401", description = "no or an unknown operator token", content = @Content(mediaType = "application/problem+json"))
@@ -78,7 +78,7 @@ public class SendersController {
         return new SenderIdentity(tenant, normalized);
     }
 
-    @Operation(summary = "Stop a tenant sending from a domain or an address (operator)",
+    @Operation(operationId = "removeSender", summary = "Stop a tenant sending from a domain or an address (operator)",
             description = "Emails accepted before are still sent.")
     @ApiResponse(responseCode = "204", description = "removed")
     @ApiResponse(responseCode = "401", description = "no or an unknown operator token", content = @Content(mediaType = "application/problem+json"))
