@@ -85,11 +85,20 @@ demo_component_start() {
   DEMO_CLIENT_ARGS+=(--component "$1-$2=http://127.0.0.1:$(component_management_port "$1" "$2")")
 }
 
-# Usage: demo_client SENDER [DemoCommand options...]   Creates a tenant and key, then runs the client.
+# The domain of the demo emails' from (DemoPlan: news@shop.example), the tenant's sender identity.
+DEMO_SENDER_DOMAIN=shop.example
+
+# Usage: demo_client SENDER [DemoCommand options...]   Creates a tenant, its sender identity and key,
+# then runs the client.
 demo_client() {
   local sender="$1" tenant key
   shift
   tenant="demo-$(date +%s)"
+  # Before the key: an api loads identities ahead of keys, so the key works only with them in force.
+  clickhouse_cli senders add --tenant "$tenant" "$DEMO_SENDER_DOMAIN" >/dev/null || {
+    echo "postdate: could not add the sender identity $DEMO_SENDER_DOMAIN for $tenant" >&2
+    return 1
+  }
   key="$(clickhouse_cli keys create --tenant "$tenant" | sed -n 's/.*\(pd_[A-Za-z0-9_-]*\).*/\1/p' | head -n 1)"
   [[ -n "$key" ]] || {
     echo "postdate: could not create an API key for $tenant" >&2

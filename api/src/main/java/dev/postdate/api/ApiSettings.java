@@ -23,7 +23,8 @@ import java.util.List;
  * @param maxBatchEmails    most emails in one batch request
  * @param maxEmailBytes     most bytes of html + text + data (as JSON) in one email
  * @param maxIdLength       longest batch_id and idempotency_key
- * @param reservedHeaders   headers Postdate sets itself, so a client may not (case-insensitive)
+ * @param reservedHeaders   headers a client may not set (case-insensitive); {@code Name-*} reserves
+ *                          every header starting with {@code Name-}
  * @param schedulingHorizon how far ahead send_at may be
  * @param maxPacketBytes    largest intake SQS message body (SQS: 262,144 bytes with attributes)
  * @param maxSqsCallBytes   largest sum of bodies in one SendMessageBatch call (SQS limit: 262,144)
@@ -40,6 +41,8 @@ import java.util.List;
  *                          concurrent requests instead of sending their own (0: never)
  * @param coalesceLinger    how long a shared message waits for more requests before it is sent
  * @param coalesceMaxEmails most emails gathered into one shared send
+ * @param erasureWriteTimeout how long a recipient erasure waits for ClickHouse to take the cancel
+ *                          events of the emails it stops
  */
 @ConfigurationProperties("postdate.api")
 public record ApiSettings(
@@ -65,5 +68,6 @@ public record ApiSettings(
         @NotNull Duration batchControlTtl,
         @PositiveOrZero int coalesceBelow,
         @NotNull Duration coalesceLinger,
-        @Positive int coalesceMaxEmails) {
+        @Positive int coalesceMaxEmails,
+        @NotNull Duration erasureWriteTimeout) {
 }

@@ -2,6 +2,7 @@ package dev.postdate.api;
 
 import dev.postdate.clickhouse.keys.ApiKeyStore;
 import dev.postdate.clickhouse.migrations.SchemaOnStart;
+import dev.postdate.clickhouse.senders.SenderIdentityStore;
 import dev.postdate.core.email.EmailContent;
 import dev.postdate.core.email.ScheduledEmail;
 import dev.postdate.core.intake.IntakePacketCodec;
@@ -78,8 +79,20 @@ final class ApiHarness implements AutoCloseable {
         return server.getApplicationContext().getBean(type);
     }
 
-    /** A key of the tenant that the api already accepts. */
-    String createKey(String tenant) throws Exception {
+    /** The sender identity {@link #createKey} gives every tenant: the domain of the test emails' from. */
+    static final String SENDER_DOMAIN = "example.org";
+
+    /**
+     * A key of the tenant that the api already accepts, the tenant allowed to send from
+     * {@link #SENDER_DOMAIN} and {@code extraSenders}: the api loads identities before keys, so they
+     * are in force once the key is.
+     */
+    String createKey(String tenant, String... extraSenders) throws Exception {
+        SenderIdentityStore senders = bean(SenderIdentityStore.class);
+        senders.add(tenant, SENDER_DOMAIN);
+        for (String identity : extraSenders) {
+            senders.add(tenant, identity);
+        }
         String key = bean(ApiKeyStore.class).create(tenant).key();
         awaitStatus(key, 404);
         return key;

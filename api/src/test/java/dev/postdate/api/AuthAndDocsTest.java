@@ -50,11 +50,23 @@ class AuthAndDocsTest {
     }
 
     @Test
+    void withoutOperatorTokensTheOperatorApiDoesNotExist() throws Exception {
+        String key = api.createKey(ApiHarness.newTenant());
+        for (String credential : new String[]{null, key, "anything"}) {
+            ApiHarness.Response response = api.get(credential, "/operator/tenants/acme/senders");
+            assertEquals(404, response.status(), response.body());
+            assertEquals(ProblemResponses.MEDIA_TYPE, response.contentType());
+        }
+    }
+
+    @Test
     void healthAndTheOpenApiDocumentNeedNoKey() throws Exception {
         assertEquals(200, api.management("/health").status());
         ApiHarness.Response openApi = api.get(null, "/openapi/postdate-api.yml");
         assertEquals(200, openApi.status());
         assertTrue(openApi.body().contains("/v1/emails/batch:"), openApi.body());
         assertTrue(openApi.body().contains("idempotency_key"), "snake_case schema");
+        assertTrue(openApi.body().contains("/v1/recipients/{address}:"), "erasure");
+        assertTrue(openApi.body().contains("/operator/tenants/{tenant}/senders/{identity}:"), "operator API");
     }
 }

@@ -62,13 +62,18 @@ class HostileInputTest {
     private static final int DATA_DEPTH = EmailRequestReader.MAX_DATA_DEPTH;
     private static final List<String> LINE_BREAKS = List.of("\r", "\n", "\r\n", "\u0000");
     private static final String INJECTED = "Bcc: victim@example.com";
+    /** Sender identities of another tenant: this tenant may use neither. */
+    private static final String OTHER_TENANTS_DOMAIN = "globex.example";
+    private static final String OTHER_TENANTS_ADDRESS = "ceo@initech.example";
 
     private static final Address FROM = new Address("news@example.org", "News, \"Weekly\"");
     private static final Address REPLY_TO = new Address("help@example.org", null);
     private static final String SUBJECT = "Grüße 👋 <b>&amp; {{ not_rendered }}";
     private static final String HTML = "<p>Hello ✓ <script>x</script></p>";
     private static final String TEXT = "Line one\r\nLine two\ttabbed";
-    private static final Map<String, String> HEADERS = Map.of("X-Campaign", "spring-2030");
+    /** Headers a client may set, List-Unsubscribe among them (mailbox providers ask bulk senders for it). */
+    private static final Map<String, String> HEADERS = Map.of("X-Campaign", "spring-2030",
+            "List-Unsubscribe", "<mailto:unsubscribe@example.org>");
     private static final List<String> TAGS = List.of("news", "ünï");
     /** Numbers of three kinds and the deepest data allowed: all must come out of the queue unchanged. */
     private static final Map<String, Object> DATA = Map.of("name", "Zoë", "list", List.of(1, "two", true, 2.5),
@@ -110,7 +115,7 @@ class HostileInputTest {
         json = api.bean(JsonMapper.class);
         tenant = ApiHarness.newTenant();
         key = api.createKey(tenant);
-        otherKey = api.createKey(ApiHarness.newTenant());
+        otherKey = api.createKey(ApiHarness.newTenant(), OTHER_TENANTS_DOMAIN, OTHER_TENANTS_ADDRESS);
         ApiKeyStore store = api.bean(ApiKeyStore.class);
         CreatedApiKey revoked = store.create(ApiHarness.newTenant());
         api.awaitStatus(revoked.key(), 404);
@@ -246,6 +251,27 @@ class HostileInputTest {
         cases.add(invalid("empty address", "to", "\"\"", "to.email", null));
         cases.add(invalid("a name without an address", "to", "{\"name\":\"Ada\"}", "to.email", "required"));
 
+        // Sender identities: from and reply_to only within the tenant's (the test tenants have example.org).
+        String notOurs = "is not a sender identity";
+        cases.add(invalid("from another tenant's verified domain", "from", write("billing@" + OTHER_TENANTS_DOMAIN), "from.email", notOurs));
+        cases.add(invalid("from another tenant's verified address", "from", write(OTHER_TENANTS_ADDRESS), "from.email", notOurs));
+        cases.add(invalidInBatch("reply_to another tenant's domain in a batch", "reply_to",
+                "{\"email\":\"help@" + OTHER_TENANTS_DOMAIN + "\",\"name\":\"Help\"}", "reply_to.email", notOurs));
+        cases.add(invalid("from a subdomain of the tenant's domain", "from", write("news@mail.example.org"), "from.email", notOurs));
+        cases.add(invalid("from a lookalike ending in the tenant's domain", "from", write("news@evil-example.org"), "from.email", notOurs));
+        cases.add(invalid("from the tenant's domain with a suffix", "from", write("news@example.org.evil.example"), "from.email", notOurs));
+        cases.add(invalid("from the tenant's domain with a trailing dot", "from", write("news@example.org."), "from.email", null));
+        cases.add(invalid("from a domain nobody verified", "from", write("security@bank.example"), "from.email", notOurs));
+
+        // Reserved headers: every one a provider, MTA, filter or mail client acts on, in any case, families by prefix.
+        for (String header : List.of("X-SES-CONFIGURATION-SET", "x-ses-source-arn", "X-Amz-Any", "Resent-From", "resent-sender",
+                "DKIM-Signature", "ARC-Seal", "Authentication-Results", "Received", "Return-Path", "Content-Disposition",
+                "content-id", "Disposition-Notification-To", "Errors-To", "Mail-Followup-To", "Feedback-ID", "X-Spam-Flag",
+                "Sender", "MIME-Version")) {
+            cases.add(invalidInBatch("reserved header " + header, "headers", "{" + write(header) + ":\"v\"}",
+                    "headers." + header, "reserved"));
+        }
+
         // CR, LF and NUL in every field that becomes part of a header line, named with the email's index.
         for (String lineBreak : LINE_BREAKS) {
             String shown = lineBreak.replace("\r", "CR").replace("\n", "LF").replace("\u0000", "NUL");
@@ -343,6 +369,16 @@ class HostileInputTest {
                 "{\"to\":\"a@example.com\",\"from\":\"b@example.org\",\"template\":{\"name\":\"card\"}}").authorizedBy(other),
                 422, "template.name", null));
         cases.add(new Case("SQL in an email id", get("/v1/emails/x'%20OR%20'1'%3D'1"), 404, null, null));
+
+        // Erasure: the address must be one; the operator API is off here (no operator tokens), for tenant keys too.
+        cases.add(new Case("erasing something that is no address", delete("/v1/recipients/x'%20OR%201%3D1"), 422, "address", null));
+        cases.add(new Case("erasing an address with CR/LF", delete("/v1/recipients/a@example.com%0D%0ABcc:%20b@example.com"),
+                422, "address", null));
+        cases.add(new Case("erasing without a key", delete("/v1/recipients/ada@example.com").authorizedBy(null), 401, null, null));
+        cases.add(new Case("a tenant key on the operator API", get("/operator/tenants/" + tenant + "/senders"), 404, null, null));
+        cases.add(new Case("adding a sender identity with a tenant key", new Call("PUT",
+                "/operator/tenants/" + tenant + "/senders/evil.example", bearer(key), null, BodyPublishers.noBody()),
+                404, null, null));
         cases.add(new Case("CR/LF in a batch id", post("/v1/batches/a%0D%0ABcc:%20x/pause", ""), 404, null, null));
         return cases;
     }

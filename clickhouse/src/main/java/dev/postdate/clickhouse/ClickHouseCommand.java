@@ -5,6 +5,8 @@ import dev.postdate.clickhouse.keys.ApiKeys;
 import dev.postdate.clickhouse.keys.CreatedApiKey;
 import dev.postdate.clickhouse.keys.KeyListing;
 import dev.postdate.clickhouse.migrations.Migrator;
+import dev.postdate.clickhouse.senders.SenderIdentities;
+import dev.postdate.clickhouse.senders.SenderIdentityStore;
 import io.micronaut.configuration.picocli.MicronautFactory;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.core.convert.ConversionService;
@@ -19,11 +21,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
-/** Operator commands on Postdate's ClickHouse database: {@code migrate}, {@code schema-version}, {@code keys}. */
+/** Operator commands on Postdate's ClickHouse database: {@code migrate}, {@code schema-version}, {@code keys}, {@code senders}. */
 @Command(name = "postdate-clickhouse", mixinStandardHelpOptions = true,
         description = "Operator commands on Postdate's ClickHouse database.",
         subcommands = {ClickHouseCommand.Migrate.class, ClickHouseCommand.SchemaVersion.class,
-                ClickHouseCommand.Keys.class})
+                ClickHouseCommand.Keys.class, ClickHouseCommand.Senders.class})
 public class ClickHouseCommand implements Runnable {
 
     /** Its own environment, so the components' application.yml on the same classpath stays theirs. */
@@ -37,7 +39,7 @@ public class ClickHouseCommand implements Runnable {
 
     @Override
     public void run() {
-        System.out.println("Use a subcommand: migrate, schema-version, keys (see --help).");
+        System.out.println("Use a subcommand: migrate, schema-version, keys, senders (see --help).");
     }
 
     @Command(name = "migrate", mixinStandardHelpOptions = true,
@@ -157,6 +159,104 @@ public class ClickHouseCommand implements Runnable {
             }
             System.err.println("No active key " + keyId + ".");
             return 1;
+        }
+    }
+
+    @Command(name = "senders", mixinStandardHelpOptions = true,
+            description = "Manage the domains and addresses a tenant may send from (from and reply_to).",
+            subcommands = {AddSender.class, RemoveSender.class, ListSenders.class})
+    static class Senders implements Runnable {
+        @Override
+        public void run() {
+            System.out.println("Use a subcommand: add|remove --tenant NAME DOMAIN_OR_ADDRESS, list --tenant NAME (see --help).");
+        }
+    }
+
+    /** The tenant option and the checks every senders subcommand shares. */
+    static class TenantOption {
+        @CommandLine.Option(names = "--tenant", required = true, description = "tenant name: a-z, 0-9, '_', '-'")
+        String tenant;
+
+        boolean valid() {
+            if (ApiKeys.TENANT.matcher(tenant).matches()) {
+                return true;
+            }
+            System.err.println("Invalid tenant name: use 1-64 of a-z, 0-9, '_', '-', starting with a letter or digit.");
+            return false;
+        }
+
+        static Optional<String> identity(String given) {
+            Optional<String> identity = SenderIdentities.normalize(given);
+            if (identity.isEmpty()) {
+                System.err.println("Not a domain (example.org) or a plain address (news@example.org): " + given);
+            }
+            return identity;
+        }
+    }
+
+    @Command(name = "add", mixinStandardHelpOptions = true,
+            description = "Let a tenant send from a domain (any address at exactly that domain) or one address."
+                    + " Running apis accept it within their keys-refresh interval.")
+    static class AddSender implements Callable<Integer> {
+        @Inject
+        SenderIdentityStore senders;
+        @CommandLine.Mixin
+        TenantOption tenant;
+        @CommandLine.Parameters(paramLabel = "DOMAIN_OR_ADDRESS", description = "e.g. example.org or news@example.org")
+        String given;
+
+        @Override
+        public Integer call() {
+            Optional<String> identity = TenantOption.identity(given);
+            if (!tenant.valid() || identity.isEmpty()) {
+                return 2;
+            }
+            senders.add(tenant.tenant, identity.get());
+            System.out.println("Added " + identity.get() + " to " + tenant.tenant + ".");
+            return 0;
+        }
+    }
+
+    @Command(name = "remove", mixinStandardHelpOptions = true,
+            description = "Stop a tenant sending from a domain or address; running apis reject it within their"
+                    + " keys-refresh interval. Emails accepted before are still sent.")
+    static class RemoveSender implements Callable<Integer> {
+        @Inject
+        SenderIdentityStore senders;
+        @CommandLine.Mixin
+        TenantOption tenant;
+        @CommandLine.Parameters(paramLabel = "DOMAIN_OR_ADDRESS", description = "as listed")
+        String given;
+
+        @Override
+        public Integer call() {
+            Optional<String> identity = TenantOption.identity(given);
+            if (!tenant.valid() || identity.isEmpty()) {
+                return 2;
+            }
+            if (senders.remove(tenant.tenant, identity.get())) {
+                System.out.println("Removed " + identity.get() + " from " + tenant.tenant + ".");
+                return 0;
+            }
+            System.err.println(tenant.tenant + " has no sender identity " + identity.get() + ".");
+            return 1;
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "Print a tenant's sender identities, one a line.")
+    static class ListSenders implements Callable<Integer> {
+        @Inject
+        SenderIdentityStore senders;
+        @CommandLine.Mixin
+        TenantOption tenant;
+
+        @Override
+        public Integer call() {
+            if (!tenant.valid()) {
+                return 2;
+            }
+            senders.list(tenant.tenant).forEach(System.out::println);
+            return 0;
         }
     }
 }

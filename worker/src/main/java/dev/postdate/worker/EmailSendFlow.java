@@ -90,6 +90,11 @@ class EmailSendFlow {
             if (decidedByRecord()) {
                 return;
             }
+            if (email.payload().length == 0) {
+                // Erased (DELETE /v1/recipients), which cancels it in the guard first: nothing is left to send.
+                cancelUnlessTaken();
+                return;
+            }
             EmailContent content;
             try {
                 content = json.readValue(email.payload(), EmailContent.class);
@@ -104,12 +109,7 @@ class EmailSendFlow {
                     return;
                 }
                 if (control == BatchControl.CANCELLED) {
-                    SendGuardState prior = join(guard.cancelAsync(email.tenant(), email.id(), expireAt));
-                    if (prior.allowsCancel()) {
-                        cancelled();
-                    } else {
-                        taken(prior, null);
-                    }
+                    cancelUnlessTaken();
                     return;
                 }
             }
@@ -174,6 +174,15 @@ class EmailSendFlow {
             }
             pass.settledAsRecorded(email, recorded);
             return true;
+        }
+
+        void cancelUnlessTaken() {
+            SendGuardState prior = join(guard.cancelAsync(email.tenant(), email.id(), expireAt));
+            if (prior.allowsCancel()) {
+                cancelled();
+            } else {
+                taken(prior, null);
+            }
         }
 
         /** The guard was not free: cancelled, sent, claimed or being sent by someone, or a resend allowed. */

@@ -1,6 +1,9 @@
 package dev.postdate.worker;
 
+import dev.postdate.clickhouse.Mutations;
+import dev.postdate.clickhouse.SqlLiteral;
 import dev.postdate.core.state.EmailStatus;
+import dev.postdate.core.state.SendGuardState;
 import io.micronaut.context.ApplicationContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -69,5 +72,30 @@ class CancelPauseTest {
         assertEquals(5, new HashSet<>(recorder.sentIds()).size(), "nothing sent twice across passes");
         pausedBatch.forEach(e -> assertEquals(EmailStatus.SENT, fixture.state(e)));
         assertEquals(EmailStatus.SENT, fixture.state(loose.get(1)));
+    }
+
+    @Test
+    void anEmailWhosePayloadWasErasedIsCancelledNotSentOrFailed() throws Exception {
+        String tenant = "e" + fixture.token;
+        List<WorkerFixture.Stored> emails = fixture.insert(tenant, "", 2);
+        WorkerFixture.Stored erased = emails.getFirst();
+        // What DELETE /v1/recipients leaves behind (the api cancels in the guard first; this checks the worker alone).
+        fixture.sql.execute("ALTER TABLE " + fixture.sql.table("emails") + " UPDATE payload = '' WHERE id = "
+                + SqlLiteral.string(erased.id()));
+        assertTrue(WorkerFixture.await(Duration.ofSeconds(20), () -> Mutations.pending(fixture.sql, "emails") == 0));
+
+        // Stopped at the end: the other test counts the range retries of its own worker.
+        try {
+            ApplicationContext worker = fixture.startWorker("w-erased", Map.of("postdate.worker.sender", "blackhole"));
+            RecordingSenders recorder = WorkerFixture.recorder(worker);
+            fixture.publish(WorkerFixture.rangeOf("t1-erased", emails, emails.size()));
+
+            assertTrue(WorkerFixture.await(Duration.ofSeconds(20), () -> fixture.state(erased) == EmailStatus.CANCELLED
+                    && fixture.state(emails.get(1)) == EmailStatus.SENT));
+            assertEquals(List.of(emails.get(1).id()), recorder.sentIds());
+            assertEquals(SendGuardState.Kind.CANCELLED, fixture.guard.current(tenant, erased.id()).kind());
+        } finally {
+            fixture.closeWorkers();
+        }
     }
 }

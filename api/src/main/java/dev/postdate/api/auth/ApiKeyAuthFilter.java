@@ -2,6 +2,7 @@ package dev.postdate.api.auth;
 
 import dev.postdate.api.problem.ProblemResponses;
 import dev.postdate.api.problem.ProblemType;
+import dev.postdate.clickhouse.keys.ApiKeys;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
@@ -12,17 +13,21 @@ import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Bearer-key authentication of the public API. Only {@code /v1/**} is filtered, so the OpenAPI
- * document stays open (health and Prometheus live on the management port). The tenant lands in a
- * request attribute that controllers bind with {@code @RequestAttribute(ApiKeyAuthFilter.TENANT)}.
- * It runs off the event loop: a key created since the last reload is looked up in ClickHouse.
+ * document stays open (health and Prometheus live on the management port); the operator API, outside
+ * {@code /v1}, is {@link dev.postdate.api.operator.OperatorAuthFilter}'s. The tenant lands in a request
+ * attribute that controllers bind with {@code @RequestAttribute(ApiKeyAuthFilter.TENANT)}, the key's id
+ * in {@link #KEY_ID} (for audit rows). It runs off the event loop: a key created since the last reload
+ * is looked up in ClickHouse.
  */
 @ServerFilter("/v1/**")
 public class ApiKeyAuthFilter {
 
     public static final String TENANT = "postdate.tenant";
+    public static final String KEY_ID = "postdate.key-id";
     private static final String BEARER = "Bearer ";
 
     private final ApiKeyCache keys;
@@ -38,13 +43,14 @@ public class ApiKeyAuthFilter {
     @ExecuteOn(TaskExecutors.BLOCKING)
     @Nullable
     public HttpResponse<?> authenticate(HttpRequest<?> request) {
-        String header = request.getHeaders().get(HttpHeaders.AUTHORIZATION);
-        ApiKeyCache.Verdict verdict = header != null && header.regionMatches(true, 0, BEARER, 0, BEARER.length())
-                ? keys.authenticate(header.substring(BEARER.length()).strip())
+        Optional<String> presented = bearer(request);
+        ApiKeyCache.Verdict verdict = presented.isPresent()
+                ? keys.authenticate(presented.get())
                 : new ApiKeyCache.Verdict.Refused();
         return switch (verdict) {
             case ApiKeyCache.Verdict.Accepted accepted -> {
                 request.setAttribute(TENANT, accepted.tenant());
+                request.setAttribute(KEY_ID, ApiKeys.keyIdOf(presented.get()).orElse(""));
                 yield null;
             }
             case ApiKeyCache.Verdict.Refused ignored ->
@@ -53,5 +59,13 @@ public class ApiKeyAuthFilter {
                     problems.of(ProblemType.UNAVAILABLE, unavailable.detail(), List.of())
                             .header(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, unavailable.retryAfter().toSeconds())));
         };
+    }
+
+    /** The credential of {@code Authorization: Bearer <credential>}, if the request has one. */
+    static Optional<String> bearer(HttpRequest<?> request) {
+        String header = request.getHeaders().get(HttpHeaders.AUTHORIZATION);
+        return header != null && header.regionMatches(true, 0, BEARER, 0, BEARER.length())
+                ? Optional.of(header.substring(BEARER.length()).strip())
+                : Optional.empty();
     }
 }

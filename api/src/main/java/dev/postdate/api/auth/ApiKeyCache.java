@@ -3,10 +3,10 @@ package dev.postdate.api.auth;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.postdate.api.ApiSettings;
+import dev.postdate.api.senders.SenderIdentityCache;
 import dev.postdate.clickhouse.keys.ActiveKey;
 import dev.postdate.clickhouse.keys.ApiKeyStore;
 import dev.postdate.clickhouse.keys.ApiKeys;
-import io.micronaut.scheduling.annotation.Scheduled;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,7 +20,7 @@ import java.util.concurrent.Semaphore;
 
 /**
  * Decides whether a presented API key is accepted. The keys not revoked are held in memory, reloaded
- * from ClickHouse every {@code keys-refresh}, so that a known key costs no query. A key not in that
+ * from ClickHouse every {@code keys-refresh} by {@link TenantAccessRefresh}, so that a known key costs no query. A key not in that
  * table (one created since the last reload) is looked up by its key id; the answer, found or not, is
  * kept until the next reload in a bounded cache, and at most {@code keys-lookups-in-flight} lookups
  * run at once, so that random keys sprayed at the api cost ClickHouse a bounded rate of point reads.
@@ -51,6 +51,7 @@ public class ApiKeyCache {
     }
 
     private final ApiKeyStore store;
+    private final SenderIdentityCache senders;
     private final Clock clock;
     private final Duration refresh;
     private final Duration maxStaleness;
@@ -59,8 +60,9 @@ public class ApiKeyCache {
     /** Null until the first reload succeeded. */
     private volatile Table table;
 
-    public ApiKeyCache(ApiKeyStore store, Clock clock, ApiSettings settings) {
+    public ApiKeyCache(ApiKeyStore store, SenderIdentityCache senders, Clock clock, ApiSettings settings) {
         this.store = store;
+        this.senders = senders;
         this.clock = clock;
         this.refresh = settings.keysRefresh();
         this.maxStaleness = settings.keysMaxStaleness();
@@ -71,7 +73,6 @@ public class ApiKeyCache {
         this.lookupPermits = new Semaphore(settings.keysLookupsInFlight());
     }
 
-    @Scheduled(initialDelay = "0s", fixedDelay = "${postdate.api.keys-refresh}")
     void refresh() {
         try {
             Map<String, ActiveKey> loaded = Map.copyOf(store.activeKeys());
@@ -122,6 +123,18 @@ public class ApiKeyCache {
         return key != null && key.acceptedAt(now) ? new Verdict.Accepted(key.tenant()) : new Verdict.Refused();
     }
 
+    /**
+     * A key created since the last reload, found only after the sender identities were reloaded, as
+     * {@link TenantAccessRefresh} does: a key never works without the identities added before it.
+     */
+    private Optional<ActiveKey> findWithIdentities(String presentedKey) {
+        Optional<ActiveKey> found = store.find(presentedKey);
+        if (found.isPresent() && !senders.refresh()) {
+            throw new IllegalStateException("sender identities could not be reloaded for a new key");
+        }
+        return found;
+    }
+
     /** The store's answer (cached), or empty when it cannot be had now. */
     private Optional<Optional<ActiveKey>> lookUp(String hash, String presentedKey) {
         Optional<ActiveKey> cached = lookups.getIfPresent(hash);
@@ -133,7 +146,7 @@ public class ApiKeyCache {
         }
         try {
             // Concurrent requests with the same key wait for one lookup.
-            return Optional.of(lookups.get(hash, ignored -> store.find(presentedKey)));
+            return Optional.of(lookups.get(hash, ignored -> findWithIdentities(presentedKey)));
         } catch (RuntimeException e) {
             LOG.warn("Looking up an API key failed: {}", e.getMessage());
             return Optional.empty();

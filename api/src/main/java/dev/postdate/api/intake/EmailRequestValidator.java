@@ -3,6 +3,7 @@ package dev.postdate.api.intake;
 import com.google.common.base.Utf8;
 import dev.postdate.api.ApiSettings;
 import dev.postdate.api.problem.FieldError;
+import dev.postdate.api.senders.SenderIdentityCache;
 import dev.postdate.api.templates.TemplateNames;
 import dev.postdate.core.email.Address;
 import dev.postdate.core.email.EmailContent;
@@ -32,8 +33,8 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * The content rules of an email: addresses, header injection, reserved headers, sizes, send_at,
- * identifiers. Collects every violation so a client fixes a batch in one round.
+ * The content rules of an email: addresses, sender identities, header injection, reserved headers,
+ * sizes, send_at, identifiers. Collects every violation so a client fixes a batch in one round.
  */
 @Singleton
 public class EmailRequestValidator {
@@ -44,30 +45,37 @@ public class EmailRequestValidator {
 
     private final ApiSettings settings;
     private final DataLimits dataLimits;
+    private final SenderIdentityCache senders;
     private final Set<String> reservedHeaders;
+    /** Lower-case prefixes of reserved families ({@code X-SES-*} gives {@code x-ses-}). */
+    private final List<String> reservedPrefixes;
 
-    public EmailRequestValidator(ApiSettings settings, TemplateSettings templateSettings) {
+    public EmailRequestValidator(ApiSettings settings, TemplateSettings templateSettings,
+                                 SenderIdentityCache senders) {
         this.settings = settings;
         this.dataLimits = new DataLimits(templateSettings);
-        this.reservedHeaders = settings.reservedHeaders().stream()
+        this.senders = senders;
+        this.reservedHeaders = settings.reservedHeaders().stream().filter(h -> !h.endsWith("*"))
                 .map(h -> h.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
+        this.reservedPrefixes = settings.reservedHeaders().stream().filter(h -> h.endsWith("*"))
+                .map(h -> h.substring(0, h.length() - 1).toLowerCase(Locale.ROOT)).toList();
     }
 
     /** The valid emails; complete only when no error was added. */
-    public List<ValidEmail> validate(List<ParsedEmail> emails, Instant now, List<FieldError> errors) {
+    public List<ValidEmail> validate(String tenant, List<ParsedEmail> emails, Instant now, List<FieldError> errors) {
         // A batch usually shares one send_at text ("everyone at 8 PM"): parsed once, not per email.
         Map<String, Instant> sendAtByText = new HashMap<>();
-        List<ValidEmail> valid = emails.stream().map(email -> validate(email, now, errors, sendAtByText)).toList();
+        List<ValidEmail> valid = emails.stream().map(email -> validate(tenant, email, now, errors, sendAtByText)).toList();
         rejectDuplicateIdempotencyKeys(valid, errors);
         return valid;
     }
 
-    private ValidEmail validate(ParsedEmail email, Instant now, List<FieldError> errors,
+    private ValidEmail validate(String tenant, ParsedEmail email, Instant now, List<FieldError> errors,
                                 Map<String, Instant> sendAtByText) {
         EmailRequest r = email.request();
         Address to = deliverable(r.to(), email.field("to"), errors);
-        Address from = deliverable(r.from(), email.field("from"), errors);
-        Address replyTo = r.replyTo() == null ? null : deliverable(r.replyTo(), email.field("reply_to"), errors);
+        Address from = sender(tenant, r.from(), email.field("from"), errors);
+        Address replyTo = r.replyTo() == null ? null : sender(tenant, r.replyTo(), email.field("reply_to"), errors);
         if (r.subject() != null && Tokens.hasLineBreak(r.subject())) {
             errors.add(new FieldError(email.field("subject"), "must not contain CR, LF or NUL"));
         }
@@ -96,11 +104,27 @@ public class EmailRequestValidator {
     }
 
     /**
+     * A from or reply_to: deliverable, and covered by one of the tenant's sender identities, so that
+     * no tenant sends as a domain another tenant (or nobody) verified with the provider. reply_to is
+     * held to the same rule: replies are how a phishing mail harvests answers.
+     */
+    private Address sender(String tenant, Address address, String field, List<FieldError> errors) {
+        int before = errors.size();
+        Address deliverable = deliverable(address, field, errors);
+        if (errors.size() == before && !senders.allows(tenant, deliverable.email())) {
+            errors.add(new FieldError(FieldPaths.join(field, "email"),
+                    "is not a sender identity of this tenant: neither the address nor its domain was added"
+                            + " (./postdate senders add)"));
+        }
+        return deliverable;
+    }
+
+    /**
      * The address as it will be sent, its domain in ASCII (punycode) form, or as given when invalid
      * (then errors says why). SES, and SMTP servers without SMTPUTF8, take internationalized domains
      * only as punycode and cannot deliver to a non-ASCII local part at all.
      */
-    private static Address deliverable(Address address, String field, List<FieldError> errors) {
+    public static Address deliverable(Address address, String field, List<FieldError> errors) {
         String emailField = FieldPaths.join(field, "email");
         String email = address.email();
         if (address.name() != null && Tokens.hasLineBreak(address.name())) {
@@ -178,12 +202,17 @@ public class EmailRequestValidator {
     private void checkHeader(String field, String name, String value, List<FieldError> errors) {
         if (!Tokens.isHeaderName(name)) {
             errors.add(new FieldError(field, "header name must be visible ASCII without ':'"));
-        } else if (reservedHeaders.contains(name.toLowerCase(Locale.ROOT))) {
-            errors.add(new FieldError(field, "header is set by Postdate; use the email's own field"));
+        } else if (isReserved(name.toLowerCase(Locale.ROOT))) {
+            errors.add(new FieldError(field, "header is reserved: Postdate, the provider or the receiving"
+                    + " servers set it (use the email's own field where there is one)"));
         }
         if (Tokens.hasLineBreak(value)) {
             errors.add(new FieldError(field, "header value must not contain CR, LF or NUL"));
         }
+    }
+
+    private boolean isReserved(String lowerCaseName) {
+        return reservedHeaders.contains(lowerCaseName) || reservedPrefixes.stream().anyMatch(lowerCaseName::startsWith);
     }
 
     private Instant sendAt(ParsedEmail email, Instant now, List<FieldError> errors, Map<String, Instant> sendAtByText) {

@@ -98,7 +98,7 @@ public class EmailsController {
 
     /** Validated emails with their template references checked and pinned to a version. */
     private List<ValidEmail> validOrThrow(String tenant, List<ParsedEmail> emails, List<FieldError> errors) {
-        List<ValidEmail> valid = templates.pin(tenant, validator.validate(emails, clock.instant(), errors), errors);
+        List<ValidEmail> valid = templates.pin(tenant, validator.validate(tenant, emails, clock.instant(), errors), errors);
         if (!errors.isEmpty()) {
             throw new ProblemException(ProblemType.VALIDATION, "Nothing was accepted: " + errors.size()
                     + " invalid field(s)", errors);

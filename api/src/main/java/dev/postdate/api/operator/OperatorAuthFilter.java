@@ -21,13 +21,14 @@ import java.util.List;
 /**
  * Guards the operator API with operator tokens, which are not tenant API keys: a tenant's key gets
  * 403, anything else without a valid operator token 401. Exists only when tokens are configured.
+ * Covers every operator route: the dead-letter queues and the tenants' sender identities.
  */
 @ServerFilter(OperatorAuthFilter.PATHS)
 @Requires(property = OperatorAuthFilter.TOKEN_HASHES)
 public class OperatorAuthFilter {
 
     static final String PATHS = "/operator/**";
-    static final String TOKEN_HASHES = "postdate.api.operator.token-hashes";
+    public static final String TOKEN_HASHES = "postdate.api.operator.token-hashes";
     private static final String BEARER = "Bearer ";
 
     private final List<byte[]> tokenHashes;

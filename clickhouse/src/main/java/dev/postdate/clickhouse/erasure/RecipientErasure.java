@@ -1,0 +1,97 @@
+package dev.postdate.clickhouse.erasure;
+
+import dev.postdate.clickhouse.ClickHouseSql;
+import dev.postdate.clickhouse.SqlLiteral;
+import jakarta.inject.Singleton;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Erases what a tenant stored about one recipient: the payloads of the tenant's emails to the address
+ * (they hold the address, names, subject, bodies and data) become empty, and event details that
+ * mention the address (a provider's rejection may quote it) too. Both are mutations, which ClickHouse
+ * applies in the background, on 18.16 as on current releases; statuses, counts and ids stay.
+ * Addresses compare case-insensitively: an erasure errs on the side of erasing.
+ */
+@Singleton
+public class RecipientErasure {
+
+    /**
+     * An email to the address that still has its payload.
+     *
+     * @param seq     its arrival sequence, with {@code sendAt} its key (an outcome row carries it)
+     * @param settled whether it has a final outcome (sent, failed, cancelled) already
+     */
+    public record EmailTo(String id, String batchId, Instant sendAt, long seq, boolean settled) {
+    }
+
+    private final ClickHouseSql sql;
+
+    public RecipientErasure(ClickHouseSql sql) {
+        this.sql = sql;
+    }
+
+    /** The tenant's emails to the address whose payload is not erased yet. */
+    public List<EmailTo> emailsTo(String tenant, String address) {
+        return sql.select("SELECT id, any(batch_id), toUnixTimestamp(any(send_at)), any(seq), id IN (SELECT id FROM "
+                        + sql.table("email_events") + " WHERE tenant = " + SqlLiteral.string(tenant)
+                        + " AND state IN ('sent', 'failed', 'cancelled')) FROM " + sql.table("emails")
+                        + " WHERE " + toAddress(tenant, address) + " GROUP BY id ORDER BY id").stream()
+                .map(row -> new EmailTo(row.get(0), row.get(1), Instant.ofEpochSecond(Long.parseLong(row.get(2))),
+                        Long.parseLong(row.get(3)), row.get(4).equals("1")))
+                .toList();
+    }
+
+    /**
+     * Starts the mutations that erase the address from the tenant's emails and events; only those that
+     * have something to erase, since a mutation rewrites the table's parts even when nothing matches.
+     *
+     * @param emailsFound whether {@link #emailsTo} found any
+     */
+    public void erase(String tenant, String address, boolean emailsFound) {
+        if (emailsFound) {
+            sql.execute("ALTER TABLE " + sql.table("emails") + " UPDATE payload = '' WHERE " + toAddress(tenant, address));
+        }
+        String mentions = "tenant = " + SqlLiteral.string(tenant) + " AND positionCaseInsensitive(detail, "
+                + SqlLiteral.string(address) + ") > 0";
+        if (!sql.select("SELECT 1 FROM " + sql.table("email_events") + " WHERE " + mentions + " LIMIT 1").isEmpty()) {
+            sql.execute("ALTER TABLE " + sql.table("email_events") + " UPDATE detail = '' WHERE " + mentions);
+        }
+    }
+
+    /** The audit row: who erased which address (as its SHA-256) when, and how many emails it touched. */
+    public void audit(String erasureId, String tenant, String address, Instant at, String keyId, int emails, int cancelled) {
+        sql.execute("INSERT INTO " + sql.table("erasures")
+                + " (erasure_id, tenant, address_sha256, requested_at, key_id, emails, cancelled) VALUES ("
+                + SqlLiteral.string(erasureId) + ", " + SqlLiteral.string(tenant) + ", "
+                + SqlLiteral.string(addressHash(address)) + ", toDateTime(" + at.getEpochSecond() + ", 'UTC'), "
+                + SqlLiteral.string(keyId) + ", " + emails + ", " + cancelled + ")");
+    }
+
+    /** Lower-case hex SHA-256 of the lower-cased address: what the audit table keeps instead of it. */
+    public static String addressHash(String address) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(address.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * The tenant's stored emails to the address. The payload is the content's JSON with {@code to}
+     * first; visitParam reads the first {@code "to":} key, which a string value cannot fake (its quotes
+     * are escaped), and unescapes the address.
+     */
+    private static String toAddress(String tenant, String address) {
+        return "tenant = " + SqlLiteral.string(tenant) + " AND payload != ''"
+                + " AND lower(visitParamExtractString(visitParamExtractRaw(payload, 'to'), 'email')) = "
+                + SqlLiteral.string(address.toLowerCase(Locale.ROOT));
+    }
+}

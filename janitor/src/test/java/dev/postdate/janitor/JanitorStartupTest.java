@@ -1,0 +1,6 @@
+package dev.postdate.janitor;
+
+import dev.postdate.core.testing.ComponentStartupContract;
+
+class JanitorStartupTest extends ComponentStartupContract {
+}
