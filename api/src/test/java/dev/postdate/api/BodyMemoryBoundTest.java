@@ -4,6 +4,7 @@ import dev.postdate.clickhouse.ClickHouseClientFactory;
 import dev.postdate.clickhouse.ClickHouseSettings;
 import dev.postdate.clickhouse.ClickHouseSql;
 import dev.postdate.clickhouse.keys.ApiKeyStore;
+import dev.postdate.clickhouse.senders.SenderIdentityStore;
 import dev.postdate.core.testing.Await;
 import dev.postdate.core.testing.Management;
 import dev.postdate.core.testing.TestEnvironment;
@@ -58,7 +59,10 @@ class BodyMemoryBoundTest {
                 URI base = URI.create("http://127.0.0.1:" + port);
                 URI health = URI.create("http://127.0.0.1:" + managementPort + "/health");
                 assertTrue(Await.until(DEADLINE, () -> answers(http, health) == 200), () -> "api did not start: " + tail(log));
-                String key = keyStore(env).create(ApiHarness.newTenant()).key();
+                String tenant = ApiHarness.newTenant();
+                ClickHouseSql sql = sql(env);
+                new SenderIdentityStore(sql, Clock.systemUTC()).add(tenant, ApiHarness.SENDER_DOMAIN);
+                String key = new ApiKeyStore(sql, Clock.systemUTC()).create(tenant).key();
 
                 byte[] body = maximalBatch();
                 assertTrue(body.length < MAX_REQUEST_BYTES && body.length > MAX_REQUEST_BYTES - 64 * 1024, "" + body.length);
@@ -123,12 +127,11 @@ class BodyMemoryBoundTest {
         return ApiHarness.batch(emails).getBytes(StandardCharsets.UTF_8);
     }
 
-    private static ApiKeyStore keyStore(TestEnvironment env) {
+    private static ClickHouseSql sql(TestEnvironment env) {
         TestServices services = env.services();
-        ClickHouseSql sql = new ClickHouseSql(ClickHouseClientFactory.newClient(new ClickHouseSettings(
+        return new ClickHouseSql(ClickHouseClientFactory.newClient(new ClickHouseSettings(
                 services.clickhouseUrl(), services.clickhouseUser(), services.clickhousePassword(), env.database(), false)),
                 env.database());
-        return new ApiKeyStore(sql, Clock.systemUTC());
     }
 
     private static int answers(HttpClient http, URI uri) {

@@ -76,6 +76,13 @@ public class ApiKeyCache {
     void refresh() {
         try {
             Map<String, ActiveKey> loaded = Map.copyOf(store.activeKeys());
+            // Identities are read after the keys and published before them: every identity added before
+            // a loaded key was created is then in force by the time the key works.
+            if (!senders.refresh()) {
+                LOG.warn("Reloading sender identities failed; keeping the previous API keys for at most {}",
+                        maxStaleness);
+                return;
+            }
             if (table == null) {
                 LOG.info("Loaded {} active API keys", loaded.size());
             }
