@@ -17,6 +17,7 @@ public class ClickHouseException extends RuntimeException {
 
     /** ClickHouse's ILLEGAL_COLUMN, e.g. an ADD COLUMN of a column that exists. */
     public static final int ILLEGAL_COLUMN = 44;
+    public static final int UNKNOWN_TABLE = 60;
 
     private static final Pattern STRING_LITERAL = Pattern.compile("'(?:[^'\\\\]|\\\\.)*'");
     private static final Pattern KIND = Pattern.compile("^\\s*([A-Za-z]+(?:\\s+(?:INTO|TABLE|DATABASE|VIEW|MATERIALIZED VIEW))?)");

@@ -16,16 +16,18 @@ import java.util.regex.Pattern;
 /**
  * Brings a database up to the newest shipped migration and records each one applied in
  * {@code schema_migrations}. Safe to run from several processes at once: every statement is
- * idempotent, so the worst a race does is record a version twice. Two kinds of statement are made
- * idempotent here, as 18.16 has no {@code IF [NOT] EXISTS} for them: an {@code ADD COLUMN} whose
- * column already exists counts as added, and a {@code RENAME TABLE a TO b} that fails while
- * {@code b} exists counts as done (a migration that renames must be written so that this holds:
- * see V012).
+ * idempotent, so the worst a race does is record a version twice. Three kinds of statement are
+ * made idempotent here, as 18.16 has no {@code IF [NOT] EXISTS} for them: an {@code ADD COLUMN}
+ * whose column already exists counts as added, a {@code RENAME TABLE a TO b} that fails while
+ * {@code b} exists counts as done, and an {@code INSERT INTO t ... SELECT} copy whose target
+ * {@code t} a concurrent run renamed away counts as done (a migration that renames must be written
+ * so that these hold: see V012).
  */
 public final class Migrator {
 
     private static final Logger LOG = LoggerFactory.getLogger(Migrator.class);
     private static final Pattern RENAME = Pattern.compile("RENAME TABLE\\s+\\S+\\s+TO\\s+([A-Za-z0-9_.]+)");
+    private static final Pattern COPY = Pattern.compile("INSERT INTO\\s+([A-Za-z0-9_.]+)\\s.*\\sSELECT\\s.*", Pattern.DOTALL);
 
     private final ClickHouseSql sql;
 
@@ -88,7 +90,17 @@ public final class Migrator {
             return failure.code() == ClickHouseException.ILLEGAL_COLUMN;
         }
         Matcher rename = RENAME.matcher(statement);
-        return rename.matches() && "1".equals(sql.select("EXISTS TABLE " + rename.group(1)).getFirst().getFirst());
+        if (rename.matches()) {
+            return exists(rename.group(1));
+        }
+        // A copy into a table that a concurrent run has meanwhile renamed away (V012): that run renames
+        // only its finished copy, so this one is not needed.
+        Matcher copy = COPY.matcher(statement);
+        return copy.matches() && failure.code() == ClickHouseException.UNKNOWN_TABLE && !exists(copy.group(1));
+    }
+
+    private boolean exists(String table) {
+        return "1".equals(sql.select("EXISTS TABLE " + table).getFirst().getFirst());
     }
 
     /** The newest applied version, or 0 when none is. */
