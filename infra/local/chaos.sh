@@ -22,19 +22,19 @@ chaos_log() {
   echo "chaos: $line" >>"$CHAOS_LOG"
 }
 
-# Provider calls in flight on one worker instance (0 when it does not answer): a kill can leave at
-# most these in doubt.
-chaos_worker_calls_in_flight() {
-  curl -fsS --max-time 2 "http://127.0.0.1:$(component_management_port worker "$1")/prometheus" 2>/dev/null \
-    | awk '/^postdate_worker_provider_calls_in_flight / { n = $2 } END { printf "%d", n + 0 }'
+# Sends of one worker instance whose send mark is stored and whose outcome is not (0 when it does
+# not answer): a kill, or a loss of Redis's data, can leave at most these in doubt (docs/worker.md).
+chaos_worker_unrecorded_sends() {
+  curl -fsS --max-time 5 "http://127.0.0.1:$(component_management_port worker "$1")/prometheus" 2>/dev/null \
+    | awk '/^postdate_worker_sends_unrecorded / { n = $2 } END { printf "%d", n + 0 }'
 }
 
-# Adds to the in-doubt bound: the provider calls in flight on the given worker instances right now.
+# Adds to the in-doubt bound: the unrecorded sends of the given worker instances right now.
 chaos_add_in_doubt_bound() {
-  local instance calls total=0
+  local instance sends total=0
   for instance in "$@"; do
-    calls="$(chaos_worker_calls_in_flight "$instance")"
-    total=$((total + calls))
+    sends="$(chaos_worker_unrecorded_sends "$instance")"
+    total=$((total + sends))
   done
   flock "$CHAOS_BOUND" bash -c 'echo $(( $(cat "$1") + $2 )) >"$1"' _ "$CHAOS_BOUND" "$total"
   echo "$total"
@@ -49,7 +49,7 @@ chaos_kill_component() {
     return 0
   }
   if [[ "$name" == worker ]]; then
-    in_flight=" with $(chaos_add_in_doubt_bound "$instance") provider calls in flight"
+    in_flight=" with $(chaos_add_in_doubt_bound "$instance") sends without a stored outcome"
   fi
   kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
   while session_alive "$pid"; do sleep 0.1; done
@@ -119,9 +119,9 @@ chaos_kill_redis() {
   fi
   if [[ "$how" == empty ]]; then
     rm -rf "${POSTDATE_RUN_DIR:?}/redis"
-    chaos_log "SIGKILL redis (pid $pid) and remove its data ($in_flight provider calls in flight)"
+    chaos_log "SIGKILL redis (pid $pid) and remove its data ($in_flight sends without a stored outcome)"
   else
-    chaos_log "SIGKILL redis (pid $pid), AOF everysec ($in_flight provider calls in flight)"
+    chaos_log "SIGKILL redis (pid $pid), AOF everysec ($in_flight sends without a stored outcome)"
   fi
   if services_start redis >>"$CHAOS_LOG" 2>&1; then
     chaos_log "redis started again${how:+ ($how)}"

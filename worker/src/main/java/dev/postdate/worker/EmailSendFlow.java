@@ -30,10 +30,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * One email's way through a pass: recorded outcome -> batch control -> render -> rate permit ->
- * claim -> mark sending -> send -> mark sent -> record. ClickHouse's recorded outcome decides first
- * (Redis may have lost the guard); the guard in Redis settles the races. docs/worker.md argues why no
- * path sends an email twice.
+ * One email's way through a pass: recorded outcome -> batch control -> render -> durable send mark ->
+ * call slot -> rate permit -> claim -> mark sending -> send -> mark sent -> record. ClickHouse's
+ * recorded outcome decides first, and its send marks say whether a send may have begun where Redis
+ * lost the guard; the guard in Redis settles the races. docs/worker.md argues why no path sends an
+ * email twice.
  */
 @Singleton
 class EmailSendFlow {
@@ -41,6 +42,7 @@ class EmailSendFlow {
     private static final Logger LOG = LoggerFactory.getLogger(EmailSendFlow.class);
 
     private final SendGuard guard;
+    private final SendMarkLog sendMarks;
     private final TemplateRenderer renderer;
     private final SendPolicy sendPolicy;
     private final FleetRateLimiter rateLimiter;
@@ -50,10 +52,11 @@ class EmailSendFlow {
     private final WorkerMetrics metrics;
     private final Clock clock;
 
-    EmailSendFlow(SendGuard guard, TemplateRenderer renderer, SendPolicy sendPolicy, FleetRateLimiter rateLimiter,
-                  InDoubtPolicies inDoubtPolicies, ObjectMapper json, WorkerSettings settings, WorkerMetrics metrics,
-                  Clock clock) {
+    EmailSendFlow(SendGuard guard, SendMarkLog sendMarks, TemplateRenderer renderer, SendPolicy sendPolicy,
+                  FleetRateLimiter rateLimiter, InDoubtPolicies inDoubtPolicies, ObjectMapper json,
+                  WorkerSettings settings, WorkerMetrics metrics, Clock clock) {
         this.guard = guard;
+        this.sendMarks = sendMarks;
         this.renderer = renderer;
         this.sendPolicy = sendPolicy;
         this.rateLimiter = rateLimiter;
@@ -74,6 +77,11 @@ class EmailSendFlow {
         private final RangeEmail email;
         private final Instant expireAt;
         private final boolean resends;
+        /** This worker's sending mark is stored: from here until an outcome or a release, Redis alone is not the truth. */
+        private boolean marked;
+        private boolean holdsCallSlot;
+        /** The sending mark is in Redis: the provider call may begin. */
+        private boolean callStarted;
 
         Steps(RangePass pass, RangeEmail email) {
             this.pass = pass;
@@ -83,6 +91,19 @@ class EmailSendFlow {
         }
 
         void run() {
+            try {
+                steps();
+            } finally {
+                if (holdsCallSlot) {
+                    pass.callSlots.release();
+                }
+                if (marked && !callStarted) {
+                    sendMarks.released(email).whenComplete((ok, failure) -> metrics.unrecordedSendSettled());
+                }
+            }
+        }
+
+        void steps() {
             String settled = pass.settledBefore(email);
             if (settled != null && !(settled.equals(EmailStatus.IN_DOUBT.wireName()) && resends)) {
                 return;
@@ -123,23 +144,17 @@ class EmailSendFlow {
             OutgoingEmail outgoing = new OutgoingEmail(email.id(), newMessageId(), content.from(), content.to(),
                     content.replyTo(), rendered.subject(), rendered.html(), rendered.text(),
                     content.headers() == null ? Map.of() : content.headers());
-            Permit permit = null;
-            if (rateLimiter.limits(email.tenant())) {
-                // Look before taking a permit, so redelivered (already sent or cancelled) emails cost none.
+            if (pass.sendBegun(email) && !resends) {
+                // A worker marked it sending and never released it: only its guard can say how that
+                // ended. Without one, Redis lost it, and the provider call may have happened.
                 SendGuardState current = join(guard.currentAsync(email.tenant(), email.id()));
-                if (current.kind() != SendGuardState.Kind.NONE) {
+                if (current.kind() == SendGuardState.Kind.NONE) {
+                    metrics.inDoubt();
+                    record(EmailStatus.IN_DOUBT, "a send may have begun (send mark) and Redis lost its guard");
+                } else {
                     taken(current, outgoing);
-                    return;
                 }
-                // The first permit comes before the claim: waiting for it never holds a claim.
-                permit = new Permit(email.tenant());
-                try {
-                    permit.take();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    pass.leaveForLater();
-                    return;
-                }
+                return;
             }
             Instant claimedAt = Instant.ofEpochMilli(clock.millis());
             SendGuardState prior = join(guard.claimAsync(email.tenant(), email.id(), settings.instanceId(), claimedAt,
@@ -148,7 +163,7 @@ class EmailSendFlow {
                 taken(prior, outgoing);
                 return;
             }
-            send(outgoing, claimedAt, permit);
+            send(outgoing, claimedAt);
         }
 
         /**
@@ -239,6 +254,54 @@ class EmailSendFlow {
             }
         }
 
+        /**
+         * Holding the claim: no provider call without this worker's sending mark stored first. The
+         * mark is waited for before a call slot is taken, so that the slots are busy with calls, not
+         * with ClickHouse. False when the email waits for a later pass: the claim stays when the mark
+         * failed (taken over once stale, as a dead worker's), and is given back on a stop.
+         */
+        boolean markedWithCallSlot(Instant claimedAt) {
+            try {
+                sendMarks.sending(email).join();
+            } catch (RuntimeException e) {
+                LOG.info("Email {} of range {} not sent now: its send mark was not stored", email.id(),
+                        pass.range.rangeId());
+                pass.leaveForLater();
+                return false;
+            }
+            marked = true;
+            metrics.unrecordedSendAdded();
+            try {
+                pass.callSlots.acquire();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                giveBack(claimedAt);
+                pass.leaveForLater();
+                return false;
+            }
+            holdsCallSlot = true;
+            if (pass.stopping.getAsBoolean()) {
+                // Stopping: an email that waited for its slot is not started any more.
+                giveBack(claimedAt);
+                pass.leaveForLater();
+                return false;
+            }
+            return true;
+        }
+
+        /** The provider surely did not get the email: the release is stored before the guard lets go. */
+        void giveBack(Instant claimedAt) {
+            if (marked) {
+                marked = false;
+                try {
+                    sendMarks.released(email).join();
+                } finally {
+                    metrics.unrecordedSendSettled();
+                }
+            }
+            join(guard.releaseAsync(email.tenant(), email.id(), settings.instanceId(), claimedAt));
+        }
+
         void takeOver(SendGuardState prior, OutgoingEmail outgoing, Runnable counted) {
             Instant claimedAt = Instant.ofEpochMilli(clock.millis());
             SendGuardState found = join(guard.takeOverAsync(email.tenant(), email.id(), prior, settings.instanceId(),
@@ -248,31 +311,38 @@ class EmailSendFlow {
                 return;
             }
             counted.run();
-            send(outgoing, claimedAt, rateLimiter.limits(email.tenant()) ? new Permit(email.tenant()) : null);
+            send(outgoing, claimedAt);
         }
 
-        void send(OutgoingEmail outgoing, Instant claimedAt, Permit permit) {
+        void send(OutgoingEmail outgoing, Instant claimedAt) {
+            if (!markedWithCallSlot(claimedAt)) {
+                return;
+            }
+            // Waiting for a permit holds the claim; a claim that goes stale meanwhile is taken over
+            // only by a second pass of the range, and then this one's sending mark fails.
+            Permit permit = rateLimiter.limits(email.tenant()) ? new Permit(email.tenant()) : null;
             long started = System.nanoTime();
-            AtomicBoolean marked = new AtomicBoolean();
+            AtomicBoolean markedSending = new AtomicBoolean();
             SendPolicy.Result result;
             try {
                 result = sendPolicy.send(outgoing, pass.stopping, () -> {
                     if (permit != null) {
                         permit.beforeAttempt();
                     }
-                    if (!marked.get()) {
+                    if (!markedSending.get()) {
                         markSending(claimedAt);
-                        marked.set(true);
+                        markedSending.set(true);
+                        callStarted = true;
                         metrics.providerCallStarted();
                     }
                 });
             } catch (RuntimeException e) {
-                if (marked.get()) {
+                if (markedSending.get()) {
                     metrics.providerCallEnded();
                 }
                 throw e;
             }
-            if (marked.get() && !(result instanceof SendPolicy.Result.Sent)) {
+            if (markedSending.get() && !(result instanceof SendPolicy.Result.Sent)) {
                 metrics.providerCallEnded();
             }
             switch (result) {
@@ -285,7 +355,7 @@ class EmailSendFlow {
                     Instant now = clock.instant();
                     metrics.sent(Duration.ofNanos(System.nanoTime() - started),
                             now.getEpochSecond() - email.sendAtEpochSecond());
-                    pass.record(email, EmailStatus.SENT, now, sent.providerId());
+                    pass.record(email, EmailStatus.SENT, now, sent.providerId(), true);
                 }
                 case SendPolicy.Result.Failed failed -> fail(failed.reason());
                 case SendPolicy.Result.InDoubt doubt -> {
@@ -294,7 +364,7 @@ class EmailSendFlow {
                 }
                 case SendPolicy.Result.GaveUp gaveUp -> {
                     // Surely not sent: free the claim so that the next pass sends it.
-                    join(guard.releaseAsync(email.tenant(), email.id(), settings.instanceId(), claimedAt));
+                    giveBack(claimedAt);
                     LOG.info("Email {} of range {} given back: {}", email.id(), pass.range.rangeId(), gaveUp.reason());
                     pass.giveUp();
                 }
@@ -327,7 +397,8 @@ class EmailSendFlow {
         }
 
         void record(EmailStatus state, String detail) {
-            pass.record(email, state, clock.instant(), detail);
+            // The outcome settles this worker's mark only if it called the provider; else the release does.
+            pass.record(email, state, clock.instant(), detail, marked && callStarted);
         }
     }
 

@@ -28,9 +28,12 @@ public class OutcomeLog {
 
     private static final Logger LOG = LoggerFactory.getLogger(OutcomeLog.class);
 
+    private record Pending(OutcomeRow row, boolean settlesSendMark) { }
+
     private final EmailOutcomes outcomes;
     private final WorkerSettings settings;
-    private final ConcurrentLinkedQueue<OutcomeRow> pending = new ConcurrentLinkedQueue<>();
+    private final WorkerMetrics metrics;
+    private final ConcurrentLinkedQueue<Pending> pending = new ConcurrentLinkedQueue<>();
     private final AtomicInteger size = new AtomicInteger();
     /** One insert at a time: a flush that returns has written every row added before it was called. */
     private final ReentrantLock inserting = new ReentrantLock();
@@ -39,14 +42,16 @@ public class OutcomeLog {
     private final Thread flusher;
     private volatile boolean open = true;
 
-    public OutcomeLog(EmailOutcomes outcomes, WorkerSettings settings) {
+    public OutcomeLog(EmailOutcomes outcomes, WorkerSettings settings, WorkerMetrics metrics) {
         this.outcomes = outcomes;
         this.settings = settings;
+        this.metrics = metrics;
         this.flusher = Thread.ofVirtual().name("outcome-flusher").start(this::flushLoop);
     }
 
-    public void add(OutcomeRow row) {
-        pending.add(row);
+    /** @param settlesSendMark the row ends a provider call begun under this worker's send mark */
+    public void add(OutcomeRow row, boolean settlesSendMark) {
+        pending.add(new Pending(row, settlesSendMark));
         if (size.incrementAndGet() == settings.outcomeFlushRows()) {
             signal.lock();
             try {
@@ -61,18 +66,25 @@ public class OutcomeLog {
     public void flush() {
         inserting.lock();
         try {
-            List<OutcomeRow> rows = new ArrayList<>();
-            for (OutcomeRow row = pending.poll(); row != null; row = pending.poll()) {
-                rows.add(row);
+            List<Pending> taken = new ArrayList<>();
+            for (Pending entry = pending.poll(); entry != null; entry = pending.poll()) {
+                taken.add(entry);
             }
-            size.addAndGet(-rows.size());
+            size.addAndGet(-taken.size());
+            List<OutcomeRow> rows = new ArrayList<>(taken.size());
+            int settled = 0;
+            for (Pending entry : taken) {
+                rows.add(entry.row);
+                settled += entry.settlesSendMark ? 1 : 0;
+            }
             try {
                 outcomes.record(rows, settings.flushTimeout());
             } catch (RuntimeException e) {
-                pending.addAll(rows);
-                size.addAndGet(rows.size());
+                pending.addAll(taken);
+                size.addAndGet(taken.size());
                 throw e;
             }
+            metrics.unrecordedSendsSettled(settled);
         } finally {
             inserting.unlock();
         }

@@ -27,7 +27,8 @@ import java.util.function.Consumer;
 
 /**
  * One pass over the emails of a range: drives each email through its {@link EmailSendFlow}, up to
- * {@code send-parallelism} at once, and keeps what the pass learnt: what ClickHouse had recorded
+ * {@code send-parallelism} provider calls at once and {@code mark-ahead} more emails on their way to
+ * one (their send marks being stored), and keeps what the pass learnt: what ClickHouse had recorded
  * before it, which emails it settled, which wait and which it gives back.
  */
 final class RangePass {
@@ -36,6 +37,8 @@ final class RangePass {
 
     final RangeMessage range;
     final BooleanSupplier stopping;
+    /** Provider calls of this pass at once; taken once the email's send mark is stored. */
+    final Semaphore callSlots;
     private final Map<String, String> settledBefore;
     private final RecordedOutcomes.Found recorded;
     private final OutcomeLog outcomeLog;
@@ -51,8 +54,9 @@ final class RangePass {
 
     RangePass(RangeMessage range, Map<String, String> settledBefore, RecordedOutcomes.Found recorded,
               BooleanSupplier stopping, OutcomeLog outcomeLog, BatchControls batchControls,
-              Duration batchControlCache) {
+              Duration batchControlCache, int callSlots) {
         this.range = range;
+        this.callSlots = new Semaphore(callSlots);
         this.settledBefore = settledBefore;
         this.recorded = recorded;
         this.stopping = stopping;
@@ -99,13 +103,19 @@ final class RangePass {
         return settledBefore.get(email.id());
     }
 
+    /** When the pass began, ClickHouse held a send mark of some worker that it never released. */
+    boolean sendBegun(RangeEmail email) {
+        return recorded.sendBegun(email.tenant(), email.id());
+    }
+
     /** The email's recorded outcome in ClickHouse when the pass began, or null. */
     EmailStatus recorded(RangeEmail email) {
         return recorded.outcome(email.tenant(), email.id());
     }
 
-    void record(RangeEmail email, EmailStatus state, Instant at, String detail) {
-        outcomeLog.add(OutcomeRow.of(email, state, at, detail));
+    /** @param settlesSendMark the row ends a provider call of this worker, begun under its send mark */
+    void record(RangeEmail email, EmailStatus state, Instant at, String detail, boolean settlesSendMark) {
+        outcomeLog.add(OutcomeRow.of(email, state, at, detail), settlesSendMark);
         newlySettled.put(email.id(), state.wireName());
     }
 

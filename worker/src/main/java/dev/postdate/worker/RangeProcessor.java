@@ -50,6 +50,7 @@ public class RangeProcessor {
     private final RecordedOutcomes recordedOutcomes;
     private final EmailOutcomes outcomes;
     private final OutcomeLog outcomeLog;
+    private final SendMarkLog sendMarks;
     private final RangeLedger ledger;
     private final BatchControls batchControls;
     private final EmailSendFlow flow;
@@ -57,12 +58,13 @@ public class RangeProcessor {
     private final Clock clock;
 
     public RangeProcessor(RangeEmails rangeEmails, RecordedOutcomes recordedOutcomes, EmailOutcomes outcomes,
-                          OutcomeLog outcomeLog, RangeLedger ledger, BatchControls batchControls, EmailSendFlow flow,
+                          OutcomeLog outcomeLog, SendMarkLog sendMarks, RangeLedger ledger, BatchControls batchControls, EmailSendFlow flow,
                           WorkerSettings settings, Clock clock) {
         this.rangeEmails = rangeEmails;
         this.recordedOutcomes = recordedOutcomes;
         this.outcomes = outcomes;
         this.outcomeLog = outcomeLog;
+        this.sendMarks = sendMarks;
         this.ledger = ledger;
         this.batchControls = batchControls;
         this.flow = flow;
@@ -98,16 +100,18 @@ public class RangeProcessor {
                 ? CompletableFuture.runAsync(() -> recordQueued(emails), Thread::startVirtualThread)
                 : CompletableFuture.completedFuture(null);
         RangePass pass = new RangePass(range, ledger.settled(range.rangeId()), recorded, stopping, outcomeLog,
-                batchControls, settings.batchControlCache());
-        pass.run(emails, settings.sendParallelism(), email -> flow.handle(pass, email));
+                batchControls, settings.batchControlCache(), settings.sendParallelism());
+        pass.run(emails, settings.sendParallelism() + settings.markAhead(), email -> flow.handle(pass, email));
         int remaining = pass.givenBack.get() + pass.notStarted;
         // Interrupted on shutdown after the grace: the outcomes gathered so far must still be written.
         boolean interrupted = Thread.interrupted();
         try {
             pass.awaitMarks();
             queued.join();
-            // Every outcome of the pass durable before the range counts as done (most are already).
+            // Every outcome of the pass durable before the range counts as done (most are already),
+            // and the releases of the marks it did not follow with a call before the range goes back.
             outcomeLog.flush();
+            sendMarks.flush();
             if (remaining == 0 && pass.waiting.get() == 0) {
                 // Done: a done range is dropped whenever it comes again, so which emails settled
                 // matters no more (and writing it would be one hash field per email for nothing).

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Timer;
 import jakarta.inject.Singleton;
 
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** What an operator watches on a worker (Prometheus names in docs/worker.md). */
@@ -31,6 +32,13 @@ public class WorkerMetrics {
     private final AtomicInteger inProgress = new AtomicInteger();
     /** Emails marked sending whose sent mark is not in Redis yet: what a kill now would leave in doubt. */
     private final AtomicInteger providerCallsInFlight = new AtomicInteger();
+    /**
+     * Emails whose send mark is stored and whose outcome (or release) is not yet in ClickHouse: what a
+     * kill followed by the loss of Redis's data would leave in doubt.
+     */
+    private final AtomicInteger unrecordedSends = new AtomicInteger();
+    private final Timer sendMarkInserts;
+    private final Counter sendMarks;
 
     public WorkerMetrics(MeterRegistry registry) {
         this.sent = registry.counter("postdate.worker.emails.sent");
@@ -52,6 +60,27 @@ public class WorkerMetrics {
                 .publishPercentiles(0.5, 0.99).register(registry);
         registry.gauge("postdate.worker.ranges.in_progress", inProgress);
         registry.gauge("postdate.worker.provider.calls.in_flight", providerCallsInFlight);
+        registry.gauge("postdate.worker.sends.unrecorded", unrecordedSends);
+        this.sendMarkInserts = Timer.builder("postdate.worker.send_marks.inserts").publishPercentiles(0.5, 0.99)
+                .register(registry);
+        this.sendMarks = registry.counter("postdate.worker.send_marks.stored");
+    }
+
+    void sendMarksStored(int count, long nanos) {
+        sendMarks.increment(count);
+        sendMarkInserts.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    void unrecordedSendAdded() {
+        unrecordedSends.incrementAndGet();
+    }
+
+    void unrecordedSendSettled() {
+        unrecordedSends.decrementAndGet();
+    }
+
+    void unrecordedSendsSettled(int count) {
+        unrecordedSends.addAndGet(-count);
     }
 
     void providerCallStarted() {

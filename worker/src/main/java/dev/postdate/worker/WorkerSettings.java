@@ -14,7 +14,10 @@ import java.time.Duration;
  * @param enabled             whether this process receives ranges at all
  * @param instanceId          names this process in send-guard claims; unique per process, no ':'
  * @param concurrency         ranges worked at once
- * @param sendParallelism     emails of one range in flight at once (virtual threads)
+ * @param sendParallelism     provider calls of one range at once
+ * @param markAhead           emails of one range on their way to a call beyond those, their send marks
+ *                            being stored (virtual threads)
+ * @param sendMarkInterval    at most one insert of send marks per this interval (group commit)
  * @param sender              ses, smtp or blackhole
  * @param inDoubtPolicy       skip (default) or resend
  * @param resendAfter         with {@code resend}: only sending marks older than this are taken over
@@ -47,6 +50,8 @@ public record WorkerSettings(
         @NotBlank String instanceId,
         @Min(1) int concurrency,
         @Min(1) int sendParallelism,
+        @Min(0) int markAhead,
+        @NotNull Duration sendMarkInterval,
         @NotBlank String sender,
         @NotNull InDoubtPolicy inDoubtPolicy,
         @NotNull Duration resendAfter,

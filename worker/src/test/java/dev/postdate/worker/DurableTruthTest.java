@@ -1,5 +1,8 @@
 package dev.postdate.worker;
 
+import dev.postdate.clickhouse.outcomes.RangeEmail;
+import dev.postdate.clickhouse.outcomes.SendMark;
+import dev.postdate.clickhouse.outcomes.SendMarkStore;
 import dev.postdate.clickhouse.status.BatchStatusStore;
 import dev.postdate.clickhouse.status.EmailEvent;
 import dev.postdate.core.state.EmailStatus;
@@ -21,6 +24,7 @@ import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Redis is a cache of ClickHouse's truth: emptied, it costs no resend and loses no cancel. */
@@ -138,6 +142,83 @@ class DurableTruthTest {
         recorder.gate.release(Integer.MAX_VALUE / 2);
         assertTrue(WorkerFixture.await(Duration.ofSeconds(30), () -> fixture.messagesLeft(fixture.env.rangesQueue()) == 0));
         assertEquals(10, recorder.calls.size());
+    }
+
+    @Test
+    void sendsWhoseOutcomesAreNotYetInClickHouseAreNotSentAgainAfterRedisLostItsData() throws Exception {
+        List<WorkerFixture.Stored> emails = fixture.insert("acme", "", 3);
+        // Outcomes stay in the worker until its pass ends: the third send is held at the provider.
+        ApplicationContext first = fixture.startWorker("w-unrecorded", Map.of("postdate.worker.sender", "blackhole",
+                "postdate.worker.concurrency", 1, "postdate.worker.send-parallelism", 1, "postdate.worker.mark-ahead", 0,
+                "postdate.worker.outcome-flush-interval", "1h"));
+        RecordingSenders firstCalls = WorkerFixture.recorder(first);
+        firstCalls.gate.drainPermits();
+        firstCalls.gate.release(2);
+        fixture.publish(WorkerFixture.rangeOf("t1-unrecorded", emails, emails.size()));
+        assertTrue(WorkerFixture.await(Duration.ofSeconds(30), () -> firstCalls.calls.size() == 2
+                && firstCalls.gate.hasQueuedThreads()));
+        for (WorkerFixture.Stored email : emails) {
+            assertNotEquals(EmailStatus.SENT, fixture.state(email), "no outcome stored yet");
+            assertEquals(1, sendingMarks(email), "the mark is stored before the provider is called");
+        }
+
+        // Redis loses everything while the outcomes live only in the first worker; the range comes again.
+        assertTrue(emptyRedis() > 0);
+        ApplicationContext second = fixture.startWorker("w-after-loss", Map.of("postdate.worker.sender", "blackhole"));
+        fixture.publish(WorkerFixture.rangeOf("t1-unrecorded", emails, emails.size()));
+        assertTrue(WorkerFixture.await(Duration.ofSeconds(30), () -> emails.stream()
+                .allMatch(email -> fixture.state(email) == EmailStatus.IN_DOUBT)));
+        assertEquals(List.of(), WorkerFixture.recorder(second).sentIds(), "nothing whose send may have begun is resent");
+        assertEquals(2, firstCalls.calls.size());
+
+        // The first worker's call returns and its outcomes land: sent wins over the doubt.
+        firstCalls.gate.release(Integer.MAX_VALUE / 2);
+        assertTrue(WorkerFixture.await(Duration.ofSeconds(30), () -> fixture.messagesLeft(fixture.env.rangesQueue()) == 0
+                && emails.stream().allMatch(email -> fixture.state(email) == EmailStatus.SENT)));
+        assertEquals(3, firstCalls.calls.size() + WorkerFixture.recorder(second).calls.size());
+    }
+
+    @Test
+    void aStoredSendMarkDecidesOnlyWhereRedisLostTheGuardAndOnlyUntilItsWorkerReleasedIt() throws Exception {
+        List<WorkerFixture.Stored> emails = fixture.insert("acme", "", 5);
+        WorkerFixture.Stored begun = emails.get(0);
+        WorkerFixture.Stored released = emails.get(1);
+        WorkerFixture.Stored releasedByOneOnly = emails.get(2);
+        WorkerFixture.Stored sentInRedis = emails.get(3);
+        WorkerFixture.Stored unmarked = emails.get(4);
+        SendMarkStore marks = fixture.control.getBean(SendMarkStore.class);
+        marks.record(List.of(
+                mark(begun, "dead-worker", SendMark.Kind.SENDING, 1),
+                mark(released, "dead-worker", SendMark.Kind.SENDING, 1),
+                mark(released, "dead-worker", SendMark.Kind.RELEASED, 2),
+                mark(releasedByOneOnly, "dead-worker", SendMark.Kind.SENDING, 5),
+                mark(releasedByOneOnly, "other-worker", SendMark.Kind.SENDING, 1),
+                mark(releasedByOneOnly, "other-worker", SendMark.Kind.RELEASED, 2),
+                mark(sentInRedis, "dead-worker", SendMark.Kind.SENDING, 1)), Duration.ofSeconds(10));
+        // Redis kept only the sent mark of one (its outcome never reached ClickHouse).
+        fixture.guard.markSent(sentInRedis.tenant(), sentInRedis.id(), "dead-worker", Instant.now(), "provider-1",
+                Instant.now().plus(Duration.ofDays(1)));
+
+        ApplicationContext worker = fixture.startWorker("w-marks", Map.of("postdate.worker.sender", "blackhole"));
+        fixture.publish(WorkerFixture.rangeOf("t1-marks", emails, emails.size()));
+        assertTrue(WorkerFixture.await(Duration.ofSeconds(30), () -> fixture.messagesLeft(fixture.env.rangesQueue()) == 0));
+
+        assertEquals(Set.of(released.id(), unmarked.id()), new HashSet<>(WorkerFixture.recorder(worker).sentIds()));
+        assertEquals(EmailStatus.IN_DOUBT, fixture.state(begun));
+        assertEquals(EmailStatus.IN_DOUBT, fixture.state(releasedByOneOnly), "one worker's release says nothing of another's send");
+        assertEquals(EmailStatus.SENT, fixture.state(sentInRedis), "the guard decides where Redis has it");
+        assertEquals(EmailStatus.SENT, fixture.state(released));
+        assertEquals(EmailStatus.SENT, fixture.state(unmarked));
+    }
+
+    private static SendMark mark(WorkerFixture.Stored email, String worker, SendMark.Kind kind, long version) {
+        return new SendMark(new RangeEmail(email.id(), email.tenant(), email.batchId(), email.sendAt(), email.seq(),
+                new byte[0]), worker, kind, version);
+    }
+
+    private long sendingMarks(WorkerFixture.Stored email) {
+        return Long.parseLong(fixture.sql.select("SELECT count() FROM " + fixture.sql.table("send_marks")
+                + " WHERE id = '" + email.id() + "' AND mark = 'sending'").getFirst().getFirst());
     }
 
     /** Deletes every key of this test's prefix, as a Redis restored empty would have none. */

@@ -14,16 +14,17 @@ import java.util.Set;
 
 /**
  * What ClickHouse, the durable truth, already decided for a range's emails: their final or
- * blocking outcomes ({@code sent}, {@code failed}, {@code cancelled}, {@code in_doubt}) and which of
- * their batches are cancelled. One query per pass: the outcomes through {@code outcomes_by_key} with
- * the range's own predicate (the index is used on every version), plus the cancels of not yet
- * ingested emails (seq 0) in the range's seconds, plus the batch cancels.
+ * blocking outcomes ({@code sent}, {@code failed}, {@code cancelled}, {@code in_doubt}), which of
+ * their batches are cancelled, and which emails a worker may have begun to send (a {@code sending}
+ * mark that worker did not release). One query per pass: the outcomes through {@code outcomes_by_key}
+ * and the marks with the range's own predicate (the index is used on every version), plus the cancels
+ * of not yet ingested emails (seq 0) in the range's seconds, plus the batch cancels.
  */
 @Singleton
 public class RecordedOutcomes {
 
     /** The answer; keys are {@link #key(String, String)}. */
-    public record Found(Map<String, EmailStatus> outcomes, Set<String> cancelledBatches) {
+    public record Found(Map<String, EmailStatus> outcomes, Set<String> cancelledBatches, Set<String> sendsBegun) {
 
         /** The email's recorded state of highest precedence, or null. */
         public EmailStatus outcome(String tenant, String id) {
@@ -32,6 +33,11 @@ public class RecordedOutcomes {
 
         public boolean batchCancelled(String tenant, String batchId) {
             return cancelledBatches.contains(key(tenant, batchId));
+        }
+
+        /** Some worker marked the email sending and never released it: its provider call may have begun. */
+        public boolean sendBegun(String tenant, String id) {
+            return sendsBegun.contains(key(tenant, id));
         }
     }
 
@@ -55,17 +61,24 @@ public class RecordedOutcomes {
                 .append(" WHERE action = 'cancel' AND (tenant, batch_id) IN (SELECT tenant, batch_id FROM ")
                 .append(sql.table("emails")).append(" WHERE ").append(RangeSql.where(bounds))
                 .append(" AND batch_id != '')");
+        // Per worker, its newest mark counts: a worker marks, releases and may mark again.
+        query.append(" UNION ALL SELECT 'd', tenant, id, '' FROM (SELECT tenant, id, argMax(mark, version) AS last FROM ")
+                .append(sql.table("send_marks")).append(" WHERE ").append(RangeSql.where(bounds))
+                .append(" GROUP BY tenant, id, worker) WHERE last = 'sending'");
         Map<String, EmailStatus> outcomes = new HashMap<>();
         Set<String> cancelledBatches = new HashSet<>();
+        Set<String> sendsBegun = new HashSet<>();
         for (List<String> row : sql.select(query.toString())) {
             String key = key(row.get(1), row.get(2));
             if (row.get(0).equals("b")) {
                 cancelledBatches.add(key);
+            } else if (row.get(0).equals("d")) {
+                sendsBegun.add(key);
             } else {
                 outcomes.merge(key, EmailStatus.fromWireName(row.get(3)), EmailStatus::max);
             }
         }
-        return new Found(outcomes, cancelledBatches);
+        return new Found(outcomes, cancelledBatches, sendsBegun);
     }
 
     static String key(String tenant, String idOrBatch) {
