@@ -18,8 +18,9 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * The outcomes of every range this worker works, on their way to {@code email_events}: one insert
  * every {@code outcome-flush-interval} (or as soon as {@code outcome-flush-rows} wait) for the whole
- * process, so that a {@code sent} lives in Redis alone for about that long, and ClickHouse gets one
- * insert per interval rather than one per range. A pass that ends calls {@link #flush()} before its
+ * process, so that ClickHouse gets one insert per interval rather than one per range. Until then a
+ * {@code sent} is known to Redis and, should Redis lose it, covered by the email's stored send mark
+ * ({@link SendMarkLog}): in doubt, never sent again. A pass that ends calls {@link #flush()} before its
  * range counts as done. A failed insert keeps its rows for the next one (a row written twice changes
  * no state: status reads take the highest precedence).
  */
