@@ -194,10 +194,8 @@ public class ClickHouseCommand implements Runnable {
         }
     }
 
-    @Command(name = "add", mixinStandardHelpOptions = true,
-            description = "Let a tenant send from a domain (any address at exactly that domain) or one address."
-                    + " Running apis accept it within their keys-refresh interval.")
-    static class AddSender implements Callable<Integer> {
+    /** A change to one of a tenant's sender identities: the tenant and the identity checked first. */
+    abstract static class SenderChange implements Callable<Integer> {
         @Inject
         SenderIdentityStore senders;
         @CommandLine.Mixin
@@ -211,8 +209,20 @@ public class ClickHouseCommand implements Runnable {
             if (!tenant.valid() || identity.isEmpty()) {
                 return 2;
             }
-            senders.add(tenant.tenant, identity.get());
-            System.out.println("Added " + identity.get() + " to " + tenant.tenant + ".");
+            return apply(tenant.tenant, identity.get());
+        }
+
+        abstract int apply(String tenant, String identity);
+    }
+
+    @Command(name = "add", mixinStandardHelpOptions = true,
+            description = "Let a tenant send from a domain (any address at exactly that domain) or one address."
+                    + " Running apis accept it within their keys-refresh interval.")
+    static class AddSender extends SenderChange {
+        @Override
+        int apply(String tenant, String identity) {
+            senders.add(tenant, identity);
+            System.out.println("Added " + identity + " to " + tenant + ".");
             return 0;
         }
     }
@@ -220,25 +230,14 @@ public class ClickHouseCommand implements Runnable {
     @Command(name = "remove", mixinStandardHelpOptions = true,
             description = "Stop a tenant sending from a domain or address; running apis reject it within their"
                     + " keys-refresh interval. Emails accepted before are still sent.")
-    static class RemoveSender implements Callable<Integer> {
-        @Inject
-        SenderIdentityStore senders;
-        @CommandLine.Mixin
-        TenantOption tenant;
-        @CommandLine.Parameters(paramLabel = "DOMAIN_OR_ADDRESS", description = "as listed")
-        String given;
-
+    static class RemoveSender extends SenderChange {
         @Override
-        public Integer call() {
-            Optional<String> identity = TenantOption.identity(given);
-            if (!tenant.valid() || identity.isEmpty()) {
-                return 2;
-            }
-            if (senders.remove(tenant.tenant, identity.get())) {
-                System.out.println("Removed " + identity.get() + " from " + tenant.tenant + ".");
+        int apply(String tenant, String identity) {
+            if (senders.remove(tenant, identity)) {
+                System.out.println("Removed " + identity + " from " + tenant + ".");
                 return 0;
             }
-            System.err.println(tenant.tenant + " has no sender identity " + identity.get() + ".");
+            System.err.println(tenant + " has no sender identity " + identity + ".");
             return 1;
         }
     }

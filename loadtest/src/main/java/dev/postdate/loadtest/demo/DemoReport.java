@@ -41,7 +41,7 @@ final class DemoReport {
         row("in doubt", counts.inDoubt.size(), String.format(Locale.ROOT,
                 "the provider call may have left a worker that died (%,d of them reached the sink, %,d twice)%s",
                 counts.inDoubtReceived(), counts.inDoubtDuplicates, inDoubtBound.isPresent()
-                        ? String.format(Locale.ROOT, "; bound: %,d provider calls in flight at the faults",
+                        ? String.format(Locale.ROOT, "; bound: %,d sends without a stored outcome at the faults",
                         inDoubtBound.getAsLong()) : ""));
         row("duplicates", counts.duplicates, "receipts beyond the first, of emails not in doubt");
         row("lost", counts.lost, "accepted, never sent, no failure recorded");
