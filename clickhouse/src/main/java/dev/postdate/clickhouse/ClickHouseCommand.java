@@ -196,8 +196,6 @@ public class ClickHouseCommand implements Runnable {
 
     /** A change to one of a tenant's sender identities: the tenant and the identity checked first. */
     abstract static class SenderChange implements Callable<Integer> {
-        @Inject
-        SenderIdentityStore senders;
         @CommandLine.Mixin
         TenantOption tenant;
         @CommandLine.Parameters(paramLabel = "DOMAIN_OR_ADDRESS", description = "e.g. example.org or news@example.org")
@@ -219,6 +217,10 @@ public class ClickHouseCommand implements Runnable {
             description = "Let a tenant send from a domain (any address at exactly that domain) or one address."
                     + " Running apis accept it within their keys-refresh interval.")
     static class AddSender extends SenderChange {
+        // In each command, not the base: the factory injects only the command class's own fields.
+        @Inject
+        SenderIdentityStore senders;
+
         @Override
         int apply(String tenant, String identity) {
             senders.add(tenant, identity);
@@ -231,6 +233,9 @@ public class ClickHouseCommand implements Runnable {
             description = "Stop a tenant sending from a domain or address; running apis reject it within their"
                     + " keys-refresh interval. Emails accepted before are still sent.")
     static class RemoveSender extends SenderChange {
+        @Inject
+        SenderIdentityStore senders;
+
         @Override
         int apply(String tenant, String identity) {
             if (senders.remove(tenant, identity)) {
