@@ -11,6 +11,7 @@ import org.junit.jupiter.api.TestInstance;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,7 +48,9 @@ class IntakeTest {
         ApiHarness.Response response = api.post(key, "/v1/emails", ApiHarness.email(
                 "\"reply_to\":\"help@example.org\"", "\"html\":\"<p>Hi</p>\"", "\"batch_id\":\"spring-2030\"",
                 "\"headers\":{\"X-Campaign\":\"spring\"}", "\"tags\":[\"news\"]", "\"data\":{\"b\":[1,2],\"a\":\"x\"}",
-                "\"send_at\":\"" + sendAt.atOffset(ZoneOffset.ofHours(2)) + "\""));
+                // Not OffsetDateTime.toString(): it drops ":00" seconds, which RFC 3339 requires.
+                "\"send_at\":\"" + DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(sendAt.atOffset(ZoneOffset.ofHours(2)))
+                        + "\""));
         assertEquals(202, response.status(), response.body());
         String id = response.json().get("id").getStringValue();
 

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -41,6 +42,7 @@ final class RangePass {
     final Semaphore callSlots;
     private final Map<String, String> settledBefore;
     private final RecordedOutcomes.Found recorded;
+    private final Set<String> cancelledBatches;
     private final OutcomeLog outcomeLog;
     private final BatchControls batchControls;
     private final Duration batchControlCache;
@@ -53,12 +55,13 @@ final class RangePass {
     int notStarted;
 
     RangePass(RangeMessage range, Map<String, String> settledBefore, RecordedOutcomes.Found recorded,
-              BooleanSupplier stopping, OutcomeLog outcomeLog, BatchControls batchControls,
+              Set<String> cancelledBatches, BooleanSupplier stopping, OutcomeLog outcomeLog, BatchControls batchControls,
               Duration batchControlCache, int callSlots) {
         this.range = range;
         this.callSlots = new Semaphore(callSlots);
         this.settledBefore = settledBefore;
         this.recorded = recorded;
+        this.cancelledBatches = cancelledBatches;
         this.stopping = stopping;
         this.outcomeLog = outcomeLog;
         this.batchControls = batchControls;
@@ -154,7 +157,7 @@ final class RangePass {
      * ClickHouse recorded before the pass whatever Redis says (Redis may have lost it).
      */
     BatchControl control(String tenant, String batchId) {
-        if (recorded.batchCancelled(tenant, batchId)) {
+        if (cancelledBatches.contains(RecordedOutcomes.key(tenant, batchId))) {
             return BatchControl.CANCELLED;
         }
         String key = tenant + "\n" + batchId;

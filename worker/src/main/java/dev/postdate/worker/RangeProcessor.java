@@ -15,7 +15,9 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.BooleanSupplier;
@@ -99,7 +101,14 @@ public class RangeProcessor {
         CompletableFuture<Void> queued = firstReceive && settings.recordQueued()
                 ? CompletableFuture.runAsync(() -> recordQueued(emails), Thread::startVirtualThread)
                 : CompletableFuture.completedFuture(null);
-        RangePass pass = new RangePass(range, ledger.settled(range.rangeId()), recorded, stopping, outcomeLog,
+        Set<RecordedOutcomes.BatchKey> batches = new HashSet<>();
+        for (RangeEmail email : emails) {
+            if (!email.batchId().isEmpty()) {
+                batches.add(new RecordedOutcomes.BatchKey(email.tenant(), email.batchId()));
+            }
+        }
+        RangePass pass = new RangePass(range, ledger.settled(range.rangeId()), recorded,
+                recordedOutcomes.cancelledBatches(batches), stopping, outcomeLog,
                 batchControls, settings.batchControlCache(), settings.sendParallelism());
         pass.run(emails, settings.sendParallelism() + settings.markAhead(), email -> flow.handle(pass, email));
         int remaining = pass.givenBack.get() + pass.notStarted;

@@ -1,11 +1,13 @@
 package dev.postdate.clickhouse.outcomes;
 
 import dev.postdate.clickhouse.ClickHouseSql;
+import dev.postdate.clickhouse.SqlLiteral;
 import dev.postdate.clickhouse.ranging.RangeSql;
 import dev.postdate.core.range.RangeBounds;
 import dev.postdate.core.state.EmailStatus;
 import jakarta.inject.Singleton;
 
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -14,25 +16,23 @@ import java.util.Set;
 
 /**
  * What ClickHouse, the durable truth, already decided for a range's emails: their final or
- * blocking outcomes ({@code sent}, {@code failed}, {@code cancelled}, {@code in_doubt}), which of
- * their batches are cancelled, and which emails a worker may have begun to send (a {@code sending}
- * mark that worker did not release). One query per pass: the outcomes through {@code outcomes_by_key}
- * and the marks with the range's own predicate (the index is used on every version), plus the cancels
- * of not yet ingested emails (seq 0) in the range's seconds, plus the batch cancels.
+ * blocking outcomes ({@code sent}, {@code failed}, {@code cancelled}, {@code in_doubt}), which emails
+ * a worker may have begun to send (a {@code sending} mark that worker did not release), and which of
+ * their batches are cancelled. One query per pass beside the fetch: the outcomes through
+ * {@code outcomes_by_key} and the marks with the range's own predicate (the index is used on every
+ * version), plus the cancels of not yet ingested emails (seq 0) in the range's seconds. The batch
+ * cancels after the fetch, for the batches the range holds: asked beside it, they would need a second
+ * scan of the range's emails (measured: as costly as the outcomes, docs/benchmarks.md).
  */
 @Singleton
 public class RecordedOutcomes {
 
     /** The answer; keys are {@link #key(String, String)}. */
-    public record Found(Map<String, EmailStatus> outcomes, Set<String> cancelledBatches, Set<String> sendsBegun) {
+    public record Found(Map<String, EmailStatus> outcomes, Set<String> sendsBegun) {
 
         /** The email's recorded state of highest precedence, or null. */
         public EmailStatus outcome(String tenant, String id) {
             return outcomes.get(key(tenant, id));
-        }
-
-        public boolean batchCancelled(String tenant, String batchId) {
-            return cancelledBatches.contains(key(tenant, batchId));
         }
 
         /** Some worker marked the email sending and never released it: its provider call may have begun. */
@@ -56,32 +56,47 @@ public class RecordedOutcomes {
                 .append(sql.table("outcomes_by_key")).append(" WHERE (").append(RangeSql.where(bounds))
                 .append(") OR (send_at > toDateTime(").append(bounds.sendAtAfter())
                 .append(", 'UTC') AND send_at <= toDateTime(").append(bounds.sendAtUpTo()).append(", 'UTC') AND seq = 0)");
-        // A list of the batches would make the query as long as the range; batch_controls is small.
-        query.append(" UNION ALL SELECT 'b', tenant, batch_id, action FROM ").append(sql.table("batch_controls"))
-                .append(" WHERE action = 'cancel' AND (tenant, batch_id) IN (SELECT tenant, batch_id FROM ")
-                .append(sql.table("emails")).append(" WHERE ").append(RangeSql.where(bounds))
-                .append(" AND batch_id != '')");
         // Per worker, its newest mark counts: a worker marks, releases and may mark again.
         query.append(" UNION ALL SELECT 'd', tenant, id, '' FROM (SELECT tenant, id, argMax(mark, version) AS last FROM ")
                 .append(sql.table("send_marks")).append(" WHERE ").append(RangeSql.where(bounds))
                 .append(" GROUP BY tenant, id, worker) WHERE last = 'sending'");
         Map<String, EmailStatus> outcomes = new HashMap<>();
-        Set<String> cancelledBatches = new HashSet<>();
         Set<String> sendsBegun = new HashSet<>();
         for (List<String> row : sql.select(query.toString())) {
             String key = key(row.get(1), row.get(2));
-            if (row.get(0).equals("b")) {
-                cancelledBatches.add(key);
-            } else if (row.get(0).equals("d")) {
+            if (row.get(0).equals("d")) {
                 sendsBegun.add(key);
             } else {
                 outcomes.merge(key, EmailStatus.fromWireName(row.get(3)), EmailStatus::max);
             }
         }
-        return new Found(outcomes, cancelledBatches, sendsBegun);
+        return new Found(outcomes, sendsBegun);
     }
 
-    static String key(String tenant, String idOrBatch) {
+    /** Which of the given batches have a recorded cancel; keys are {@link #key(String, String)}. */
+    public Set<String> cancelledBatches(Collection<BatchKey> batches) {
+        Set<String> cancelled = new HashSet<>();
+        if (batches.isEmpty()) {
+            return cancelled;
+        }
+        StringBuilder query = new StringBuilder("SELECT DISTINCT tenant, batch_id FROM ")
+                .append(sql.table("batch_controls")).append(" WHERE action = 'cancel' AND (tenant, batch_id) IN (");
+        String separator = "";
+        for (BatchKey batch : batches) {
+            query.append(separator).append('(').append(SqlLiteral.string(batch.tenant())).append(", ")
+                    .append(SqlLiteral.string(batch.batchId())).append(')');
+            separator = ", ";
+        }
+        for (List<String> row : sql.select(query.append(')').toString())) {
+            cancelled.add(key(row.get(0), row.get(1)));
+        }
+        return cancelled;
+    }
+
+    /** A tenant's batch. */
+    public record BatchKey(String tenant, String batchId) { }
+
+    public static String key(String tenant, String idOrBatch) {
         return tenant + "\n" + idOrBatch;
     }
 }

@@ -18,11 +18,10 @@ import org.junit.jupiter.api.TestInstance;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The one query a pass asks ClickHouse, against the real server. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -77,7 +76,8 @@ class RecordedOutcomesTest {
         batches.recordControl("acme", "b-cancelled", "cancel", at);
         batches.recordControl("acme", "b-live", "pause", at);
 
-        RecordedOutcomes.Found found = new RecordedOutcomes(sql).of(new RangeBounds(SECOND - 1, SECOND, 9, 13, null, null));
+        RecordedOutcomes recordedOutcomes = new RecordedOutcomes(sql);
+        RecordedOutcomes.Found found = recordedOutcomes.of(new RangeBounds(SECOND - 1, SECOND, 9, 13, null, null));
 
         assertEquals(EmailStatus.SENT, found.outcome("acme", "in-sent"));
         assertEquals(EmailStatus.IN_DOUBT, found.outcome("acme", "in-doubt"));
@@ -85,7 +85,13 @@ class RecordedOutcomesTest {
         assertEquals(EmailStatus.CANCELLED, found.outcome("acme", "in-early-cancel"));
         assertNull(found.outcome("acme", "out-sent"), "outside the range");
         assertNull(found.outcome("globex", "in-sent"), "another tenant");
-        assertTrue(found.batchCancelled("acme", "b-cancelled"));
-        assertFalse(found.batchCancelled("acme", "b-live"));
+        batches.recordControl("acme", "it's \\ quoted", "cancel", at);
+        Set<String> cancelled = recordedOutcomes.cancelledBatches(List.of(
+                new RecordedOutcomes.BatchKey("acme", "b-cancelled"), new RecordedOutcomes.BatchKey("acme", "b-live"),
+                new RecordedOutcomes.BatchKey("globex", "b-cancelled"),
+                new RecordedOutcomes.BatchKey("acme", "it's \\ quoted")));
+        assertEquals(Set.of(RecordedOutcomes.key("acme", "b-cancelled"), RecordedOutcomes.key("acme", "it's \\ quoted")),
+                cancelled, "only the cancels, of these tenants' batches; any batch id is a literal");
+        assertEquals(Set.of(), recordedOutcomes.cancelledBatches(List.of()));
     }
 }
