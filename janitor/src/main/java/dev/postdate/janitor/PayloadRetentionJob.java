@@ -2,6 +2,7 @@ package dev.postdate.janitor;
 
 import dev.postdate.clickhouse.migrations.SchemaOnStart;
 import dev.postdate.clickhouse.retention.PayloadRetention;
+import dev.postdate.clickhouse.retention.SendMarkRetention;
 import io.micronaut.scheduling.annotation.Scheduled;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
@@ -9,11 +10,13 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * Every {@code postdate.retention.interval}, drops the payloads of emails whose final outcome is older
- * than {@code postdate.retention.payload-after}. Safe on any number of janitors: the mutation is
- * idempotent and a run skips while another one's mutation is still running.
+ * than {@code postdate.retention.payload-after}, and the months of send marks older than
+ * {@code postdate.retention.send-marks-after}. Safe on any number of janitors: the mutation and the
+ * partition drops are idempotent, and a run skips the mutation while another one's is still running.
  */
 @Singleton
 public class PayloadRetentionJob {
@@ -21,12 +24,15 @@ public class PayloadRetentionJob {
     private static final Logger LOG = LoggerFactory.getLogger(PayloadRetentionJob.class);
 
     private final PayloadRetention retention;
+    private final SendMarkRetention sendMarks;
     private final SchemaOnStart schema;
     private final RetentionSettings settings;
     private final Clock clock;
 
-    public PayloadRetentionJob(PayloadRetention retention, SchemaOnStart schema, RetentionSettings settings, Clock clock) {
+    public PayloadRetentionJob(PayloadRetention retention, SendMarkRetention sendMarks, SchemaOnStart schema,
+                               RetentionSettings settings, Clock clock) {
         this.retention = retention;
+        this.sendMarks = sendMarks;
         this.schema = schema;
         this.settings = settings;
         this.clock = clock;
@@ -47,6 +53,14 @@ public class PayloadRetentionJob {
             }
         } catch (RuntimeException e) {
             LOG.warn("Payload retention failed, trying again in {}: {}", settings.interval(), e.getMessage());
+        }
+        try {
+            List<String> dropped = sendMarks.drop(clock.instant().minus(settings.sendMarksAfter()));
+            if (!dropped.isEmpty()) {
+                LOG.info("Dropped the send marks of the months {}", dropped);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Send mark retention failed, trying again in {}: {}", settings.interval(), e.getMessage());
         }
     }
 }
