@@ -30,8 +30,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * One email's way through a pass: recorded outcome -> batch control -> render -> durable send mark ->
- * call slot -> rate permit -> claim -> mark sending -> send -> mark sent -> record. ClickHouse's
+ * One email's way through a pass: recorded outcome -> batch control -> render -> claim -> durable
+ * send mark -> call slot -> rate permit -> mark sending -> send -> mark sent -> record. ClickHouse's
  * recorded outcome decides first, and its send marks say whether a send may have begun where Redis
  * lost the guard; the guard in Redis settles the races. docs/worker.md argues why no path sends an
  * email twice.

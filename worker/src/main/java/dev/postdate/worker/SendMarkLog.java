@@ -136,6 +136,8 @@ public class SendMarkLog {
     private void flushLoop() {
         long interval = settings.sendMarkInterval().toNanos();
         long lastStart = System.nanoTime() - interval;
+        // After a failed insert the next waits longer, up to retry-max-backoff: ClickHouse is away.
+        long pause = interval;
         while (open) {
             lock.lock();
             try {
@@ -148,7 +150,7 @@ public class SendMarkLog {
                 lock.unlock();
             }
             // At most one insert per interval: the marks that arrive meanwhile share the next one.
-            long wait = lastStart + interval - System.nanoTime();
+            long wait = lastStart + pause - System.nanoTime();
             if (wait > 0) {
                 try {
                     TimeUnit.NANOSECONDS.sleep(wait);
@@ -159,7 +161,9 @@ public class SendMarkLog {
             lastStart = System.nanoTime();
             try {
                 flush();
+                pause = interval;
             } catch (RuntimeException e) {
+                pause = Math.min(pause * 2, Math.max(interval, settings.retryMaxBackoff().toNanos()));
                 LOG.warn("Send mark insert failed; those emails are not sent now: {}", LoggableFailure.describe(e));
             }
         }
