@@ -113,8 +113,14 @@ chaos_kill_redis() {
   in_flight="$(chaos_add_in_doubt_bound $(seq 1 "$workers"))"
   pid="$(running_pid redis "$(service_marker redis)")" || pid=""
   if [[ -n "$pid" ]]; then
-    kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
+    # A forked AOF rewrite or snapshot child inherits the listening socket: it dies with its parent,
+    # or the new instance finds the port taken (it did, twice, in the runs of 2026-12-04).
+    local children
+    children="$(pgrep -P "$pid" || true)"
+    kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" $children 2>/dev/null || true
     while session_alive "$pid"; do sleep 0.1; done
+    local tries=0
+    while port_in_use "$REDIS_PORT" && ((tries++ < 300)); do sleep 0.1; done
     rm -f "$(pid_file redis)"
   fi
   if [[ "$how" == empty ]]; then
