@@ -15,8 +15,10 @@ import java.util.regex.Pattern;
  */
 public class ClickHouseException extends RuntimeException {
 
-    /** ClickHouse's ILLEGAL_COLUMN, e.g. an ADD COLUMN of a column that exists. */
+    /** 18.16's answer to an ADD COLUMN of a column that exists (ILLEGAL_COLUMN). */
     public static final int ILLEGAL_COLUMN = 44;
+    /** A current server's answer to the same (DUPLICATE_COLUMN). */
+    public static final int DUPLICATE_COLUMN = 15;
     public static final int UNKNOWN_TABLE = 60;
 
     private static final Pattern STRING_LITERAL = Pattern.compile("'(?:[^'\\\\]|\\\\.)*'");

@@ -1,5 +1,6 @@
 package dev.postdate.ingest;
 
+import dev.postdate.clickhouse.migrations.SchemaOnStart;
 import dev.postdate.core.intake.IntakePacket;
 import dev.postdate.core.intake.UndecodablePacketException;
 import dev.postdate.core.retry.Backoff;
@@ -37,6 +38,8 @@ import java.util.concurrent.locks.ReentrantLock;
 class IntakeConsumer {
 
     private static final Logger LOG = LoggerFactory.getLogger(IntakeConsumer.class);
+    /** How often a receiver waiting for the schema checks whether the consumer is stopping. */
+    private static final Duration SCHEMA_POLL = Duration.ofMillis(500);
 
     private final IngestSettings settings;
     private final IntakeQueue queue;
@@ -48,6 +51,7 @@ class IntakeConsumer {
     private final ReentrantLock visibility = new ReentrantLock();
     private final LongPolls polls = new LongPolls("intake");
     private final BatchWriter batchWriter;
+    private final SchemaOnStart schema;
     private final List<Thread> receivers = new ArrayList<>();
     // What the last polls brought once the buffer was closed: handed back only after every poll ended.
     private final Queue<ReceivedPacket> arrivedWhileStopping = new ConcurrentLinkedQueue<>();
@@ -57,9 +61,10 @@ class IntakeConsumer {
     private ScheduledExecutorService heartbeat;
 
     IntakeConsumer(IngestSettings settings, IntakeQueue queue, IntakeMessageReader reader, BatchIngester ingester,
-                   IngestMetrics metrics, IngestHealthIndicator health, Clock clock,
+                   IngestMetrics metrics, IngestHealthIndicator health, Clock clock, SchemaOnStart schema,
                    @Value("${postdate.ingest.max-batch-attempts}") int maxBatchAttempts) {
         this.settings = settings;
+        this.schema = schema;
         this.queue = queue;
         this.reader = reader;
         this.metrics = metrics;
@@ -127,6 +132,16 @@ class IntakeConsumer {
     }
 
     private void receiveLoop() {
+        try {
+            // Nothing is received before the schema is current: an insert while V012 copies emails into
+            // its monthly table would land in the table it leaves behind (found on a current server).
+            while (receiving && !schema.awaitCurrent(SCHEMA_POLL)) {
+                LOG.debug("Waiting for the schema to be current before receiving");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
         Backoff backoff = new Backoff(settings.retryInitialBackoff(), settings.retryMaxBackoff());
         while (receiving) {
             polls.poll(queue::receive, backoff, () -> receiving).forEach(this::accept);

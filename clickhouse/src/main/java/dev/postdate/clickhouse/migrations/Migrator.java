@@ -21,7 +21,8 @@ import java.util.regex.Pattern;
  * whose column already exists counts as added, a {@code RENAME TABLE a TO b} that fails while
  * {@code b} exists counts as done, and an {@code INSERT INTO t ... SELECT} copy whose target
  * {@code t} a concurrent run renamed away counts as done (a migration that renames must be written
- * so that these hold: see V012).
+ * so that these hold: see V012). Last, {@link ViewSources} binds every materialized view to the
+ * table its query names again, where a current server let a RENAME take it along.
  */
 public final class Migrator {
 
@@ -71,6 +72,7 @@ public final class Migrator {
                     + SqlLiteral.string(migration.checksum()) + ", now())");
             appliedNow.add(migration.name());
         }
+        new ViewSources(sql).rebind();
         return appliedNow;
     }
 
@@ -87,7 +89,8 @@ public final class Migrator {
 
     private boolean alreadyDone(String statement, ClickHouseException failure) {
         if (statement.contains("ADD COLUMN")) {
-            return failure.code() == ClickHouseException.ILLEGAL_COLUMN;
+            return failure.code() == ClickHouseException.ILLEGAL_COLUMN
+                    || failure.code() == ClickHouseException.DUPLICATE_COLUMN;
         }
         Matcher rename = RENAME.matcher(statement);
         if (rename.matches()) {

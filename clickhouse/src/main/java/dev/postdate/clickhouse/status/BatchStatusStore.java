@@ -22,14 +22,15 @@ public class BatchStatusStore {
 
     /**
      * How many of the batch's ingested emails are in each state; empty when the tenant has no
-     * ingested email in that batch. An email without events is scheduled (precedence 0).
+     * ingested email in that batch. An email without events is scheduled (precedence 0). The joined
+     * subqueries have aliases: current servers refuse them without (ALIAS_REQUIRED).
      */
     public Map<EmailStatus, Long> counts(String tenant, String batchId) {
         String scope = " WHERE tenant = " + SqlLiteral.string(tenant) + " AND batch_id = " + SqlLiteral.string(batchId);
         List<List<String>> rows = sql.select("SELECT p, count() FROM ("
-                + "SELECT id, p FROM (SELECT DISTINCT id FROM " + sql.table("emails_by_batch") + scope + ")"
+                + "SELECT id, p FROM (SELECT DISTINCT id FROM " + sql.table("emails_by_batch") + scope + ") AS batch_emails"
                 + " ANY LEFT JOIN (SELECT id, max(" + StatusSql.precedence("state") + ") AS p FROM "
-                + sql.table("email_events") + scope + " GROUP BY id) USING id"
+                + sql.table("email_events") + scope + " GROUP BY id) AS batch_states USING id"
                 + ") GROUP BY p");
         Map<EmailStatus, Long> counts = new EnumMap<>(EmailStatus.class);
         EmailStatus[] states = EmailStatus.values();

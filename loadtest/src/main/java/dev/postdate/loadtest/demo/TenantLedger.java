@@ -63,8 +63,8 @@ final class TenantLedger {
     Delivery delivery(Instant burstFrom) {
         String sent = "SELECT toInt64(at_ms) - toInt64(toUInt32(send_at)) * 1000 AS late, at_ms, send_at FROM ("
                 + "SELECT id, min(at_ms) AS at_ms FROM " + sql.table("email_events") + tenantIs + " AND state = 'sent' GROUP BY id)"
-                + " ANY INNER JOIN (SELECT id, any(send_at) AS send_at FROM " + sql.table("emails_by_id") + tenantIs
-                + " GROUP BY id) USING id";
+                + " AS sent_emails ANY INNER JOIN (SELECT id, any(send_at) AS send_at FROM " + sql.table("emails_by_id") + tenantIs
+                + " GROUP BY id) AS due USING id";
         List<String> row = sql.select("SELECT count(), quantileExact(0.5)(late), quantileExact(0.99)(late),"
                 + " countIf(toUInt32(send_at) >= " + burstFrom.getEpochSecond() + "),"
                 + " maxIf(at_ms, toUInt32(send_at) >= " + burstFrom.getEpochSecond() + ") FROM (" + sent + ")").getFirst();

@@ -1,0 +1,114 @@
+package dev.postdate.clickhouse.migrations;
+
+import dev.postdate.clickhouse.ClickHouseException;
+import dev.postdate.clickhouse.ClickHouseSql;
+import dev.postdate.clickhouse.SqlLiteral;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Keeps every materialized view fed by the table its query names. 18.16 binds a view to its source
+ * by name; a current server's Atomic database binds it by identity, so V012's
+ * {@code RENAME TABLE emails TO emails_v001} took {@code emails_by_id}, {@code emails_by_batch} and
+ * {@code emails_by_seq} along and left the new, monthly {@code emails} feeding none of them: the
+ * ranger would never have seen an email accepted after it. A view whose named source does not list
+ * it among its dependencies is detached and attached again (which binds it by name) and then given
+ * the source's rows through its own query: its engine is a ReplacingMergeTree keyed by the row, so
+ * the rows it already had fold away. Runs after every migration run; it finds nothing to do on 18.16
+ * and after the first run anywhere.
+ */
+final class ViewSources {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ViewSources.class);
+    private static final Pattern QUERY = Pattern.compile("\\sAS\\s+(SELECT\\s.*\\sFROM\\s+([A-Za-z0-9_]+)\\.([A-Za-z0-9_]+)\\b.*)",
+            Pattern.DOTALL);
+
+    private static final int ATTEMPTS = 20;
+    private static final Duration RETRY_PAUSE = Duration.ofMillis(250);
+
+    private final ClickHouseSql sql;
+
+    ViewSources(ClickHouseSql sql) {
+        this.sql = sql;
+    }
+
+    /** @return the views bound again to their source */
+    List<String> rebind() {
+        Set<String> rebound = new LinkedHashSet<>();
+        for (int attempt = 1; ; attempt++) {
+            List<View> unfed = unfed();
+            if (unfed.isEmpty()) {
+                return List.copyOf(rebound);
+            }
+            if (attempt > ATTEMPTS) {
+                throw new IllegalStateException("Materialized views still not fed by their source: " + unfed);
+            }
+            boolean raced = false;
+            for (View view : unfed) {
+                try {
+                    rebind(view);
+                    rebound.add(view.name);
+                } catch (ClickHouseException e) {
+                    // Components starting together: another run has the view detached right now.
+                    LOG.info("Binding {} again, attempt {}: {}", view.name, attempt, e.getMessage());
+                    raced = true;
+                }
+            }
+            if (!raced) {
+                continue;
+            }
+            try {
+                Thread.sleep(RETRY_PAUSE.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while binding materialized views", e);
+            }
+        }
+    }
+
+    private void rebind(View view) {
+        LOG.warn("Materialized view {} is not fed by {} (a RENAME took it along): attaching it again", view.name,
+                view.source);
+        try {
+            sql.execute("DETACH TABLE " + sql.table(view.name));
+        } catch (ClickHouseException e) {
+            // Detached by a concurrent run first: the ATTACH, by either run, is what counts.
+            LOG.info("Detaching {}: {}", view.name, e.getMessage());
+        }
+        try {
+            sql.execute("ATTACH TABLE " + sql.table(view.name));
+        } catch (ClickHouseException e) {
+            LOG.info("Attaching {}: {}", view.name, e.getMessage());
+        }
+        sql.execute("INSERT INTO " + sql.table(view.name) + " " + view.query);
+    }
+
+    private List<View> unfed() {
+        List<View> unfed = new ArrayList<>();
+        String database = SqlLiteral.string(sql.database());
+        for (List<String> row : sql.select("SELECT name, create_table_query FROM system.tables WHERE database = "
+                + database + " AND engine = 'MaterializedView'")) {
+            Matcher query = QUERY.matcher(row.get(1));
+            if (!query.find() || !query.group(2).equals(sql.database())) {
+                continue;
+            }
+            String source = query.group(3);
+            List<List<String>> dependencies = sql.select("SELECT has(dependencies_table, " + SqlLiteral.string(row.get(0))
+                    + ") FROM system.tables WHERE database = " + database + " AND name = " + SqlLiteral.string(source));
+            if (!dependencies.isEmpty() && dependencies.getFirst().getFirst().equals("0")) {
+                unfed.add(new View(row.get(0), source, query.group(1)));
+            }
+        }
+        return unfed;
+    }
+
+    private record View(String name, String source, String query) { }
+}
