@@ -16,7 +16,10 @@ public class ClickHouseClientFactory {
 
     /**
      * The configuration that works on 18.16 as well as on current servers: with response compression
-     * on, 18.16 answers SELECTs with an empty body, so queries would silently return no rows.
+     * on, 18.16 answers SELECTs with an empty body, so queries would silently return no rows. Every
+     * query waits for its end on the server ({@code wait_end_of_query}): a server that streams answers
+     * 200 and appends a late failure to the rows sent so far as text, which the readers would take for a
+     * short result (MidStreamFailureTest); buffered, the failure is the response's status.
      */
     public static Client newClient(ClickHouseSettings settings) {
         return new Client.Builder()
@@ -24,6 +27,7 @@ public class ClickHouseClientFactory {
                 .setUsername(settings.user())
                 .setPassword(settings.password())
                 .compressServerResponse(false)
+                .serverSetting("wait_end_of_query", "1")
                 .setServerTimeZone("UTC")
                 .useServerTimeZone(true)
                 .build();
