@@ -133,8 +133,8 @@ class IntakeConsumer {
 
     private void receiveLoop() {
         try {
-            // Nothing is received before the schema is current: an insert while V012 copies emails into
-            // its monthly table would land in the table it leaves behind (found on a current server).
+            // Nothing is received before the schema is current: inserts during V012 rely on RENAME
+            // waiting for them, verified on 18.16 only (docs/ingest.md, docs/clickhouse.md).
             while (receiving && !schema.awaitCurrent(SCHEMA_POLL)) {
                 LOG.debug("Waiting for the schema to be current before receiving");
             }
