@@ -8,9 +8,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -40,13 +38,12 @@ final class ViewSources {
         this.sql = sql;
     }
 
-    /** @return the views bound again to their source */
-    List<String> rebind() {
-        Set<String> rebound = new LinkedHashSet<>();
+    /** Binds every view its named source does not feed; throws when some stay unfed. */
+    void rebind() {
         for (int attempt = 1; ; attempt++) {
             List<View> unfed = unfed();
             if (unfed.isEmpty()) {
-                return List.copyOf(rebound);
+                return;
             }
             if (attempt > ATTEMPTS) {
                 throw new IllegalStateException("Materialized views still not fed by their source: " + unfed);
@@ -55,7 +52,6 @@ final class ViewSources {
             for (View view : unfed) {
                 try {
                     rebind(view);
-                    rebound.add(view.name);
                 } catch (ClickHouseException e) {
                     // Components starting together: another run has the view detached right now.
                     LOG.info("Binding {} again, attempt {}: {}", view.name, attempt, e.getMessage());
