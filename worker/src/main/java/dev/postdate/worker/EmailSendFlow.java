@@ -42,6 +42,7 @@ class EmailSendFlow {
     private static final Logger LOG = LoggerFactory.getLogger(EmailSendFlow.class);
 
     private final SendGuard guard;
+    private final GuardMarks guardMarks;
     private final SendMarkLog sendMarks;
     private final TemplateRenderer renderer;
     private final SendPolicy sendPolicy;
@@ -52,10 +53,11 @@ class EmailSendFlow {
     private final WorkerMetrics metrics;
     private final Clock clock;
 
-    EmailSendFlow(SendGuard guard, SendMarkLog sendMarks, TemplateRenderer renderer, SendPolicy sendPolicy,
+    EmailSendFlow(SendGuard guard, GuardMarks guardMarks, SendMarkLog sendMarks, TemplateRenderer renderer, SendPolicy sendPolicy,
                   FleetRateLimiter rateLimiter, InDoubtPolicies inDoubtPolicies, ObjectMapper json,
                   WorkerSettings settings, WorkerMetrics metrics, Clock clock) {
         this.guard = guard;
+        this.guardMarks = guardMarks;
         this.sendMarks = sendMarks;
         this.renderer = renderer;
         this.sendPolicy = sendPolicy;
@@ -348,8 +350,7 @@ class EmailSendFlow {
             switch (result) {
                 case SendPolicy.Result.Sent sent -> {
                     // In doubt until the sent mark is in Redis: counted in flight until then.
-                    CompletableFuture<SendGuardState> mark = guard.markSentAsync(email.tenant(), email.id(),
-                            settings.instanceId(), claimedAt, sent.providerId(), expireAt).toCompletableFuture();
+                    CompletableFuture<SendGuardState> mark = guardMarks.sent(claim(claimedAt), sent.providerId());
                     mark.whenComplete((state, failure) -> metrics.providerCallEnded());
                     pass.addMark(mark);
                     Instant now = clock.instant();
@@ -377,13 +378,16 @@ class EmailSendFlow {
 
         /** Right before the first provider call: from here on a crash leaves the email in doubt. */
         void markSending(Instant claimedAt) throws SendException {
-            SendGuardState found = join(guard.markSendingAsync(email.tenant(), email.id(), settings.instanceId(),
-                    claimedAt, expireAt));
+            SendGuardState found = guardMarks.sending(claim(claimedAt)).join();
             if (found.kind() != SendGuardState.Kind.CLAIMED || !found.worker().equals(settings.instanceId())
                     || !found.claimedAt().equals(claimedAt)) {
                 throw new SendException(SendException.Kind.CLAIM_LOST, "the guard holds " + found.kind()
                         + " instead of this worker's claim", null);
             }
+        }
+
+        SendGuard.Claim claim(Instant claimedAt) {
+            return new SendGuard.Claim(email.tenant(), email.id(), settings.instanceId(), claimedAt, expireAt);
         }
 
         void cancelled() {
