@@ -42,7 +42,6 @@ class EmailSendFlow {
     private static final Logger LOG = LoggerFactory.getLogger(EmailSendFlow.class);
 
     private final SendGuard guard;
-    private final GuardMarks guardMarks;
     private final SendMarkLog sendMarks;
     private final TemplateRenderer renderer;
     private final SendPolicy sendPolicy;
@@ -53,11 +52,10 @@ class EmailSendFlow {
     private final WorkerMetrics metrics;
     private final Clock clock;
 
-    EmailSendFlow(SendGuard guard, GuardMarks guardMarks, SendMarkLog sendMarks, TemplateRenderer renderer, SendPolicy sendPolicy,
+    EmailSendFlow(SendGuard guard, SendMarkLog sendMarks, TemplateRenderer renderer, SendPolicy sendPolicy,
                   FleetRateLimiter rateLimiter, InDoubtPolicies inDoubtPolicies, ObjectMapper json,
                   WorkerSettings settings, WorkerMetrics metrics, Clock clock) {
         this.guard = guard;
-        this.guardMarks = guardMarks;
         this.sendMarks = sendMarks;
         this.renderer = renderer;
         this.sendPolicy = sendPolicy;
@@ -350,7 +348,8 @@ class EmailSendFlow {
             switch (result) {
                 case SendPolicy.Result.Sent sent -> {
                     // In doubt until the sent mark is in Redis: counted in flight until then.
-                    CompletableFuture<SendGuardState> mark = guardMarks.sent(claim(claimedAt), sent.providerId());
+                    CompletableFuture<SendGuardState> mark = guard.markSentAsync(email.tenant(), email.id(),
+                            settings.instanceId(), claimedAt, sent.providerId(), expireAt).toCompletableFuture();
                     mark.whenComplete((state, failure) -> metrics.providerCallEnded());
                     pass.addMark(mark);
                     Instant now = clock.instant();
@@ -378,16 +377,13 @@ class EmailSendFlow {
 
         /** Right before the first provider call: from here on a crash leaves the email in doubt. */
         void markSending(Instant claimedAt) throws SendException {
-            SendGuardState found = guardMarks.sending(claim(claimedAt)).join();
+            SendGuardState found = join(guard.markSendingAsync(email.tenant(), email.id(), settings.instanceId(),
+                    claimedAt, expireAt));
             if (found.kind() != SendGuardState.Kind.CLAIMED || !found.worker().equals(settings.instanceId())
                     || !found.claimedAt().equals(claimedAt)) {
                 throw new SendException(SendException.Kind.CLAIM_LOST, "the guard holds " + found.kind()
                         + " instead of this worker's claim", null);
             }
-        }
-
-        SendGuard.Claim claim(Instant claimedAt) {
-            return new SendGuard.Claim(email.tenant(), email.id(), settings.instanceId(), claimedAt, expireAt);
         }
 
         void cancelled() {

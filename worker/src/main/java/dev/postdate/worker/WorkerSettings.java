@@ -18,7 +18,6 @@ import java.time.Duration;
  * @param markAhead           emails of one range on their way to a call beyond those, their send marks
  *                            being stored (virtual threads)
  * @param sendMarkInterval    at most one insert of send marks per this interval (group commit)
- * @param guardMarksPerCall   most sending or sent marks written to Redis in one script call
  * @param sender              ses, smtp or blackhole
  * @param inDoubtPolicy       skip (default) or resend
  * @param resendAfter         with {@code resend}: only sending marks older than this are taken over
@@ -53,7 +52,6 @@ public record WorkerSettings(
         @Min(1) int sendParallelism,
         @Min(0) int markAhead,
         @NotNull Duration sendMarkInterval,
-        @Min(1) int guardMarksPerCall,
         @NotBlank String sender,
         @NotNull InDoubtPolicy inDoubtPolicy,
         @NotNull Duration resendAfter,

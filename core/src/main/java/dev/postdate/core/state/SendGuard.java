@@ -10,8 +10,6 @@ import io.lettuce.core.api.sync.RedisCommands;
 import jakarta.inject.Singleton;
 
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -28,7 +26,7 @@ public class SendGuard {
 
     /**
      * Replaces the value ARGV[1] with ARGV[2] only if it is still there; returns the value found.
-     * Taking over a stale claim and cancelling over one are both this.
+     * Marking sent (only the claim's holder succeeds) and taking over a stale claim are both this.
      */
     private static final RedisScript REPLACE_IF = new RedisScript("""
             local v = redis.call('GET', KEYS[1])
@@ -48,40 +46,17 @@ public class SendGuard {
             """);
 
     /**
-     * Records sends, one key after the other (a worker coalesces its emails' marks into one call): each
-     * over its worker's own claim or sending mark (ARGV claimed, sending), over an absent key (Redis lost
-     * it meanwhile: the send happened, so the guard must say so again) and over any other worker's
-     * claim, which has not reached a provider yet and now never will (its sending mark fails). A
-     * cancel, a sent or another worker's sending mark stays. Four ARGV per key; returns the values found.
+     * Records a send: over this worker's own claim or sending mark (ARGV[1], ARGV[2]), over an absent
+     * key (Redis lost it meanwhile: the send happened, so the guard must say so again) and over any
+     * other worker's claim, which has not reached a provider yet and now never will (its sending mark
+     * fails). A cancel, a sent or another worker's sending mark stays. Returns the value found.
      */
     private static final RedisScript MARK_SENT = new RedisScript("""
-            local found = {}
-            for i, key in ipairs(KEYS) do
-              local a = (i - 1) * 4
-              local v = redis.call('GET', key)
-              if not v or v == ARGV[a + 1] or v == ARGV[a + 2] or string.sub(v, 1, 8) == 'claimed:' then
-                redis.call('SET', key, ARGV[a + 3], 'PXAT', ARGV[a + 4])
-              end
-              found[i] = v or ''
+            local v = redis.call('GET', KEYS[1])
+            if not v or v == ARGV[1] or v == ARGV[2] or string.sub(v, 1, 8) == 'claimed:' then
+              redis.call('SET', KEYS[1], ARGV[3], 'PXAT', ARGV[4])
             end
-            return found
-            """);
-
-    /**
-     * Marks claims as sending, one key after the other: each only over its worker's exact claim (ARGV
-     * claimed), which becomes the sending mark (ARGV sending). Three ARGV per key; returns the values found.
-     */
-    private static final RedisScript MARK_SENDING = new RedisScript("""
-            local found = {}
-            for i, key in ipairs(KEYS) do
-              local a = (i - 1) * 3
-              local v = redis.call('GET', key)
-              if v == ARGV[a + 1] then
-                redis.call('SET', key, ARGV[a + 2], 'PXAT', ARGV[a + 3])
-              end
-              found[i] = v or ''
-            end
-            return found
+            return v or ''
             """);
 
     /**
@@ -99,12 +74,6 @@ public class SendGuard {
 
     /** The provider id a guard holds when the tenant, not a provider, said the email was sent. */
     public static final String RESOLVED_SENT = "resolved-by-tenant";
-
-    /** A worker's claim on one email: whose, made when, and when the guard expires. */
-    public record Claim(String tenant, String id, String worker, Instant claimedAt, Instant expireAt) { }
-
-    /** A claim whose provider call succeeded, with the provider's message id. */
-    public record Sent(Claim claim, String providerId) { }
 
     private final RedisCommands<String, String> redis;
     private final RedisAsyncCommands<String, String> async;
@@ -180,23 +149,10 @@ public class SendGuard {
      */
     public CompletionStage<SendGuardState> markSentAsync(String tenant, String id, String worker, Instant claimedAt,
                                                          String providerId, Instant expireAt) {
-        return markSentAll(List.of(new Sent(new Claim(tenant, id, worker, claimedAt, expireAt), providerId)))
-                .thenApply(found -> found.getFirst());
-    }
-
-    /** {@link #markSentAsync} for many emails in one atomic call; the states found, in order. */
-    public CompletionStage<List<SendGuardState>> markSentAll(List<Sent> sends) {
-        String[] keys = new String[sends.size()];
-        String[] args = new String[sends.size() * 4];
-        for (int i = 0; i < sends.size(); i++) {
-            Claim claim = sends.get(i).claim();
-            keys[i] = key(claim.tenant(), claim.id());
-            args[i * 4] = SendGuardState.claimedValue(claim.worker(), claim.claimedAt());
-            args[i * 4 + 1] = SendGuardState.sendingValue(claim.worker(), claim.claimedAt());
-            args[i * 4 + 2] = SendGuardState.SENT_PREFIX + sends.get(i).providerId();
-            args[i * 4 + 3] = Long.toString(claim.expireAt().toEpochMilli());
-        }
-        return MARK_SENT.<List<Object>>evalAsync(async, ScriptOutputType.MULTI, keys, args).thenApply(SendGuard::parseAll);
+        return MARK_SENT.<String>evalAsync(async, ScriptOutputType.VALUE, new String[]{key(tenant, id)},
+                        SendGuardState.claimedValue(worker, claimedAt), SendGuardState.sendingValue(worker, claimedAt),
+                        SendGuardState.SENT_PREFIX + providerId, Long.toString(expireAt.toEpochMilli()))
+                .thenApply(SendGuardState::parse);
     }
 
     /**
@@ -206,31 +162,10 @@ public class SendGuard {
      */
     public CompletionStage<SendGuardState> markSendingAsync(String tenant, String id, String worker, Instant claimedAt,
                                                             Instant expireAt) {
-        return markSendingAll(List.of(new Claim(tenant, id, worker, claimedAt, expireAt)))
-                .thenApply(found -> found.getFirst());
-    }
-
-    /** {@link #markSendingAsync} for many emails in one atomic call; the states found, in order. */
-    public CompletionStage<List<SendGuardState>> markSendingAll(List<Claim> claims) {
-        String[] keys = new String[claims.size()];
-        String[] args = new String[claims.size() * 3];
-        for (int i = 0; i < claims.size(); i++) {
-            Claim claim = claims.get(i);
-            keys[i] = key(claim.tenant(), claim.id());
-            args[i * 3] = SendGuardState.claimedValue(claim.worker(), claim.claimedAt());
-            args[i * 3 + 1] = SendGuardState.sendingValue(claim.worker(), claim.claimedAt());
-            args[i * 3 + 2] = Long.toString(claim.expireAt().toEpochMilli());
-        }
-        return MARK_SENDING.<List<Object>>evalAsync(async, ScriptOutputType.MULTI, keys, args)
-                .thenApply(SendGuard::parseAll);
-    }
-
-    private static List<SendGuardState> parseAll(List<Object> values) {
-        List<SendGuardState> states = new ArrayList<>(values.size());
-        for (Object value : values) {
-            states.add(SendGuardState.parse((String) value));
-        }
-        return states;
+        return REPLACE_IF.<String>evalAsync(async, ScriptOutputType.VALUE, new String[]{key(tenant, id)},
+                        SendGuardState.claimedValue(worker, claimedAt), SendGuardState.sendingValue(worker, claimedAt),
+                        Long.toString(expireAt.toEpochMilli()))
+                .thenApply(SendGuardState::parse);
     }
 
     /**

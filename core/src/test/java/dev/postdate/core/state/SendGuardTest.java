@@ -12,7 +12,6 @@ import org.junit.jupiter.api.TestInstance;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -92,33 +91,6 @@ class SendGuardTest {
         assertEquals(sending, guard.current(tenant, "e1"), "another worker's sending mark stays");
         guard.markSent(tenant, "e1", "w1", claimedAt, "ses-1", expireAt);
         assertEquals(SendGuardState.Kind.SENT, guard.current(tenant, "e1").kind());
-    }
-
-    @Test
-    void marksOfManyEmailsInOneCallEachFollowTheRulesOfTheirOwnKey() {
-        String tenant = tenant();
-        Instant claimedAt = Instant.ofEpochMilli(Instant.now().toEpochMilli());
-        guard.claim(tenant, "mine", "w1", claimedAt, expireAt);
-        guard.claim(tenant, "foreign", "w2", claimedAt, expireAt);
-        guard.cancel(tenant, "cancelled", expireAt);
-        List<SendGuard.Claim> claims = List.of("mine", "foreign", "cancelled", "absent").stream()
-                .map(id -> new SendGuard.Claim(tenant, id, "w1", claimedAt, expireAt)).toList();
-
-        List<SendGuardState> found = guard.markSendingAll(claims).toCompletableFuture().join();
-        assertEquals(List.of(SendGuardState.Kind.CLAIMED, SendGuardState.Kind.CLAIMED, SendGuardState.Kind.CANCELLED,
-                SendGuardState.Kind.NONE), found.stream().map(SendGuardState::kind).toList());
-        assertEquals("w2", found.get(1).worker());
-        assertEquals(new SendGuardState(SendGuardState.Kind.SENDING, "w1", claimedAt, null), guard.current(tenant, "mine"));
-        assertEquals(SendGuardState.Kind.CLAIMED, guard.current(tenant, "foreign").kind(), "only the claimer's key");
-        assertEquals(SendGuardState.Kind.NONE, guard.current(tenant, "absent").kind(), "nothing to mark");
-
-        guard.markSentAll(claims.stream().map(claim -> new SendGuard.Sent(claim, "ses-" + claim.id())).toList())
-                .toCompletableFuture().join();
-        assertEquals(new SendGuardState(SendGuardState.Kind.SENT, null, null, "ses-mine"), guard.current(tenant, "mine"));
-        assertEquals(SendGuardState.Kind.SENT, guard.current(tenant, "foreign").kind(), "over a mere claim");
-        assertEquals(SendGuardState.Kind.CANCELLED, guard.current(tenant, "cancelled").kind());
-        assertEquals(SendGuardState.Kind.SENT, guard.current(tenant, "absent").kind(), "over a lost key");
-        assertTrue(connection.sync().pttl(guard.key(tenant, "absent")) > 0, "expires at expireAt");
     }
 
     @Test
