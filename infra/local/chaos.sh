@@ -1,6 +1,7 @@
 # shellcheck shell=bash
 # ./postdate chaos: the demo's stack and client (ses-local sender) while faults are injected:
-# SIGKILLed workers, rangers and an ingest consumer; ClickHouse and ElasticMQ restarted; Redis
+# SIGKILLed workers, rangers and an ingest consumer; ClickHouse (on the local cluster: its second
+# replica, for 30 s) and ElasticMQ restarted; Redis
 # SIGKILLed (its AOF loses up to a second) and replaced by an empty instance, mid-run and once more
 # after every email has its outcome; the SES emulator stopped for a while. Each fault is a line in the faults file, which the client folds
 # into its closing JSON line once the last line ("# done") is there. Uses services.sh,
@@ -9,6 +10,8 @@
 CHAOS_INGESTS=2
 # How long SES is unreachable; the workers' unreachable-max-wait (2m) rides it out.
 CHAOS_SES_OUTAGE_S="${CHAOS_SES_OUTAGE_S:-30}"
+# On the local cluster (--cluster), how long the second ClickHouse replica is down.
+CHAOS_REPLICA_OUTAGE_S="${CHAOS_REPLICA_OUTAGE_S:-30}"
 # Pause between two worker kills (plus the restart, which waits for the new worker's health).
 CHAOS_WORKER_KILL_EVERY_S="${CHAOS_WORKER_KILL_EVERY_S:-6}"
 # After Redis is emptied once every email has its outcome: how long the stack runs on before the
@@ -165,7 +168,12 @@ chaos_schedule() {
   chaos_at $((window_start + spread / 10)) || return 0
   chaos_kill_leader
   chaos_at $((window_start + spread * 2 / 10)) || return 0
-  chaos_restart_service clickhouse
+  if [[ -n "$POSTDATE_CLICKHOUSE_CLUSTER" ]]; then
+    # The workers' replica, down for a while: with a quorum of both, every insert waits for it.
+    chaos_restart_service clickhouse-r2 "$CHAOS_REPLICA_OUTAGE_S"
+  else
+    chaos_restart_service clickhouse
+  fi
   chaos_at $((window_start + spread * 3 / 10)) || return 0
   chaos_kill_redis "" "$workers"
   chaos_at $((window_start + spread * 45 / 100)) || return 0

@@ -75,7 +75,8 @@ component_start() {
     return 1
   fi
   # shellcheck disable=SC2086 # POSTDATE_JAVA_OPTS holds several options
-  MICRONAUT_SERVER_PORT="$port" ENDPOINTS_ALL_PORT="$mport" launch "$name-$instance" "$log" java $POSTDATE_JAVA_OPTS -jar "$jar"
+  MICRONAUT_SERVER_PORT="$port" ENDPOINTS_ALL_PORT="$mport" POSTDATE_CLICKHOUSE_URL="$(component_clickhouse_url "$name")" \
+    launch "$name-$instance" "$log" java $POSTDATE_JAVA_OPTS -jar "$jar"
   pid="$(<"$(pid_file "$name-$instance")")"
   if ! wait_healthy "$pid" "$COMPONENT_HEALTH_TIMEOUT" component_healthy "$mport"; then
     stop_pid "$name-$instance" "$pid"
@@ -83,6 +84,16 @@ component_start() {
     return 1
   fi
   printf '%-19s started on 127.0.0.1:%s (pid %s)\n' "$name-$instance" "$port" "$pid"
+}
+
+# On the local cluster the workers read and write through the second replica and everything else
+# through the first, so that a worker's reads meet the lag of a replica that did not take the insert.
+component_clickhouse_url() {
+  if [[ -n "$POSTDATE_CLICKHOUSE_CLUSTER" && "$1" == worker ]]; then
+    echo "http://127.0.0.1:$CLICKHOUSE_R2_HTTP_PORT"
+  else
+    echo "$POSTDATE_CLICKHOUSE_URL"
+  fi
 }
 
 # Instances that have a pid file, as NAME INSTANCE lines.

@@ -28,6 +28,8 @@ install_system_packages() {
   command -v redis-server >/dev/null || packages+=(redis-server)
   command -v npm >/dev/null || packages+=(nodejs npm)
   command -v curl >/dev/null || packages+=(curl)
+  # For the local cluster (docs/clickhouse.md), which `./postdate test` runs too.
+  [[ -f "$ZOOKEEPER_JAR" ]] || packages+=(zookeeper)
   ((${#packages[@]} == 0)) && return 0
   apt_install "${packages[@]}"
   stop_distro_services

@@ -1,10 +1,16 @@
 # shellcheck shell=bash
-# Starts, stops and reports the local servers the components and tests talk to: ClickHouse,
-# Redis, ElasticMQ (SQS) and aws-ses-v2-local (SES). Every server is a plain child process with
+# Starts, stops and reports the local servers the components and tests talk to: ClickHouse (or,
+# in cluster mode, two replicas and ZooKeeper), Redis, ElasticMQ (SQS) and aws-ses-v2-local (SES). Every server is a plain child process with
 # a pid file under $POSTDATE_RUN_DIR/pids; nothing relies on systemd or system-wide instances.
 # The process helpers here are shared with components.sh.
 
-POSTDATE_SERVICES=(clickhouse redis elasticmq ses)
+# The local cluster's servers, which stand in for clickhouse in cluster mode.
+CLUSTER_SERVICES=(zookeeper clickhouse-r1 clickhouse-r2)
+if [[ -n "$POSTDATE_CLICKHOUSE_CLUSTER" ]]; then
+  POSTDATE_SERVICES=("${CLUSTER_SERVICES[@]}" redis elasticmq ses)
+else
+  POSTDATE_SERVICES=(clickhouse redis elasticmq ses)
+fi
 LOCAL_DIR="$POSTDATE_HOME/infra/local"
 
 # ---- process helpers ---------------------------------------------------------------------------
@@ -91,6 +97,9 @@ report_start_failure() {
 service_port() {
   case "$1" in
     clickhouse) echo "$CLICKHOUSE_HTTP_PORT" ;;
+    clickhouse-r1) echo "$CLICKHOUSE_R1_HTTP_PORT" ;;
+    clickhouse-r2) echo "$CLICKHOUSE_R2_HTTP_PORT" ;;
+    zookeeper) echo "$ZOOKEEPER_PORT" ;;
     redis) echo "$REDIS_PORT" ;;
     elasticmq) echo "$ELASTICMQ_PORT" ;;
     ses) echo "$SES_PORT" ;;
@@ -105,6 +114,13 @@ service_port_vars() {
       echo "CLICKHOUSE_TCP_PORT=$CLICKHOUSE_TCP_PORT"
       echo "CLICKHOUSE_INTERSERVER_PORT=$CLICKHOUSE_INTERSERVER_PORT"
       ;;
+    clickhouse-r[12])
+      local r="CLICKHOUSE_R${1#clickhouse-r}"
+      echo "${r}_HTTP_PORT=$(printenv "${r}_HTTP_PORT")"
+      echo "${r}_TCP_PORT=$(printenv "${r}_TCP_PORT")"
+      echo "${r}_INTERSERVER_PORT=$(printenv "${r}_INTERSERVER_PORT")"
+      ;;
+    zookeeper) echo "ZOOKEEPER_PORT=$ZOOKEEPER_PORT" ;;
     redis) echo "REDIS_PORT=$REDIS_PORT" ;;
     elasticmq) echo "ELASTICMQ_PORT=$ELASTICMQ_PORT" ;;
     ses) echo "SES_PORT=$SES_PORT" ;;
@@ -114,7 +130,8 @@ service_port_vars() {
 # A fragment of the command line that identifies our process (redis-server rewrites its title).
 service_marker() {
   case "$1" in
-    clickhouse) echo "$POSTDATE_RUN_DIR/clickhouse/config.xml" ;;
+    clickhouse | clickhouse-r[12]) echo "$POSTDATE_RUN_DIR/$1/config.xml" ;;
+    zookeeper) echo "$POSTDATE_RUN_DIR/zookeeper/zoo.cfg" ;;
     redis) echo "redis-server 127.0.0.1:$REDIS_PORT" ;;
     elasticmq) echo "org.elasticmq.server.Main" ;;
     ses) echo "$SES_DIR/journaled.js" ;;
@@ -123,14 +140,14 @@ service_marker() {
 
 service_log() {
   case "$1" in
-    clickhouse) echo "$POSTDATE_RUN_DIR/clickhouse/log/clickhouse-server.log" ;;
+    clickhouse | clickhouse-r[12]) echo "$POSTDATE_RUN_DIR/$1/log/clickhouse-server.log" ;;
     *) echo "$POSTDATE_RUN_DIR/logs/$1.log" ;;
   esac
 }
 
 service_timeout() {
   case "$1" in
-    clickhouse) echo 60 ;;
+    clickhouse | clickhouse-r[12]) echo 60 ;;
     # Redis answers only once it has replayed its append-only file: a few GB of keys take minutes.
     # A Redis that fails exits, and wait_healthy stops waiting at once.
     redis) echo 300 ;;
@@ -142,7 +159,8 @@ service_healthy() {
   local port
   port="$(service_port "$1")"
   case "$1" in
-    clickhouse) [[ "$(curl -fsS --max-time 2 "http://127.0.0.1:$port/ping" 2>/dev/null)" == "Ok." ]] ;;
+    clickhouse | clickhouse-r[12]) [[ "$(curl -fsS --max-time 2 "http://127.0.0.1:$port/ping" 2>/dev/null)" == "Ok." ]] ;;
+    zookeeper) [[ "$(zookeeper_command srvr | head -c 17)" == "Zookeeper version" ]] ;;
     redis) [[ "$(timeout 2 redis-cli -h 127.0.0.1 -p "$port" ping 2>/dev/null)" == "PONG" ]] ;;
     elasticmq)
       [[ "$(curl -s -o /dev/null --max-time 2 -w '%{http_code}' \
@@ -152,15 +170,43 @@ service_healthy() {
   esac
 }
 
+# ZooKeeper's four-letter commands over its client port (srvr is on its default allow list).
+zookeeper_command() {
+  timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/$ZOOKEEPER_PORT; printf %s '$1' >&3; cat <&3" 2>/dev/null
+}
+
+# Usage: render_clickhouse_config NAME HTTP_PORT TCP_PORT INTERSERVER_PORT [REPLICA]
+# With REPLICA, the server is that replica of the local cluster.
 render_clickhouse_config() {
-  local dir="$POSTDATE_RUN_DIR/clickhouse"
+  local name="$1" http="$2" tcp="$3" interserver="$4" replica="${5:-}" dir="$POSTDATE_RUN_DIR/$1"
   mkdir -p "$dir/data" "$dir/tmp" "$dir/user_files" "$dir/log"
-  sed -e "s|@RUN_DIR@|$POSTDATE_RUN_DIR|g" \
-    -e "s|@HTTP_PORT@|$CLICKHOUSE_HTTP_PORT|g" \
-    -e "s|@TCP_PORT@|$CLICKHOUSE_TCP_PORT|g" \
-    -e "s|@INTERSERVER_PORT@|$CLICKHOUSE_INTERSERVER_PORT|g" \
+  sed -e "s|@DIR@|$dir|g" \
+    -e "s|@HTTP_PORT@|$http|g" \
+    -e "s|@TCP_PORT@|$tcp|g" \
+    -e "s|@INTERSERVER_PORT@|$interserver|g" \
     "$LOCAL_DIR/clickhouse/config.xml" >"$dir/config.xml"
   cp "$LOCAL_DIR/clickhouse/users.xml" "$dir/users.xml"
+  [[ -n "$replica" ]] || return 0
+  mkdir -p "$dir/config.d"
+  sed -e "s|@ZOOKEEPER_PORT@|$ZOOKEEPER_PORT|g" \
+    -e "s|@CLUSTER@|$POSTDATE_CLICKHOUSE_CLUSTER|g" \
+    -e "s|@R1_TCP_PORT@|$CLICKHOUSE_R1_TCP_PORT|g" \
+    -e "s|@R2_TCP_PORT@|$CLICKHOUSE_R2_TCP_PORT|g" \
+    -e "s|@REPLICA@|$replica|g" \
+    "$LOCAL_DIR/clickhouse/cluster.xml" >"$dir/config.d/cluster.xml"
+}
+
+render_zookeeper_config() {
+  local dir="$POSTDATE_RUN_DIR/zookeeper"
+  mkdir -p "$dir/data"
+  cat >"$dir/zoo.cfg" <<ZOO
+tickTime=2000
+dataDir=$dir/data
+clientPort=$ZOOKEEPER_PORT
+clientPortAddress=127.0.0.1
+admin.enableServer=false
+maxClientCnxns=200
+ZOO
 }
 
 service_launch() {
@@ -168,8 +214,21 @@ service_launch() {
   log="$(service_log "$name")"
   case "$name" in
     clickhouse)
-      render_clickhouse_config
+      render_clickhouse_config clickhouse "$CLICKHOUSE_HTTP_PORT" "$CLICKHOUSE_TCP_PORT" "$CLICKHOUSE_INTERSERVER_PORT"
       launch clickhouse "$log" clickhouse-server --config-file="$POSTDATE_RUN_DIR/clickhouse/config.xml"
+      ;;
+    clickhouse-r[12])
+      local r="CLICKHOUSE_R${name#clickhouse-r}"
+      render_clickhouse_config "$name" "$(printenv "${r}_HTTP_PORT")" "$(printenv "${r}_TCP_PORT")" \
+        "$(printenv "${r}_INTERSERVER_PORT")" "${name#clickhouse-}"
+      launch "$name" "$log" clickhouse-server --config-file="$POSTDATE_RUN_DIR/$name/config.xml"
+      ;;
+    zookeeper)
+      render_zookeeper_config
+      # shellcheck disable=SC2086 # ZOOKEEPER_JAVA_OPTS holds several options
+      launch zookeeper "$log" java $ZOOKEEPER_JAVA_OPTS -Dzookeeper.log.dir="$POSTDATE_RUN_DIR/zookeeper" \
+        -cp "/etc/zookeeper/conf:$ZOOKEEPER_JAR" org.apache.zookeeper.server.ZooKeeperServerMain \
+        "$POSTDATE_RUN_DIR/zookeeper/zoo.cfg"
       ;;
     redis)
       mkdir -p "$POSTDATE_RUN_DIR/redis"
@@ -198,7 +257,7 @@ service_launch() {
 require_known_services() {
   local name
   for name in "$@"; do
-    case " ${POSTDATE_SERVICES[*]} " in
+    case " ${POSTDATE_SERVICES[*]} ${CLUSTER_SERVICES[*]} " in
       *" $name "*) ;;
       *)
         echo "postdate: unknown service '$name' (known: ${POSTDATE_SERVICES[*]})" >&2
@@ -218,7 +277,7 @@ service_start() {
   log="$(service_log "$name")"
   if pid="$(running_pid "$name" "$(service_marker "$name")")"; then
     if wait_healthy "$pid" "$(service_timeout "$name")" service_healthy "$name"; then
-      printf '%-11s already running on 127.0.0.1:%s (pid %s)\n' "$name" "$port" "$pid"
+      printf '%-13s already running on 127.0.0.1:%s (pid %s)\n' "$name" "$port" "$pid"
       return 0
     fi
     report_start_failure "$name" "$log"
@@ -237,7 +296,7 @@ service_start() {
     report_start_failure "$name" "$log"
     return 1
   fi
-  printf '%-11s started on 127.0.0.1:%s (pid %s)\n' "$name" "$port" "$pid"
+  printf '%-13s started on 127.0.0.1:%s (pid %s)\n' "$name" "$port" "$pid"
 }
 
 services_start() {
@@ -261,20 +320,20 @@ services_stop() {
   for name in "${names[@]}"; do
     if pid="$(running_pid "$name" "$(service_marker "$name")")"; then
       stop_pid "$name" "$pid"
-      printf '%-11s stopped (pid %s)\n' "$name" "$pid"
+      printf '%-13s stopped (pid %s)\n' "$name" "$pid"
     else
-      printf '%-11s not running\n' "$name"
+      printf '%-13s not running\n' "$name"
     fi
   done
 }
 
 services_status() {
   local name pid state
-  printf '%-11s %-6s %-8s %-8s %s\n' SERVICE PORT STATE PID LOG
+  printf '%-13s %-6s %-8s %-8s %s\n' SERVICE PORT STATE PID LOG
   for name in "${POSTDATE_SERVICES[@]}"; do
     pid="$(running_pid "$name" "$(service_marker "$name")")" || pid="-"
     state=down
     service_healthy "$name" && state=healthy
-    printf '%-11s %-6s %-8s %-8s %s\n' "$name" "$(service_port "$name")" "$state" "$pid" "$(service_log "$name")"
+    printf '%-13s %-6s %-8s %-8s %s\n' "$name" "$(service_port "$name")" "$state" "$pid" "$(service_log "$name")"
   done
 }

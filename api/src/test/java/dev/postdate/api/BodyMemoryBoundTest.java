@@ -130,8 +130,9 @@ class BodyMemoryBoundTest {
     private static ClickHouseSql sql(TestEnvironment env) {
         TestServices services = env.services();
         return new ClickHouseSql(ClickHouseClientFactory.newClient(new ClickHouseSettings(
-                services.clickhouseUrl(), services.clickhouseUser(), services.clickhousePassword(), env.database(), false)),
-                env.database());
+                services.clickhouseUrl(), services.clickhouseUser(), services.clickhousePassword(), env.database(), false,
+                services.clickhouseCluster(), services.clickhouseInsertQuorum(), Duration.ofSeconds(10))),
+                env.database(), services.clickhouseCluster());
     }
 
     private static int answers(HttpClient http, URI uri) {

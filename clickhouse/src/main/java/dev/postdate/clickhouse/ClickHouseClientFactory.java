@@ -19,17 +19,24 @@ public class ClickHouseClientFactory {
      * on, 18.16 answers SELECTs with an empty body, so queries would silently return no rows. Every
      * query waits for its end on the server ({@code wait_end_of_query}): a server that streams answers
      * 200 and appends a late failure to the rows sent so far as text, which the readers would take for a
-     * short result (MidStreamFailureTest); buffered, the failure is the response's status.
+     * short result (MidStreamFailureTest); buffered, the failure is the response's status. With an
+     * insert quorum, every insert waits for it and every read sees only what reached it, so that a
+     * lagging replica never answers with less than was acknowledged (docs/clickhouse.md).
      */
     public static Client newClient(ClickHouseSettings settings) {
-        return new Client.Builder()
+        Client.Builder builder = new Client.Builder()
                 .addEndpoint(settings.url())
                 .setUsername(settings.user())
                 .setPassword(settings.password())
                 .compressServerResponse(false)
                 .serverSetting("wait_end_of_query", "1")
                 .setServerTimeZone("UTC")
-                .useServerTimeZone(true)
-                .build();
+                .useServerTimeZone(true);
+        if (settings.insertQuorum() > 0) {
+            builder.serverSetting("insert_quorum", Integer.toString(settings.insertQuorum()))
+                    .serverSetting("insert_quorum_timeout", Long.toString(settings.insertQuorumTimeout().toMillis()))
+                    .serverSetting("select_sequential_consistency", "1");
+        }
+        return builder.build();
     }
 }

@@ -2,8 +2,11 @@ package dev.postdate.clickhouse;
 
 import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.core.bind.annotation.Bindable;
+import java.time.Duration;
 import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.PositiveOrZero;
 
 /**
  * @param url            HTTP endpoint of ClickHouse (or of a load balancer in front of a cluster)
@@ -12,6 +15,13 @@ import jakarta.validation.constraints.Pattern;
  * @param database       database holding Postdate's tables; every statement names it explicitly
  *                       because ClickHouse 18.16 ignores the database header
  * @param migrateOnStart whether a component applies pending migrations when it starts
+ * @param cluster        name of the ClickHouse cluster ({@code remote_servers}) whose replicas hold the
+ *                       schema, created as Replicated tables with {@code ON CLUSTER} DDL; empty: one
+ *                       server (docs/clickhouse.md, "Cluster mode")
+ * @param insertQuorum   replicas that must hold an insert before it is acknowledged, and reads see
+ *                       only what reached that quorum ({@code select_sequential_consistency}); 0: off
+ * @param insertQuorumTimeout how long an insert waits for its quorum before it fails; below every
+ *                       caller's insert deadline, so that the server gives up no later than the caller
  */
 @ConfigurationProperties("postdate.clickhouse")
 public record ClickHouseSettings(
@@ -19,10 +29,23 @@ public record ClickHouseSettings(
         @NotBlank String user,
         @Bindable(defaultValue = "") String password,
         @NotBlank @Pattern(regexp = "[A-Za-z_][A-Za-z0-9_]*") String database,
-        @Bindable(defaultValue = "true") boolean migrateOnStart) {
+        @Bindable(defaultValue = "true") boolean migrateOnStart,
+        @Bindable(defaultValue = "") @Pattern(regexp = "|[A-Za-z_][A-Za-z0-9_]*") String cluster,
+        @Bindable(defaultValue = "0") @PositiveOrZero int insertQuorum,
+        @Bindable(defaultValue = "10s") @NotNull Duration insertQuorumTimeout) {
+
+    /** One server, no quorum: what tests and tools that talk to a single node build. */
+    public static ClickHouseSettings singleNode(String url, String user, String password, String database) {
+        return new ClickHouseSettings(url, user, password, database, false, "", 0, Duration.ofSeconds(10));
+    }
+
+    public boolean clustered() {
+        return !cluster.isEmpty();
+    }
 
     @Override
     public String toString() {
-        return "ClickHouseSettings[url=" + url + ", user=" + user + ", database=" + database + "]";
+        return "ClickHouseSettings[url=" + url + ", user=" + user + ", database=" + database
+                + (clustered() ? ", cluster=" + cluster + ", insertQuorum=" + insertQuorum : "") + "]";
     }
 }

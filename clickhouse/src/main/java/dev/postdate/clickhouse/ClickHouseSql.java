@@ -10,6 +10,7 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,16 +21,37 @@ import java.util.List;
  */
 public final class ClickHouseSql {
 
+    /** How long a statement keeps being retried while another quorum insert into its table is pending. */
+    private static final Duration QUORUM_WAIT = Duration.ofSeconds(30);
+
     private final Client client;
     private final String database;
+    private final String cluster;
 
+    /** On one server. */
     public ClickHouseSql(Client client, String database) {
+        this(client, database, "");
+    }
+
+    /** @param cluster the cluster DDL runs {@code ON}, empty for one server */
+    public ClickHouseSql(Client client, String database, String cluster) {
         this.client = client;
         this.database = database;
+        this.cluster = cluster;
     }
 
     public String database() {
         return database;
+    }
+
+    /** The cluster whose replicas hold the schema; empty on one server. */
+    public String cluster() {
+        return cluster;
+    }
+
+    /** The clause that makes a DDL statement run on every replica: {@code " ON CLUSTER name"}, or empty. */
+    public String onCluster() {
+        return cluster.isEmpty() ? "" : " ON CLUSTER " + cluster;
     }
 
     /** A table name qualified with Postdate's database. */
@@ -38,11 +60,13 @@ public final class ClickHouseSql {
     }
 
     public void execute(String sql) {
-        try (var ignored = client.execute(sql).get()) {
-            // The response carries nothing Postdate needs; closing it releases the connection.
-        } catch (Exception e) {
-            throw failure(sql, e);
-        }
+        QuorumRetry.run(() -> {
+            try (var ignored = client.execute(sql).get()) {
+                // The response carries nothing Postdate needs; closing it releases the connection.
+            } catch (Exception e) {
+                throw failure(sql, e);
+            }
+        }, QUORUM_WAIT);
     }
 
     /** Runs a SELECT and returns its rows, each as its column values (TabSeparated, unescaped). */

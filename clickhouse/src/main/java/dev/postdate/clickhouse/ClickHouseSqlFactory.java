@@ -9,6 +9,6 @@ public class ClickHouseSqlFactory {
 
     @Singleton
     ClickHouseSql clickHouseSql(Client client, ClickHouseSettings settings) {
-        return new ClickHouseSql(client, settings.database());
+        return new ClickHouseSql(client, settings.database(), settings.cluster());
     }
 }

@@ -49,10 +49,16 @@ public final class RowBinaryInsert {
     public static <T> void insert(Client client, String table, List<String> columns, List<T> rows,
                                   RowEncoder<T> encoder, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
+        QuorumRetry.run(() -> attempt(client, table, columns, rows, encoder, deadline, timeout), timeout);
+    }
+
+    private static <T> void attempt(Client client, String table, List<String> columns, List<T> rows,
+                                    RowEncoder<T> encoder, long deadline, Duration timeout) {
         String queryId = UUID.randomUUID().toString();
         InsertSettings settings = new InsertSettings();
         settings.setQueryId(queryId);
-        settings.setNetworkTimeout(timeout.toMillis(), ChronoUnit.MILLIS);
+        settings.setNetworkTimeout(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())),
+                ChronoUnit.MILLIS);
         CompletableFuture<Void> exchange = CompletableFuture.runAsync(() -> {
             try (InsertResponse ignored = client.insert(table, columns, out -> {
                 BufferedOutputStream buffered = new BufferedOutputStream(out, 1 << 16);

@@ -74,7 +74,11 @@ class CrashRecoveryTest {
         redeliverToARealConsumer(packet);
 
         assertEquals(List.of(8L, 8L), readerCounts(sql, tenant));
-        assertEquals(16, rawRows(sql, tenant), "the retry rewrote byte-identical keys, which readers collapse");
+        if (env.services().clickhouseCluster().isEmpty()) {
+            assertEquals(16, rawRows(sql, tenant), "the retry rewrote byte-identical keys, which readers collapse");
+        } else {
+            assertEquals(8, rawRows(sql, tenant), "a replicated table drops a byte-identical block inserted again");
+        }
         assertNoBlockLeftInFlight();
     }
 

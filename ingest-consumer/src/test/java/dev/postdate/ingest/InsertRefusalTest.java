@@ -55,8 +55,8 @@ class InsertRefusalTest {
     }
 
     private Client client(String url) {
-        return ClickHouseClientFactory.newClient(new ClickHouseSettings(url, services.clickhouseUser(),
-                services.clickhousePassword(), "default", false));
+        return ClickHouseClientFactory.newClient(ClickHouseSettings.singleNode(url, services.clickhouseUser(),
+                services.clickhousePassword(), "default"));
     }
 
     private static void insertOneRow(Client client, String table, String column) {

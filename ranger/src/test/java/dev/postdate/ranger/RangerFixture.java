@@ -1,5 +1,8 @@
 package dev.postdate.ranger;
 
+import com.clickhouse.client.api.Client;
+import dev.postdate.clickhouse.ClickHouseClientFactory;
+import dev.postdate.clickhouse.ClickHouseSettings;
 import dev.postdate.clickhouse.ClickHouseSql;
 import dev.postdate.clickhouse.migrations.Migrator;
 import dev.postdate.clickhouse.ranging.RangeSql;
@@ -38,6 +41,9 @@ final class RangerFixture implements AutoCloseable {
     final TestEnvironment env;
     final ApplicationContext context;
     final ClickHouseSql sql;
+    /** Where emails are inserted: on the local cluster another replica than the one the ranger reads. */
+    private final ClickHouseSql inserts;
+    private final Client otherReplicaClient;
     final ReadyEmails readyEmails;
 
     RangerFixture(Class<?> testClass, Duration lease) {
@@ -51,6 +57,17 @@ final class RangerFixture implements AutoCloseable {
         sql = context.getBean(ClickHouseSql.class);
         new Migrator(sql).migrate();
         readyEmails = context.getBean(ReadyEmails.class);
+        String otherReplica = env.services().clickhouseOtherReplicaUrl();
+        if (otherReplica.isEmpty()) {
+            otherReplicaClient = null;
+            inserts = sql;
+        } else {
+            ClickHouseSettings settings = context.getBean(ClickHouseSettings.class);
+            otherReplicaClient = ClickHouseClientFactory.newClient(new ClickHouseSettings(otherReplica,
+                    settings.user(), settings.password(), settings.database(), false, settings.cluster(),
+                    settings.insertQuorum(), settings.insertQuorumTimeout()));
+            inserts = new ClickHouseSql(otherReplicaClient, settings.database(), settings.cluster());
+        }
     }
 
     RangerSettings settings(String instanceId) {
@@ -96,7 +113,7 @@ final class RangerFixture implements AutoCloseable {
                     .append(", 'e").append(row[1]).append("', 'tenant', '', toDateTime(").append(row[0])
                     .append(", 'UTC'), '{}')");
         }
-        sql.execute("INSERT INTO " + sql.table("emails")
+        inserts.execute("INSERT INTO " + sql.table("emails")
                 + " (send_at, seq, id, tenant, batch_id, accepted_at, payload) VALUES " + values);
     }
 
@@ -157,6 +174,9 @@ final class RangerFixture implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        if (otherReplicaClient != null) {
+            otherReplicaClient.close();
+        }
         context.close();
         env.close();
     }

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -22,7 +23,8 @@ import java.util.regex.Pattern;
  * {@code b} exists counts as done, and an {@code INSERT INTO t ... SELECT} copy whose target
  * {@code t} a concurrent run renamed away counts as done (a migration that renames must be written
  * so that these hold: see V012). Last, {@link ViewSources} binds every materialized view to the
- * table its query names again, where a current server let a RENAME take it along.
+ * table its query names again, where a current server let a RENAME take it along. On a cluster
+ * every statement runs in its {@link ClusterDdl} form.
  */
 public final class Migrator {
 
@@ -31,22 +33,25 @@ public final class Migrator {
     private static final Pattern COPY = Pattern.compile("INSERT INTO\\s+([A-Za-z0-9_.]+)\\s.*\\sSELECT\\s.*", Pattern.DOTALL);
 
     private final ClickHouseSql sql;
+    /** The statement as the server runs it: the file's text, or its cluster form. */
+    private final UnaryOperator<String> ddl;
 
     public Migrator(ClickHouseSql sql) {
         this.sql = sql;
+        this.ddl = sql.cluster().isEmpty() ? UnaryOperator.identity() : new ClusterDdl(sql.cluster())::rewrite;
     }
 
     /** Applies what is pending and returns the names applied now (empty when already current). */
     public List<String> migrate() {
         List<Migration> shipped = MigrationFiles.load(sql.database());
-        sql.execute("CREATE DATABASE IF NOT EXISTS " + sql.database());
-        sql.execute("CREATE TABLE IF NOT EXISTS " + sql.table("schema_migrations") + """
+        sql.execute(ddl.apply("CREATE DATABASE IF NOT EXISTS " + sql.database()));
+        sql.execute(ddl.apply("CREATE TABLE IF NOT EXISTS " + sql.table("schema_migrations") + """
                  (
                     version    UInt32,
                     name       String,
                     checksum   String,
                     applied_at DateTime('UTC')
-                ) ENGINE = MergeTree() ORDER BY version""");
+                ) ENGINE = MergeTree() ORDER BY version"""));
         Map<Integer, String> applied = appliedChecksums();
         List<Migration> pending = shipped.stream().filter(m -> !applied.containsKey(m.version())).toList();
         for (Migration migration : shipped) {
@@ -78,7 +83,7 @@ public final class Migrator {
 
     private void apply(String statement) {
         try {
-            sql.execute(statement);
+            sql.execute(ddl.apply(statement));
         } catch (ClickHouseException e) {
             if (!alreadyDone(statement, e)) {
                 throw e;

@@ -74,13 +74,13 @@ final class ViewSources {
         LOG.warn("Materialized view {} is not fed by {} (a RENAME took it along): attaching it again", view.name,
                 view.source);
         try {
-            sql.execute("DETACH TABLE " + sql.table(view.name));
+            sql.execute("DETACH TABLE " + sql.table(view.name) + sql.onCluster());
         } catch (ClickHouseException e) {
             // Detached by a concurrent run first: the ATTACH, by either run, is what counts.
             LOG.info("Detaching {}: {}", view.name, e.getMessage());
         }
         try {
-            sql.execute("ATTACH TABLE " + sql.table(view.name));
+            sql.execute("ATTACH TABLE " + sql.table(view.name) + sql.onCluster());
         } catch (ClickHouseException e) {
             LOG.info("Attaching {}: {}", view.name, e.getMessage());
         }

@@ -42,13 +42,13 @@ class EmailsByMonthMigrationTest {
         env = TestEnvironment.create(EmailsByMonthMigrationTest.class);
         sql = ClickHouseTestSupport.sqlFor(env);
         client = ClickHouseTestSupport.clientFor(env);
-        sql.execute("CREATE DATABASE IF NOT EXISTS " + sql.database());
-        sql.execute("CREATE TABLE " + sql.table("schema_migrations")
+        ddl("CREATE DATABASE IF NOT EXISTS " + sql.database());
+        ddl("CREATE TABLE IF NOT EXISTS " + sql.table("schema_migrations")
                 + " (version UInt32, name String, checksum String, applied_at DateTime('UTC'))"
                 + " ENGINE = MergeTree() ORDER BY version");
         for (Migration migration : MigrationFiles.load(env.database())) {
             if (migration.version() < 8) {
-                migration.statements().forEach(sql::execute);
+                migration.statements().forEach(this::ddl);
                 sql.execute("INSERT INTO " + sql.table("schema_migrations") + " VALUES (" + migration.version()
                         + ", '" + migration.name() + "', '" + migration.checksum() + "', now())");
             }
@@ -77,8 +77,8 @@ class EmailsByMonthMigrationTest {
         assertTheViewsSeeANewInsert(1_000_000);
         // What a server restart does to each view: attach it again from its stored definition.
         for (String view : VIEWS) {
-            sql.execute("DETACH TABLE " + sql.table(view));
-            sql.execute("ATTACH TABLE " + sql.table(view));
+            sql.execute("DETACH TABLE " + sql.table(view) + sql.onCluster());
+            sql.execute("ATTACH TABLE " + sql.table(view) + sql.onCluster());
         }
         assertTheViewsSeeANewInsert(1_000_001);
     }
@@ -87,7 +87,7 @@ class EmailsByMonthMigrationTest {
     void aMoveInterruptedAfterItsCopyIsFinishedByTheNextRun() throws Exception {
         List<String> v012 = MigrationFiles.load(env.database()).stream().filter(m -> m.version() == 12)
                 .findFirst().orElseThrow().statements();
-        v012.subList(0, 3).forEach(sql::execute);
+        v012.subList(0, 3).forEach(this::ddl);
 
         new Migrator(sql).migrate();
 
@@ -105,12 +105,17 @@ class EmailsByMonthMigrationTest {
 
     @Test
     void aFreshDatabaseMigratedByRunsStartingTogetherEndsUpMonthly() throws Exception {
-        sql.execute("DROP DATABASE " + sql.database());
+        sql.execute("DROP DATABASE " + sql.database() + sql.onCluster());
         runConcurrently(3);
 
         assertTrue(sql.select("SHOW CREATE TABLE " + sql.table("emails")).getFirst().getFirst()
                 .contains("PARTITION BY toYYYYMM(send_at)"));
         assertEquals("0", sql.select("EXISTS TABLE " + sql.table("emails_v008")).getFirst().getFirst());
+    }
+
+    /** A statement as the migrator runs it: on the local cluster, in its cluster form. */
+    private void ddl(String statement) {
+        sql.execute(sql.cluster().isEmpty() ? statement : new ClusterDdl(sql.cluster()).rewrite(statement));
     }
 
     /** Each like a component's SchemaOnStart: retried until it succeeds. */

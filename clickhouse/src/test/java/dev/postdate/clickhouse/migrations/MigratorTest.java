@@ -13,6 +13,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class MigratorTest {
 
@@ -59,6 +60,8 @@ class MigratorTest {
 
     @Test
     void refusesToRunWhenAnAppliedMigrationWasEdited() throws InterruptedException {
+        assumeTrue(env.services().clickhouseCluster().isEmpty(),
+                "18.16 mutates the newest quorum-written part of a replicated table only after the next insert (docs/clickhouse.md)");
         Migrator migrator = new Migrator(sql);
         migrator.migrate();
         sql.execute("ALTER TABLE " + sql.table("schema_migrations") + " UPDATE checksum = 'edited' WHERE version = 1");

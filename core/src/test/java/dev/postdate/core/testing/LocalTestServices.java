@@ -25,6 +25,21 @@ public final class LocalTestServices implements TestServices {
     }
 
     @Override
+    public String clickhouseCluster() {
+        return env("POSTDATE_CLICKHOUSE_CLUSTER", "");
+    }
+
+    @Override
+    public String clickhouseOtherReplicaUrl() {
+        return env("POSTDATE_TEST_CLICKHOUSE_OTHER_REPLICA_URL", "");
+    }
+
+    @Override
+    public int clickhouseInsertQuorum() {
+        return Integer.parseInt(env("POSTDATE_CLICKHOUSE_INSERT_QUORUM", "0"));
+    }
+
+    @Override
     public String redisUri() {
         return env("POSTDATE_REDIS_URI", "redis://127.0.0.1:16379");
     }

@@ -113,6 +113,8 @@ public final class TestEnvironment implements AutoCloseable {
         properties.put("postdate.clickhouse.user", services.clickhouseUser());
         properties.put("postdate.clickhouse.password", services.clickhousePassword());
         properties.put("postdate.clickhouse.database", database);
+        properties.put("postdate.clickhouse.cluster", services.clickhouseCluster());
+        properties.put("postdate.clickhouse.insert-quorum", services.clickhouseInsertQuorum());
         properties.put("postdate.redis.uri", services.redisUri());
         properties.put("postdate.redis.key-prefix", database + ":");
         properties.put("postdate.sqs.endpoint", services.sqsEndpoint().toString());
@@ -150,7 +152,8 @@ public final class TestEnvironment implements AutoCloseable {
                 + "/?user=" + URLEncoder.encode(services.clickhouseUser(), StandardCharsets.UTF_8)
                 + "&password=" + URLEncoder.encode(services.clickhousePassword(), StandardCharsets.UTF_8);
         HttpRequest request = HttpRequest.newBuilder(URI.create(url))
-                .POST(HttpRequest.BodyPublishers.ofString("DROP DATABASE IF EXISTS " + database))
+                .POST(HttpRequest.BodyPublishers.ofString("DROP DATABASE IF EXISTS " + database
+                        + (services.clickhouseCluster().isEmpty() ? "" : " ON CLUSTER " + services.clickhouseCluster())))
                 .build();
         try (HttpClient http = HttpClient.newHttpClient()) {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());

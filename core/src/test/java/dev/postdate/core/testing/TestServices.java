@@ -17,6 +17,18 @@ public interface TestServices {
 
     String clickhousePassword();
 
+    /** The ClickHouse cluster the schema lives on ({@code postdate.clickhouse.cluster}); empty: one server. */
+    String clickhouseCluster();
+
+    /**
+     * On the local cluster, the HTTP endpoint of a replica other than {@link #clickhouseUrl()}, so that a
+     * test can write through one replica and read through another; empty on one server.
+     */
+    String clickhouseOtherReplicaUrl();
+
+    /** Replicas an insert must reach ({@code postdate.clickhouse.insert-quorum}); 0: no quorum. */
+    int clickhouseInsertQuorum();
+
     String redisUri();
 
     URI sqsEndpoint();

@@ -1,0 +1,50 @@
+package dev.postdate.clickhouse.migrations;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Every shipped migration's cluster form: what the replicas of a cluster are asked to run. */
+class ClusterDdlTest {
+
+    private final ClusterDdl ddl = new ClusterDdl("pd");
+
+    @Test
+    void tablesAndViewsBecomeReplicatedOnTheCluster() {
+        assertEquals("CREATE TABLE IF NOT EXISTS db.t ON CLUSTER pd (a UInt64) ENGINE = "
+                        + "ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/db/t', '{replica}', version) ORDER BY a",
+                ddl.rewrite("CREATE TABLE IF NOT EXISTS db.t (a UInt64) ENGINE = ReplacingMergeTree(version) ORDER BY a"));
+        assertEquals("CREATE MATERIALIZED VIEW IF NOT EXISTS db.v ON CLUSTER pd\nENGINE = "
+                        + "ReplicatedMergeTree('/clickhouse/tables/{shard}/db/v', '{replica}')\nORDER BY (s, q) AS SELECT s, q FROM db.t",
+                ddl.rewrite("CREATE MATERIALIZED VIEW IF NOT EXISTS db.v\nENGINE = MergeTree()\nORDER BY (s, q) AS SELECT s, q FROM db.t"));
+        assertEquals("CREATE DATABASE IF NOT EXISTS db ON CLUSTER pd", ddl.rewrite("CREATE DATABASE IF NOT EXISTS db"));
+    }
+
+    @Test
+    void changesRunOnEveryReplicaAndInsertsOnOne() {
+        assertEquals("ALTER TABLE db.t ON CLUSTER pd ADD COLUMN b UInt8", ddl.rewrite("ALTER TABLE db.t ADD COLUMN b UInt8"));
+        assertEquals("RENAME TABLE db.a TO db.b ON CLUSTER pd", ddl.rewrite("RENAME TABLE db.a TO db.b"));
+        assertEquals("DROP TABLE IF EXISTS db.a ON CLUSTER pd", ddl.rewrite("DROP TABLE IF EXISTS db.a"));
+        String copy = "INSERT INTO db.b (a) SELECT a FROM db.a";
+        assertEquals(copy, ddl.rewrite(copy));
+    }
+
+    @Test
+    void everyShippedTableIsReplicatedUnderAPathOfItsOwn() {
+        List<String> creates = MigrationFiles.load("db").stream()
+                .flatMap(migration -> migration.statements().stream())
+                .map(ddl::rewrite)
+                .filter(statement -> statement.startsWith("CREATE TABLE") || statement.startsWith("CREATE MATERIALIZED"))
+                .toList();
+        assertTrue(creates.size() >= 14, creates.size() + " tables and views");
+        for (String create : creates) {
+            assertTrue(create.contains(" ON CLUSTER pd"), create);
+            assertTrue(create.contains("ENGINE = Replicated"), create);
+            String name = create.split("\\s+")[create.startsWith("CREATE TABLE") ? 5 : 6];
+            assertTrue(create.contains("'/clickhouse/tables/{shard}/" + name.replace('.', '/') + "'"), create);
+        }
+    }
+}
