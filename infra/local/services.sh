@@ -206,6 +206,9 @@ clientPort=$ZOOKEEPER_PORT
 clientPortAddress=127.0.0.1
 admin.enableServer=false
 maxClientCnxns=200
+# Local only: an fsync per write stalls ZooKeeper for seconds while both replicas merge on one disk;
+# nothing here survives a machine crash anyway. Production keeps ZooKeeper's default.
+forceSync=no
 ZOO
 }
 

@@ -20,6 +20,8 @@ public class ClickHouseException extends RuntimeException {
     /** A current server's answer to the same (DUPLICATE_COLUMN). */
     public static final int DUPLICATE_COLUMN = 15;
     public static final int UNKNOWN_TABLE = 60;
+    /** A replicated table's ZooKeeper path already has this replica (REPLICA_IS_ALREADY_EXIST). */
+    public static final int REPLICA_ALREADY_EXISTS = 253;
 
     private static final Pattern STRING_LITERAL = Pattern.compile("'(?:[^'\\\\]|\\\\.)*'");
     private static final Pattern KIND = Pattern.compile("^\\s*([A-Za-z]+(?:\\s+(?:INTO|TABLE|DATABASE|VIEW|MATERIALIZED VIEW))?)");

@@ -62,6 +62,9 @@ final class BatchWriter {
             243,  // NOT_ENOUGH_SPACE
             252,  // TOO_MANY_PARTS
             279,  // ALL_CONNECTION_TRIES_FAILED
+            285,  // TOO_FEW_LIVE_REPLICAS (a replica of the quorum is down)
+            286,  // UNSATISFIED_QUORUM_FOR_PREVIOUS_WRITE (past QuorumRetry's deadline)
+            289,  // REPLICA_IS_NOT_IN_QUORUM (a lagging replica)
             319,  // UNKNOWN_STATUS_OF_INSERT
             394,  // QUERY_WAS_CANCELLED
             497,  // ACCESS_DENIED

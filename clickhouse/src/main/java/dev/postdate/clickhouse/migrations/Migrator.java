@@ -17,19 +17,21 @@ import java.util.regex.Pattern;
 /**
  * Brings a database up to the newest shipped migration and records each one applied in
  * {@code schema_migrations}. Safe to run from several processes at once: every statement is
- * idempotent, so the worst a race does is record a version twice. Three kinds of statement are
- * made idempotent here, as 18.16 has no {@code IF [NOT] EXISTS} for them: an {@code ADD COLUMN}
- * whose column already exists counts as added, a {@code RENAME TABLE a TO b} that fails while
- * {@code b} exists counts as done, and an {@code INSERT INTO t ... SELECT} copy whose target
- * {@code t} a concurrent run renamed away counts as done (a migration that renames must be written
- * so that these hold: see V012). Last, {@link ViewSources} binds every materialized view to the
- * table its query names again, where a current server let a RENAME take it along. On a cluster
+ * idempotent, so the worst a race does is record a version twice. Some statements are made
+ * idempotent here, as 18.16 has no {@code IF [NOT] EXISTS} for them: an {@code ADD COLUMN} whose
+ * column already exists counts as added, a {@code RENAME TABLE a TO b} that fails while {@code b}
+ * exists counts as done, an {@code INSERT INTO t ... SELECT} copy whose target {@code t} a concurrent
+ * run renamed away counts as done, and so, on a cluster, does the {@code CREATE} of such a {@code t}
+ * whose ZooKeeper path the renamed table holds (a migration that renames must be written so that
+ * these hold: see V012). After every migration, {@link ViewSources} binds every materialized view to
+ * the table its query names again, where a current server let a RENAME take it along. On a cluster
  * every statement runs in its {@link ClusterDdl} form.
  */
 public final class Migrator {
 
     private static final Logger LOG = LoggerFactory.getLogger(Migrator.class);
     private static final Pattern RENAME = Pattern.compile("RENAME TABLE\\s+\\S+\\s+TO\\s+([A-Za-z0-9_.]+)");
+    private static final Pattern CREATE_TABLE = Pattern.compile("CREATE TABLE IF NOT EXISTS\\s+([A-Za-z0-9_.]+)");
     private static final Pattern COPY = Pattern.compile("INSERT INTO\\s+([A-Za-z0-9_.]+)\\s.*\\sSELECT\\s.*", Pattern.DOTALL);
 
     private final ClickHouseSql sql;
@@ -44,14 +46,11 @@ public final class Migrator {
     /** Applies what is pending and returns the names applied now (empty when already current). */
     public List<String> migrate() {
         List<Migration> shipped = MigrationFiles.load(sql.database());
-        sql.execute(ddl.apply("CREATE DATABASE IF NOT EXISTS " + sql.database()));
-        sql.execute(ddl.apply("CREATE TABLE IF NOT EXISTS " + sql.table("schema_migrations") + """
-                 (
-                    version    UInt32,
-                    name       String,
-                    checksum   String,
-                    applied_at DateTime('UTC')
-                ) ENGINE = MergeTree() ORDER BY version"""));
+        // Asked first: on a cluster a DDL statement waits for every replica, so a component that starts
+        // while one is down must not need any when the schema is current.
+        if (!exists(sql.table("schema_migrations"))) {
+            createMigrationsTable();
+        }
         Map<Integer, String> applied = appliedChecksums();
         List<Migration> pending = shipped.stream().filter(m -> !applied.containsKey(m.version())).toList();
         for (Migration migration : shipped) {
@@ -70,29 +69,49 @@ public final class Migrator {
                 continue;
             }
             LOG.info("Applying migration {} to database {}", migration.name(), sql.database());
-            migration.statements().forEach(this::apply);
+            migration.statements().forEach(statement -> apply(statement, migration));
             sql.execute("INSERT INTO " + sql.table("schema_migrations")
                     + " (version, name, checksum, applied_at) VALUES ("
                     + migration.version() + ", " + SqlLiteral.string(migration.name()) + ", "
                     + SqlLiteral.string(migration.checksum()) + ", now())");
             appliedNow.add(migration.name());
+            // Before the next migration, which may drop a table a current server's RENAME moved views to.
+            new ViewSources(sql).rebind();
         }
         new ViewSources(sql).rebind();
         return appliedNow;
     }
 
-    private void apply(String statement) {
+    private void createMigrationsTable() {
+        sql.execute(ddl.apply("CREATE DATABASE IF NOT EXISTS " + sql.database()));
+        sql.execute(ddl.apply("CREATE TABLE IF NOT EXISTS " + sql.table("schema_migrations") + """
+                 (
+                    version    UInt32,
+                    name       String,
+                    checksum   String,
+                    applied_at DateTime('UTC')
+                ) ENGINE = MergeTree() ORDER BY version"""));
+    }
+
+    private void apply(String statement, Migration migration) {
         try {
             sql.execute(ddl.apply(statement));
         } catch (ClickHouseException e) {
-            if (!alreadyDone(statement, e)) {
+            if (!alreadyDone(statement, migration, e)) {
                 throw e;
             }
             LOG.info("Already done by an earlier or a concurrent run: {}", e.getMessage());
         }
     }
 
-    private boolean alreadyDone(String statement, ClickHouseException failure) {
+    private boolean alreadyDone(String statement, Migration migration, ClickHouseException failure) {
+        Matcher create = CREATE_TABLE.matcher(statement);
+        if (create.lookingAt() && failure.code() == ClickHouseException.REPLICA_ALREADY_EXISTS) {
+            // On a cluster: the table's ZooKeeper path is taken by the table a concurrent run created
+            // under this name and, later in this same migration, renamed (V012, V015); the copy and
+            // the rename that follow count as done too.
+            return migration.statements().stream().anyMatch(later -> later.startsWith("RENAME TABLE " + create.group(1) + " "));
+        }
         if (statement.contains("ADD COLUMN")) {
             return failure.code() == ClickHouseException.ILLEGAL_COLUMN
                     || failure.code() == ClickHouseException.DUPLICATE_COLUMN;

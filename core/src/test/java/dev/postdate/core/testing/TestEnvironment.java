@@ -30,6 +30,9 @@ import java.util.UUID;
  */
 public final class TestEnvironment implements AutoCloseable {
 
+    private static final int DROP_ATTEMPTS = 5;
+    private static final Duration DROP_RETRY_PAUSE = Duration.ofMillis(500);
+
     private static final int MAX_RECEIVES_BEFORE_DLQ = 5;
 
     private final TestServices services = TestServices.current();
@@ -156,9 +159,17 @@ public final class TestEnvironment implements AutoCloseable {
                         + (services.clickhouseCluster().isEmpty() ? "" : " ON CLUSTER " + services.clickhouseCluster())))
                 .build();
         try (HttpClient http = HttpClient.newHttpClient()) {
-            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() != 200) {
-                throw new IOException("Dropping " + database + " failed: " + response.body());
+            // A replica may still be writing a part it fetched into a table being dropped (seen on the
+            // local cluster: "Directory not empty"); the next attempt finds the directory settled.
+            for (int attempt = 1; ; attempt++) {
+                HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 200) {
+                    return;
+                }
+                if (attempt == DROP_ATTEMPTS) {
+                    throw new IOException("Dropping " + database + " failed: " + response.body());
+                }
+                Thread.sleep(DROP_RETRY_PAUSE.toMillis());
             }
         }
     }
