@@ -21,11 +21,11 @@ public class ClickHouseClientFactory {
      * 200 and appends a late failure to the rows sent so far as text, which the readers would take for a
      * short result (MidStreamFailureTest); buffered, the failure is the response's status. With an
      * insert quorum, every insert waits for it and every read sees only what reached it, so that a
-     * lagging replica never answers with less than was acknowledged (docs/clickhouse.md). Inserts are
-     * never deduplicated ({@code insert_deduplicate=0}, which one server never does anyway): a
-     * replicated table drops a block it already holds together with that block's materialized views,
-     * so an insert whose table took it and whose view did not (a view's own quorum refused, code 286)
-     * would stay without its view rows when retried; every reader already folds rows written twice.
+     * lagging replica never answers with less than was acknowledged (docs/clickhouse.md). On a cluster
+     * no insert is deduplicated ({@code insert_deduplicate=0}; one server never does): a replicated
+     * table drops a block it already holds together with that block's materialized views, so an
+     * insert whose table took it and whose view did not (a view's own quorum refused, code 286) would
+     * stay without its view rows when retried; every reader already folds rows written twice.
      */
     public static Client newClient(ClickHouseSettings settings) {
         Client.Builder builder = new Client.Builder()
@@ -34,9 +34,11 @@ public class ClickHouseClientFactory {
                 .setPassword(settings.password())
                 .compressServerResponse(false)
                 .serverSetting("wait_end_of_query", "1")
-                .serverSetting("insert_deduplicate", "0")
                 .setServerTimeZone("UTC")
                 .useServerTimeZone(true);
+        if (!settings.cluster().isEmpty()) {
+            builder.serverSetting("insert_deduplicate", "0");
+        }
         if (settings.insertQuorum() > 0) {
             builder.serverSetting("insert_quorum", Integer.toString(settings.insertQuorum()))
                     .serverSetting("insert_quorum_timeout", Long.toString(settings.insertQuorumTimeout().toMillis()))
