@@ -9,6 +9,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -41,32 +42,41 @@ final class ViewSources {
     /** Binds every view its named source does not feed; throws when some stay unfed. */
     void rebind() {
         for (int attempt = 1; ; attempt++) {
-            List<View> unfed = unfed();
-            if (unfed.isEmpty()) {
+            Optional<List<View>> unfed = unfed();
+            if (unfed.isPresent() && unfed.get().isEmpty()) {
                 return;
             }
             if (attempt > ATTEMPTS) {
-                throw new IllegalStateException("Materialized views still not fed by their source: " + unfed);
+                throw new IllegalStateException("Materialized views still not fed by their source: "
+                        + unfed.map(Object::toString).orElse("(system.tables kept changing)"));
             }
-            boolean raced = false;
-            for (View view : unfed) {
-                try {
-                    rebind(view);
-                } catch (ClickHouseException e) {
-                    // Components starting together: another run has the view detached right now.
-                    LOG.info("Binding {} again, attempt {}: {}", view.name, attempt, e.getMessage());
-                    raced = true;
-                }
+            if (unfed.isEmpty() || !bindAll(unfed.get(), attempt)) {
+                pause();
             }
-            if (!raced) {
-                continue;
-            }
+        }
+    }
+
+    /** False when another run raced this one (components starting together) and the caller should pause. */
+    private boolean bindAll(List<View> unfed, int attempt) {
+        boolean bound = true;
+        for (View view : unfed) {
             try {
-                Thread.sleep(RETRY_PAUSE.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while binding materialized views", e);
+                rebind(view);
+            } catch (ClickHouseException e) {
+                // Another run has the view detached right now.
+                LOG.info("Binding {} again, attempt {}: {}", view.name, attempt, e.getMessage());
+                bound = false;
             }
+        }
+        return bound;
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(RETRY_PAUSE.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while binding materialized views", e);
         }
     }
 
@@ -87,7 +97,24 @@ final class ViewSources {
         sql.execute("INSERT INTO " + sql.table(view.name) + " " + view.query);
     }
 
-    private List<View> unfed() {
+    /**
+     * The views their named source does not feed; empty when a table was dropped while system.tables
+     * was read: 18.16 lists a snapshot of the database's tables and then fails with UNKNOWN_TABLE on
+     * the create query of one that another migration run (V016's DROP) removed meanwhile.
+     */
+    private Optional<List<View>> unfed() {
+        try {
+            return Optional.of(readUnfed());
+        } catch (ClickHouseException e) {
+            if (e.code() != ClickHouseException.UNKNOWN_TABLE) {
+                throw e;
+            }
+            LOG.info("Reading the views of {} raced a concurrent migration: {}", sql.database(), e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private List<View> readUnfed() {
         List<View> unfed = new ArrayList<>();
         String database = SqlLiteral.string(sql.database());
         for (List<String> row : sql.select("SELECT name, create_table_query FROM system.tables WHERE database = "

@@ -8,7 +8,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
+import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -46,12 +50,13 @@ class MigratorTest {
 
     @Test
     void concurrentMigratorsLeaveACurrentSchema() throws Exception {
-        Thread[] threads = new Thread[3];
-        for (int i = 0; i < threads.length; i++) {
-            threads[i] = Thread.ofVirtual().start(() -> new Migrator(ClickHouseTestSupport.sqlFor(env)).migrate());
-        }
-        for (Thread thread : threads) {
-            thread.join();
+        // Components starting together: each run must succeed, not just leave a current schema behind.
+        try (ExecutorService starts = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<List<String>>> runs = starts.invokeAll(Collections.nCopies(3,
+                    () -> new Migrator(ClickHouseTestSupport.sqlFor(env)).migrate()));
+            for (Future<List<String>> run : runs) {
+                run.get();
+            }
         }
         Migrator migrator = new Migrator(sql);
         assertEquals(migrator.shippedVersion(), migrator.currentVersion());
