@@ -120,6 +120,11 @@ final class ApiHarness implements AutoCloseable {
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
+    Response patch(String key, String path, String body) throws IOException, InterruptedException {
+        return send(request(key, path).header("Content-Type", "application/merge-patch+json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString(body)));
+    }
+
     Response get(String key, String path) throws IOException, InterruptedException {
         return send(request(key, path).GET());
     }

@@ -19,17 +19,12 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -39,9 +34,6 @@ import java.util.stream.Collectors;
 @Singleton
 public class EmailRequestValidator {
 
-    /** RFC 3339 date-time (upper-cased): four-digit year, seconds required, 60 allowed for a leap second. */
-    private static final Pattern RFC_3339 = Pattern.compile(
-            "\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:(?<second>\\d{2})(\\.\\d+)?(Z|[+-]\\d{2}:\\d{2})");
 
     private final ApiSettings settings;
     private final DataLimits dataLimits;
@@ -220,7 +212,7 @@ public class EmailRequestValidator {
         if (value == null) {
             return null;
         }
-        Instant sendAt = sendAtByText.computeIfAbsent(value, EmailRequestValidator::rfc3339);
+        Instant sendAt = sendAtByText.computeIfAbsent(value, Rfc3339::instant);
         if (sendAt == null) {
             errors.add(new FieldError(email.field("send_at"), "must be RFC 3339 with an offset, e.g. 2030-01-31T08:00:00+01:00"));
             return null;
@@ -230,29 +222,6 @@ public class EmailRequestValidator {
                     + settings.schedulingHorizon().toDays() + " days"));
         }
         return sendAt;
-    }
-
-    /**
-     * The instant, or null when the text is not RFC 3339. java.time has no leap seconds, so a leap
-     * second (:60) is read as the second after it: mail is never sent before its time.
-     */
-    private static Instant rfc3339(String value) {
-        // RFC 3339 allows a lower-case 't' and 'z'.
-        String text = value.toUpperCase(Locale.ROOT);
-        Matcher m = RFC_3339.matcher(text);
-        if (!m.matches()) {
-            return null;
-        }
-        boolean leapSecond = m.group("second").equals("60");
-        if (leapSecond) {
-            text = text.substring(0, m.start("second")) + "59" + text.substring(m.end("second"));
-        }
-        try {
-            Instant instant = OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
-            return leapSecond ? instant.plusSeconds(1) : instant;
-        } catch (DateTimeParseException e) {
-            return null;
-        }
     }
 
     private static void rejectDuplicateIdempotencyKeys(List<ValidEmail> emails, List<FieldError> errors) {

@@ -1,16 +1,16 @@
 package dev.postdate.api.intake;
 
 /** Field names in problems: {@code emails[3].to.email}. */
-final class FieldPaths {
+public final class FieldPaths {
 
     private FieldPaths() {
     }
 
-    static String join(String path, String name) {
+    public static String join(String path, String name) {
         return path.isEmpty() ? name : path + "." + name;
     }
 
-    static String index(String path, int index) {
+    public static String index(String path, int index) {
         return path + "[" + index + "]";
     }
 }

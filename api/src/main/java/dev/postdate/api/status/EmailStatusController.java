@@ -13,6 +13,8 @@ import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.serde.annotation.Serdeable;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.Parameter;
 
 import java.util.ArrayList;
@@ -45,6 +47,10 @@ public class EmailStatusController {
     }
 
     @Operation(summary = "State and history of one email")
+    @ApiResponse(responseCode = "200", description = "the email's state and events")
+    @ApiResponse(responseCode = "401", description = "missing, unknown or revoked API key", content = @Content(mediaType = "application/problem+json"))
+    @ApiResponse(responseCode = "404", description = "the tenant has no such email", content = @Content(mediaType = "application/problem+json"))
+    @ApiResponse(responseCode = "503", description = "Redis or ClickHouse unavailable; repeat the request", content = @Content(mediaType = "application/problem+json"))
     @Get
     public EmailStatusResponse status(@Parameter(hidden = true) @RequestAttribute(ApiKeyAuthFilter.TENANT) String tenant,
                                       @PathVariable String id) {
@@ -52,6 +58,11 @@ public class EmailStatusController {
     }
 
     @Operation(summary = "Cancel one email", description = "409 once a worker claimed or sent it; repeating a cancel is fine.")
+    @ApiResponse(responseCode = "200", description = "the email's status, state cancelled")
+    @ApiResponse(responseCode = "401", description = "missing, unknown or revoked API key", content = @Content(mediaType = "application/problem+json"))
+    @ApiResponse(responseCode = "404", description = "the tenant has no such email", content = @Content(mediaType = "application/problem+json"))
+    @ApiResponse(responseCode = "409", description = "a worker claimed or sent it", content = @Content(mediaType = "application/problem+json"))
+    @ApiResponse(responseCode = "503", description = "Redis or ClickHouse unavailable; repeat the request", content = @Content(mediaType = "application/problem+json"))
     @Delete
     public EmailStatusResponse cancel(@Parameter(hidden = true) @RequestAttribute(ApiKeyAuthFilter.TENANT) String tenant,
                                       @PathVariable String id) {

@@ -26,6 +26,7 @@ import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.serde.annotation.Serdeable;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -82,6 +83,11 @@ public class TemplatesController {
     @Operation(summary = "Save a new version of a template",
             description = "201 with the new version; 422 names each invalid part with its line and reason.")
     @RequestBody(required = true, content = @Content(schema = @Schema(implementation = SaveRequest.class)))
+    @ApiResponse(responseCode = "201", description = "the template's name and new version")
+    @ApiResponse(responseCode = "400", description = "malformed JSON", content = @Content(mediaType = "application/problem+json"))
+    @ApiResponse(responseCode = "401", description = "missing, unknown or revoked API key", content = @Content(mediaType = "application/problem+json"))
+    @ApiResponse(responseCode = "422", description = "invalid fields; each error names its field and, for template syntax, its line", content = @Content(mediaType = "application/problem+json"))
+    @ApiResponse(responseCode = "503", description = "Redis or ClickHouse unavailable; repeat the request", content = @Content(mediaType = "application/problem+json"))
     @Post
     @Consumes(MediaType.APPLICATION_JSON)
     @Status(HttpStatus.CREATED)
@@ -108,6 +114,10 @@ public class TemplatesController {
     }
 
     @Operation(summary = "The current (latest) version of a template, with the list of its versions")
+    @ApiResponse(responseCode = "200", description = "the latest version and the list of versions")
+    @ApiResponse(responseCode = "401", description = "missing, unknown or revoked API key", content = @Content(mediaType = "application/problem+json"))
+    @ApiResponse(responseCode = "404", description = "the tenant has no such template", content = @Content(mediaType = "application/problem+json"))
+    @ApiResponse(responseCode = "503", description = "Redis or ClickHouse unavailable; repeat the request", content = @Content(mediaType = "application/problem+json"))
     @Get("/{name}")
     public TemplateView current(@Parameter(hidden = true) @RequestAttribute(ApiKeyAuthFilter.TENANT) String tenant,
                                 @PathVariable String name) {
@@ -118,6 +128,10 @@ public class TemplatesController {
     }
 
     @Operation(summary = "One version of a template")
+    @ApiResponse(responseCode = "200", description = "the version")
+    @ApiResponse(responseCode = "401", description = "missing, unknown or revoked API key", content = @Content(mediaType = "application/problem+json"))
+    @ApiResponse(responseCode = "404", description = "the tenant has no such template version", content = @Content(mediaType = "application/problem+json"))
+    @ApiResponse(responseCode = "503", description = "Redis or ClickHouse unavailable; repeat the request", content = @Content(mediaType = "application/problem+json"))
     @Get("/{name}/versions/{version}")
     public TemplateView version(@Parameter(hidden = true) @RequestAttribute(ApiKeyAuthFilter.TENANT) String tenant,
                                 @PathVariable String name, @PathVariable String version) {
@@ -133,6 +147,12 @@ public class TemplatesController {
     @Operation(summary = "Render a version (default: the latest) with sample data",
             description = "200 with subject, html and text as a worker would send them; 422 with the reason otherwise.")
     @RequestBody(content = @Content(schema = @Schema(implementation = PreviewRequest.class)))
+    @ApiResponse(responseCode = "200", description = "subject, html and text as a worker would send them")
+    @ApiResponse(responseCode = "400", description = "malformed JSON", content = @Content(mediaType = "application/problem+json"))
+    @ApiResponse(responseCode = "401", description = "missing, unknown or revoked API key", content = @Content(mediaType = "application/problem+json"))
+    @ApiResponse(responseCode = "404", description = "the tenant has no such template or version", content = @Content(mediaType = "application/problem+json"))
+    @ApiResponse(responseCode = "422", description = "invalid data or version, or the template does not render with it", content = @Content(mediaType = "application/problem+json"))
+    @ApiResponse(responseCode = "503", description = "Redis or ClickHouse unavailable; repeat the request", content = @Content(mediaType = "application/problem+json"))
     @Post("/{name}/preview")
     @Consumes(MediaType.APPLICATION_JSON)
     @SuppressWarnings("unchecked")
