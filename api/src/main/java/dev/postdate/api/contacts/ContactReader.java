@@ -2,7 +2,7 @@ package dev.postdate.api.contacts;
 
 import dev.postdate.api.intake.EmailRequestValidator;
 import dev.postdate.api.intake.FieldPaths;
-import dev.postdate.api.intake.Rfc3339;
+import dev.postdate.core.time.Rfc3339;
 import dev.postdate.api.problem.FieldError;
 import dev.postdate.clickhouse.contacts.AttributeValue;
 import dev.postdate.clickhouse.contacts.Consent;
@@ -36,8 +36,6 @@ public class ContactReader {
     static final Set<String> FIELDS = Set.of("id", "email", "name", "timezone", "locale", "status", "attributes",
             "consent", "version");
     private static final Set<String> CONSENT_FIELDS = Set.of("granted", "at", "source");
-    private static final Pattern ATTRIBUTE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,63}");
-    private static final Pattern TOPIC = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
     private static final Pattern LANGUAGE_TAG = Pattern.compile("[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*");
     private static final String API_SOURCE = "api";
 
@@ -173,7 +171,7 @@ public class ContactReader {
         }
         for (Map.Entry<String, JsonNode> entry : node.entries()) {
             String key = FieldPaths.join(field, entry.getKey());
-            if (!ATTRIBUTE.matcher(entry.getKey()).matches()) {
+            if (!AttributeValue.NAME.matcher(entry.getKey()).matches()) {
                 errors.add(new FieldError(key, "an attribute name is 1 to 64 of A-Z a-z 0-9 _, not starting with a digit"));
                 continue;
             }
@@ -241,7 +239,7 @@ public class ContactReader {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         for (Map.Entry<String, JsonNode> entry : node.entries()) {
             String topicField = FieldPaths.join(field, entry.getKey());
-            if (!TOPIC.matcher(entry.getKey()).matches()) {
+            if (!Consent.TOPIC.matcher(entry.getKey()).matches()) {
                 errors.add(new FieldError(topicField, "a topic is 1 to 64 of a-z 0-9 _ -, starting with a letter or digit"));
                 continue;
             }

@@ -9,6 +9,7 @@ import dev.postdate.core.email.Address;
 import dev.postdate.core.email.EmailContent;
 import dev.postdate.core.template.DataLimits;
 import dev.postdate.core.template.TemplateSettings;
+import dev.postdate.core.time.Rfc3339;
 import io.micronaut.json.tree.JsonNode;
 import jakarta.inject.Singleton;
 import jakarta.mail.internet.AddressException;

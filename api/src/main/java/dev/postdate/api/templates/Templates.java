@@ -3,6 +3,7 @@ package dev.postdate.api.templates;
 import dev.postdate.api.problem.FieldError;
 import dev.postdate.api.problem.ProblemException;
 import dev.postdate.api.problem.ProblemType;
+import dev.postdate.api.versions.VersionCounter;
 import dev.postdate.clickhouse.templates.TemplateStore;
 import dev.postdate.core.email.TemplateRef;
 import dev.postdate.core.template.PebbleTemplateRenderer;
@@ -29,12 +30,12 @@ public class Templates {
     }
 
     private final TemplateStore store;
-    private final TemplateVersionCounter counter;
+    private final VersionCounter counter;
     private final TemplateSandbox sandbox;
     private final PebbleTemplateRenderer renderer;
     private final Clock clock;
 
-    public Templates(TemplateStore store, TemplateVersionCounter counter, TemplateSandbox sandbox,
+    public Templates(TemplateStore store, VersionCounter counter, TemplateSandbox sandbox,
                      PebbleTemplateRenderer renderer, Clock clock) {
         this.store = store;
         this.counter = counter;
@@ -55,7 +56,7 @@ public class Templates {
                     + problems.size() + " problem(s)",
                     problems.stream().map(p -> new FieldError(p.part(), p.message())).toList());
         }
-        int version = counter.next(tenant, name, store.maxVersion(tenant, name));
+        int version = counter.next("template", tenant, name, store.maxVersion(tenant, name));
         TemplateVersion saved = new TemplateVersion(tenant, name, version, subject, emptyToNull(html),
                 emptyToNull(text), clock.instant().truncatedTo(ChronoUnit.SECONDS));
         store.insert(saved);

@@ -2,9 +2,13 @@ package dev.postdate.clickhouse.contacts;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /** A typed contact attribute; audience rules compare values of one type only. */
 public sealed interface AttributeValue {
+
+    /** An attribute's name: 1 to 64 of A-Z a-z 0-9 _, not starting with a digit. */
+    Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,63}");
 
     /** The type's name in stored JSON and in the API's documentation. */
     String type();

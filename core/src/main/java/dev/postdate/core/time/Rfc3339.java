@@ -1,4 +1,4 @@
-package dev.postdate.api.intake;
+package dev.postdate.core.time;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;

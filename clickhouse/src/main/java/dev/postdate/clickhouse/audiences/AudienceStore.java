@@ -1,0 +1,63 @@
+package dev.postdate.clickhouse.audiences;
+
+import dev.postdate.clickhouse.ClickHouseSql;
+import dev.postdate.clickhouse.SqlLiteral;
+import jakarta.inject.Singleton;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** Audience versions in ClickHouse ({@code audiences}, V018): written once, never changed. */
+@Singleton
+public class AudienceStore {
+
+    private final ClickHouseSql sql;
+
+    public AudienceStore(ClickHouseSql sql) {
+        this.sql = sql;
+    }
+
+    /** Writes a version whose number the caller reserved; writing the same version twice is harmless. */
+    public void insert(AudienceVersion v) {
+        sql.execute("INSERT INTO " + sql.table("audiences") + " (tenant, audience_id, version, name, rule, created_at) VALUES ("
+                + SqlLiteral.string(v.tenant()) + ", " + SqlLiteral.string(v.id()) + ", " + v.version() + ", "
+                + SqlLiteral.string(v.name()) + ", " + SqlLiteral.string(v.rule()) + ", toDateTime("
+                + v.createdAt().getEpochSecond() + ", 'UTC'))");
+    }
+
+    public Optional<AudienceVersion> find(String tenant, String id, int version) {
+        return first(tenant, id, " AND version = " + version + " LIMIT 1");
+    }
+
+    public Optional<AudienceVersion> latest(String tenant, String id) {
+        return first(tenant, id, " ORDER BY version DESC LIMIT 1");
+    }
+
+    /** The version numbers of an audience, oldest first. */
+    public List<Integer> versions(String tenant, String id) {
+        return sql.select("SELECT DISTINCT version FROM " + sql.table("audiences") + " WHERE " + of(tenant, id)
+                + " ORDER BY version").stream().map(row -> Integer.parseInt(row.getFirst())).toList();
+    }
+
+    /** The highest version stored, 0 for none: the floor of the version counter. */
+    public int maxVersion(String tenant, String id) {
+        List<List<String>> rows = sql.select("SELECT max(version) FROM " + sql.table("audiences") + " WHERE " + of(tenant, id));
+        return rows.isEmpty() ? 0 : Integer.parseInt(rows.getFirst().getFirst());
+    }
+
+    private Optional<AudienceVersion> first(String tenant, String id, String rest) {
+        List<List<String>> rows = sql.select("SELECT version, name, rule, toUnixTimestamp(created_at) FROM "
+                + sql.table("audiences") + " WHERE " + of(tenant, id) + rest);
+        if (rows.isEmpty()) {
+            return Optional.empty();
+        }
+        List<String> row = rows.getFirst();
+        return Optional.of(new AudienceVersion(tenant, id, Integer.parseInt(row.get(0)), row.get(1), row.get(2),
+                Instant.ofEpochSecond(Long.parseLong(row.get(3)))));
+    }
+
+    private static String of(String tenant, String id) {
+        return "tenant = " + SqlLiteral.string(tenant) + " AND audience_id = " + SqlLiteral.string(id);
+    }
+}
