@@ -67,8 +67,8 @@ public class AudiencesController {
     @Serdeable
     @Schema(name = "AudienceCount")
     public record CountView(String id, int version, long matching,
-                            @Schema(description = "matching contacts that are active: the ones a campaign mails") long eligible,
-                            @Schema(description = "matching contacts left out, by reason") Map<String, Long> excluded,
+                            @Schema(description = "matching contacts that are active and not suppressed: the ones a campaign mails") long eligible,
+                            @Schema(description = "matching contacts left out, by reason: their status, or suppressed (active ones only)") Map<String, Long> excluded,
                             @JsonProperty("counted_at") String countedAt) {
     }
 
@@ -158,7 +158,7 @@ public class AudiencesController {
 
     @Operation(operationId = "countAudience", summary = "How many contacts an audience selects now",
             description = "Counted live over each contact's latest version; matching contacts that are not active are"
-                    + " excluded, by status.")
+                    + " excluded by status, active ones on the suppression list as suppressed.")
     @ApiResponse(responseCode = "200", description = "the counts")
     @ApiResponse(responseCode = "401", description = "missing, unknown or revoked API key", content = @Content(mediaType = "application/problem+json"))
     @ApiResponse(responseCode = "404", description = "the tenant has no such audience or version", content = @Content(mediaType = "application/problem+json"))
@@ -170,18 +170,18 @@ public class AudiencesController {
                            @Parameter(description = "a version; default the latest") @Nullable @QueryValue String version) {
         AudienceVersion pinned = audiences.pinned(tenant, id, versionParameter(version));
         Instant now = clock.instant();
-        Map<ContactStatus, Long> byStatus = counts.countByStatus(tenant, audiences.rule(pinned), now);
+        AudienceCounts.Count count = counts.count(tenant, audiences.rule(pinned), now);
         Map<String, Long> excluded = new LinkedHashMap<>();
-        byStatus.forEach((status, n) -> {
+        count.byStatus().forEach((status, n) -> {
             if (status != ContactStatus.ACTIVE) {
                 excluded.put(status.wireName(), n);
             }
         });
-        long matching = byStatus.values().stream().mapToLong(Long::longValue).sum();
-        return new CountView(id, pinned.version(), matching, byStatus.get(ContactStatus.ACTIVE), excluded, now.toString());
+        excluded.put("suppressed", count.suppressed());
+        return new CountView(id, pinned.version(), count.matching(), count.eligible(), excluded, now.toString());
     }
 
-    @Operation(operationId = "sampleAudience", summary = "Some active contacts an audience selects now",
+    @Operation(operationId = "sampleAudience", summary = "Some contacts an audience selects now that would be mailed",
             description = "The same contacts on every call while the contacts do not change (a spread over ids, not random).")
     @ApiResponse(responseCode = "200", description = "up to n contacts")
     @ApiResponse(responseCode = "401", description = "missing, unknown or revoked API key", content = @Content(mediaType = "application/problem+json"))

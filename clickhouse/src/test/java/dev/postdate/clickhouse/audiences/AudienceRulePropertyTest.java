@@ -8,6 +8,7 @@ import dev.postdate.clickhouse.contacts.Contact;
 import dev.postdate.clickhouse.contacts.ContactStatus;
 import dev.postdate.clickhouse.contacts.ContactStore;
 import dev.postdate.clickhouse.migrations.Migrator;
+import dev.postdate.clickhouse.suppressions.SuppressionStore;
 import dev.postdate.core.testing.MutableClock;
 import dev.postdate.core.testing.TestEnvironment;
 import io.micronaut.json.JsonMapper;
@@ -67,7 +68,7 @@ class AudienceRulePropertyTest {
         sql = ClickHouseTestSupport.sqlFor(env);
         new Migrator(sql).migrate();
         contacts = new ContactStore(sql, json, clock);
-        counts = new AudienceCounts(sql);
+        counts = new AudienceCounts(sql, new SuppressionStore(sql, clock));
     }
 
     @AfterEach
@@ -106,7 +107,7 @@ class AudienceRulePropertyTest {
                 }
             }
             String context = json.writeValueAsString(ruleJson) + "\n" + new RuleSql(sql).where(TENANT, rule, now);
-            assertEquals(expected, counts.countByStatus(TENANT, rule, now), context);
+            assertEquals(expected, counts.count(TENANT, rule, now).byStatus(), context);
 
             List<AudienceCounts.Member> sample = counts.sample(TENANT, rule, now, 10);
             assertEquals(Math.min(10, expectedActive.size()), sample.size(), context);

@@ -1,0 +1,83 @@
+package dev.postdate.clickhouse.suppressions;
+
+import dev.postdate.clickhouse.ClickHouseSql;
+import dev.postdate.clickhouse.SqlLiteral;
+import jakarta.inject.Singleton;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * Suppression lists in ClickHouse ({@code suppressions}, V019). Writes append a version; the newest
+ * version of an entry is the entry, so adding one again replaces its reason and expiry.
+ */
+@Singleton
+public class SuppressionStore {
+
+    private final ClickHouseSql sql;
+    private final Clock clock;
+
+    public SuppressionStore(ClickHouseSql sql, Clock clock) {
+        this.sql = sql;
+        this.clock = clock;
+    }
+
+    public void add(String tenant, List<Suppression> entries) {
+        if (entries.isEmpty()) {
+            return;
+        }
+        long version = clock.millis();
+        sql.execute("INSERT INTO " + sql.table("suppressions")
+                + " (tenant, entry, reason, source, created_ms, expires_ms, removed, version) VALUES "
+                + entries.stream().map(s -> "(" + String.join(", ", SqlLiteral.string(tenant), SqlLiteral.string(s.entry()),
+                        SqlLiteral.string(s.reason()), SqlLiteral.string(s.source()), Long.toString(s.created().toEpochMilli()),
+                        s.expires() == null ? "0" : Long.toString(s.expires().toEpochMilli()), "0", Long.toString(version)) + ")")
+                .collect(Collectors.joining(", ")));
+    }
+
+    /** False when the tenant has no such entry in force. */
+    public boolean remove(String tenant, String entry) {
+        Optional<Suppression> current = find(tenant, entry);
+        if (current.isEmpty()) {
+            return false;
+        }
+        sql.execute("INSERT INTO " + sql.table("suppressions") + " (tenant, entry, removed, version) VALUES ("
+                + SqlLiteral.string(tenant) + ", " + SqlLiteral.string(entry) + ", 1, " + Math.max(clock.millis(), 1) + ")");
+        return true;
+    }
+
+    /** The entry, when it is in force (not removed, not expired). */
+    public Optional<Suppression> find(String tenant, String entry) {
+        List<Suppression> found = read(tenant, " AND entry = " + SqlLiteral.string(entry), 1);
+        return found.stream().findFirst();
+    }
+
+    /** Entries in force, in entry order, after {@code after} (empty: from the start). */
+    public List<Suppression> list(String tenant, String after, int limit) {
+        return read(tenant, " AND entry > " + SqlLiteral.string(after), limit);
+    }
+
+    /**
+     * The entries in force as a subquery of one column, for {@code x IN (...)}: what audiences and the
+     * send-time check exclude.
+     */
+    public String activeEntriesSubquery(String tenant, Instant now) {
+        return "SELECT entry FROM (" + newest(tenant) + ") WHERE removed = 0 AND (expires_ms = 0 OR expires_ms > "
+                + now.toEpochMilli() + ")";
+    }
+
+    private List<Suppression> read(String tenant, String condition, int limit) {
+        return sql.select("SELECT entry, reason, source, created_ms, expires_ms FROM (" + newest(tenant) + ") WHERE removed = 0"
+                        + " AND (expires_ms = 0 OR expires_ms > " + clock.millis() + ")" + condition + " ORDER BY entry LIMIT " + limit)
+                .stream().map(row -> new Suppression(row.get(0), row.get(1), row.get(2),
+                        Instant.ofEpochMilli(Long.parseLong(row.get(3))),
+                        row.get(4).equals("0") ? null : Instant.ofEpochMilli(Long.parseLong(row.get(4))))).toList();
+    }
+
+    private String newest(String tenant) {
+        return "SELECT * FROM " + sql.table("suppressions") + " FINAL WHERE tenant = " + SqlLiteral.string(tenant);
+    }
+}
