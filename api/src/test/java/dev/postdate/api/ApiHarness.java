@@ -189,6 +189,14 @@ final class ApiHarness implements AutoCloseable {
         }
     }
 
+    /** The fields a problem+json answer names, in its order. */
+    static List<String> problemFields(Response problem) {
+        assertEquals("application/problem+json", problem.contentType(), problem.body());
+        List<String> fields = new ArrayList<>();
+        problem.json().get("errors").values().forEach(e -> fields.add(e.get("field").getStringValue()));
+        return fields;
+    }
+
     /** A minimal valid email as JSON, with extra fields (raw JSON members) appended. */
     static String email(String... extraMembers) {
         StringBuilder out = new StringBuilder("{\"to\":{\"email\":\"ada@example.com\",\"name\":\"Ada\"},"

@@ -8,7 +8,6 @@ import org.junit.jupiter.api.TestInstance;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -65,12 +64,6 @@ class AudiencesTest {
                 + "\", \"churn_risk\": " + churn + "}}";
     }
 
-    private static List<String> fields(ApiHarness.Response problem) {
-        assertEquals("application/problem+json", problem.contentType(), problem.body());
-        List<String> fields = new ArrayList<>();
-        problem.json().get("errors").values().forEach(e -> fields.add(e.get("field").getStringValue()));
-        return fields;
-    }
 
     private String create(String k, String body) throws Exception {
         ApiHarness.Response created = api.post(k, "/v1/audiences", body);
@@ -94,8 +87,8 @@ class AudiencesTest {
         sample.json().get("contacts").values().forEach(c -> ids.add(c.get("id").getStringValue()));
         assertEquals(Set.of("a", "b"), ids);
         assertEquals(1, api.get(key, "/v1/audiences/" + id + "/sample?n=1").json().get("contacts").size());
-        assertEquals(List.of("n"), fields(api.get(key, "/v1/audiences/" + id + "/sample?n=0")));
-        assertEquals(List.of("n"), fields(api.get(key, "/v1/audiences/" + id + "/sample?n=101")));
+        assertEquals(List.of("n"), ApiHarness.problemFields(api.get(key, "/v1/audiences/" + id + "/sample?n=0")));
+        assertEquals(List.of("n"), ApiHarness.problemFields(api.get(key, "/v1/audiences/" + id + "/sample?n=101")));
     }
 
     @Test
@@ -129,7 +122,7 @@ class AudiencesTest {
         assertEquals(2, api.get(key, "/v1/audiences/" + id + "/count?version=1").json().get("matching").getLongValue());
         assertEquals(3, api.get(key, "/v1/audiences/" + id + "/count").json().get("matching").getLongValue(), "a, d, e");
         assertEquals(404, api.get(key, "/v1/audiences/" + id + "/count?version=3").status());
-        assertEquals(List.of("version"), fields(api.get(key, "/v1/audiences/" + id + "/count?version=x")));
+        assertEquals(List.of("version"), ApiHarness.problemFields(api.get(key, "/v1/audiences/" + id + "/count?version=x")));
         assertEquals(404, api.get(key, "/v1/audiences/" + id + "/versions/3").status());
     }
 
@@ -160,9 +153,9 @@ class AudiencesTest {
         assertEquals(422, refused.status(), refused.body());
         assertEquals(List.of("name", "rule.all[0].op", "rule.all[1].field", "rule.all[2].any", "rule.all[3].value",
                 "rule.all[4].value", "rule.all[5]", "rule.all[6].not.value", "rule.all[7].op", "rule.all[8].attr"),
-                fields(refused));
-        assertEquals(List.of("rule"), fields(api.post(key, "/v1/audiences", "{\"name\": \"x\"}")));
-        assertEquals(List.of("colour"), fields(api.post(key, "/v1/audiences", "{\"name\": \"x\", \"rule\": {\"op\": \"has_consent\","
+                ApiHarness.problemFields(refused));
+        assertEquals(List.of("rule"), ApiHarness.problemFields(api.post(key, "/v1/audiences", "{\"name\": \"x\"}")));
+        assertEquals(List.of("colour"), ApiHarness.problemFields(api.post(key, "/v1/audiences", "{\"name\": \"x\", \"rule\": {\"op\": \"has_consent\","
                 + " \"value\": \"news\"}, \"colour\": 1}")));
     }
 }

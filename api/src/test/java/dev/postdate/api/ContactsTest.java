@@ -11,7 +11,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -56,12 +55,6 @@ class ContactsTest {
         return response.json();
     }
 
-    private static List<String> fields(ApiHarness.Response problem) {
-        assertEquals("application/problem+json", problem.contentType(), problem.body());
-        List<String> fields = new ArrayList<>();
-        problem.json().get("errors").values().forEach(e -> fields.add(e.get("field").getStringValue()));
-        return fields;
-    }
 
     @Test
     void aContactReadsBackWithItsTypesAndOnlyForItsTenant() throws Exception {
@@ -106,7 +99,7 @@ class ContactsTest {
         assertEquals(List.of("contacts[1].email", "contacts[2].timezone", "contacts[2].locale", "contacts[2].status",
                 "contacts[3].colour", "contacts[3].attributes.nested", "contacts[3].attributes.9lives",
                 "contacts[3].attributes.list[0]", "contacts[3].consent.News Letter", "contacts[3].consent.ok.granted",
-                "contacts[3].consent.ok.at", "contacts[3].version", "contacts[4].id"), fields(refused));
+                "contacts[3].consent.ok.at", "contacts[3].version", "contacts[4].id"), ApiHarness.problemFields(refused));
         assertEquals(404, api.get(key, "/v1/contacts/" + good).status(), "nothing of a refused batch is stored");
 
         ApiHarness.Response generated = api.post(key, "/v1/contacts",
@@ -156,7 +149,7 @@ class ContactsTest {
 
         ApiHarness.Response bad = api.patch(key, "/v1/contacts/" + id, "{\"timezone\": \"Nowhere\", \"id\": \"other\"}");
         assertEquals(422, bad.status(), bad.body());
-        assertEquals(List.of("id", "timezone"), fields(bad));
+        assertEquals(List.of("id", "timezone"), ApiHarness.problemFields(bad));
         assertEquals(400, api.patch(key, "/v1/contacts/" + id, "{\"name\": ").status());
         assertEquals(404, api.patch(key, "/v1/contacts/" + newId(), "{\"name\": \"x\"}").status());
         assertEquals(after, get(key, id), "a refused patch changes nothing");

@@ -7,7 +7,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -32,12 +31,6 @@ class SuppressionsTest {
         api.close();
     }
 
-    private static List<String> fields(ApiHarness.Response problem) {
-        assertEquals("application/problem+json", problem.contentType(), problem.body());
-        List<String> fields = new ArrayList<>();
-        problem.json().get("errors").values().forEach(e -> fields.add(e.get("field").getStringValue()));
-        return fields;
-    }
 
     @Test
     void entriesAreStoredNormalizedListedAndRemovedPerTenant() throws Exception {
@@ -63,7 +56,7 @@ class SuppressionsTest {
         String next = page.get("next_after").getStringValue();
         JsonNode rest = api.get(key, "/v1/suppressions?limit=1&after=" + next).json();
         assertEquals("xn--bcher-kva.example", rest.get("suppressions").get(0).get("entry").getStringValue());
-        assertEquals(List.of("limit"), fields(api.get(key, "/v1/suppressions?limit=0")));
+        assertEquals(List.of("limit"), ApiHarness.problemFields(api.get(key, "/v1/suppressions?limit=0")));
 
         assertEquals(404, api.delete(otherKey, "/v1/suppressions/ada@example.com").status());
         assertEquals(204, api.delete(key, "/v1/suppressions/ada@example.com").status());
@@ -82,7 +75,7 @@ class SuppressionsTest {
                                   "expires_at": "2020-01-01T00:00:00Z"}, {"address": "OK@example.com"}, {"address": "y@example.com", "colour": 1}]}""");
         assertEquals(422, refused.status(), refused.body());
         assertEquals(List.of("suppressions[1].address", "suppressions[2].domain", "suppressions[3]", "suppressions[4].expires_at",
-                "suppressions[6].colour", "suppressions[5]"), fields(refused));
+                "suppressions[6].colour", "suppressions[5]"), ApiHarness.problemFields(refused));
         assertEquals(404, api.get(key, "/v1/suppressions/ok@example.com").status());
     }
 

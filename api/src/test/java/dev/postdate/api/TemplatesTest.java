@@ -72,11 +72,6 @@ class TemplatesTest {
         return response.json().get("version").getIntValue();
     }
 
-    private static List<String> fields(ApiHarness.Response problem) {
-        List<String> fields = new ArrayList<>();
-        problem.json().get("errors").values().forEach(e -> fields.add(e.get("field").getStringValue()));
-        return fields;
-    }
 
     @Test
     void savesMakeNewVersionsThatReadBack() throws Exception {
@@ -158,13 +153,13 @@ class TemplatesTest {
                 template("broken", "Hello", "<p>a</p>\n<p>b</p>\n{% if x %}never closed", "fine {{ x }}"));
         assertEquals(422, response.status(), response.body());
         assertEquals(ProblemResponses.MEDIA_TYPE, response.contentType());
-        assertEquals(List.of("html"), fields(response));
+        assertEquals(List.of("html"), ApiHarness.problemFields(response));
         assertTrue(response.json().get("errors").get(0).get("message").getStringValue().startsWith("line 3: "), response.body());
         assertEquals(404, api.get(key, "/v1/templates/broken").status(), "nothing saved");
 
-        assertEquals(List.of("name"), fields(api.post(key, "/v1/templates", template("Bad Name", "s", null, "t"))));
-        assertEquals(List.of(""), fields(api.post(key, "/v1/templates", template("nobody", "s", null, null))));
-        assertEquals(List.of("subject"), fields(api.post(key, "/v1/templates", "{\"name\":\"x\",\"text\":\"t\"}")));
+        assertEquals(List.of("name"), ApiHarness.problemFields(api.post(key, "/v1/templates", template("Bad Name", "s", null, "t"))));
+        assertEquals(List.of(""), ApiHarness.problemFields(api.post(key, "/v1/templates", template("nobody", "s", null, null))));
+        assertEquals(List.of("subject"), ApiHarness.problemFields(api.post(key, "/v1/templates", "{\"name\":\"x\",\"text\":\"t\"}")));
     }
 
     @Test
@@ -172,7 +167,7 @@ class TemplatesTest {
         for (String hostile : List.of("{% include '/etc/passwd' %}", "{% import 'x' %}", "{% extends 'x' %}")) {
             ApiHarness.Response response = api.post(key, "/v1/templates", template("hostile", "s", null, hostile));
             assertEquals(422, response.status(), hostile + " -> " + response.body());
-            assertEquals(List.of("text"), fields(response), hostile);
+            assertEquals(List.of("text"), ApiHarness.problemFields(response), hostile);
             assertFalse(response.body().contains("root:"), "no file content: " + response.body());
         }
         for (String hostile : List.of("{{ name.getClass() }}", "{{ name.getClass().forName('java.lang.Runtime') }}")) {
@@ -219,9 +214,9 @@ class TemplatesTest {
                 base + "{\"name\":\"known\"},\"html\":\"<p/>\"}")));
         assertEquals(422, response.status(), response.body());
         assertEquals(List.of("emails[4].html", "emails[1].template.name", "emails[2].template.version",
-                "emails[3].template.name"), fields(response));
+                "emails[3].template.name"), ApiHarness.problemFields(response));
         ApiHarness.Response otherTenant = api.post(otherKey, "/v1/emails", base + "{\"name\":\"known\"}}");
-        assertEquals(List.of("template.name"), fields(otherTenant));
+        assertEquals(List.of("template.name"), ApiHarness.problemFields(otherTenant));
         api.assertIntakeEmpty();
     }
 

@@ -3,6 +3,7 @@ package dev.postdate.api.audiences;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.postdate.api.auth.ApiKeyAuthFilter;
 import dev.postdate.api.intake.EmailRequestReader;
+import dev.postdate.api.intake.QueryNumbers;
 import dev.postdate.api.problem.FieldError;
 import dev.postdate.api.problem.ProblemException;
 import dev.postdate.api.problem.ProblemType;
@@ -168,7 +169,7 @@ public class AudiencesController {
     public CountView count(@Parameter(hidden = true) @RequestAttribute(ApiKeyAuthFilter.TENANT) String tenant,
                            @PathVariable String id,
                            @Parameter(description = "a version; default the latest") @Nullable @QueryValue String version) {
-        AudienceVersion pinned = audiences.pinned(tenant, id, versionParameter(version));
+        AudienceVersion pinned = audiences.pinned(tenant, id, QueryNumbers.optional(version, 1, Integer.MAX_VALUE, "version"));
         Instant now = clock.instant();
         AudienceCounts.Count count = counts.count(tenant, audiences.rule(pinned), now);
         Map<String, Long> excluded = new LinkedHashMap<>();
@@ -193,16 +194,8 @@ public class AudiencesController {
                              @PathVariable String id,
                              @Parameter(description = "how many, 1 to 100; default 20") @Nullable @QueryValue String n,
                              @Parameter(description = "a version; default the latest") @Nullable @QueryValue String version) {
-        int size = DEFAULT_SAMPLE;
-        if (n != null) {
-            Integer parsed = positive(n);
-            if (parsed == null || parsed > MAX_SAMPLE) {
-                throw new ProblemException(ProblemType.VALIDATION, "Invalid sample size",
-                        List.of(new FieldError("n", "a whole number from 1 to " + MAX_SAMPLE)));
-            }
-            size = parsed;
-        }
-        AudienceVersion pinned = audiences.pinned(tenant, id, versionParameter(version));
+        int size = QueryNumbers.orDefault(n, DEFAULT_SAMPLE, 1, MAX_SAMPLE, "n");
+        AudienceVersion pinned = audiences.pinned(tenant, id, QueryNumbers.optional(version, 1, Integer.MAX_VALUE, "version"));
         List<SampleContact> members = counts.sample(tenant, audiences.rule(pinned), clock.instant(), size).stream()
                 .map(m -> new SampleContact(m.id(), m.email(), m.name())).toList();
         return new SampleView(id, pinned.version(), members);
@@ -220,18 +213,6 @@ public class AudiencesController {
             throw new ProblemException(ProblemType.VALIDATION, "The audience was not saved", unknown);
         }
         return root;
-    }
-
-    private static Integer versionParameter(@Nullable String version) {
-        if (version == null) {
-            return null;
-        }
-        Integer parsed = positive(version);
-        if (parsed == null) {
-            throw new ProblemException(ProblemType.VALIDATION, "Invalid version",
-                    List.of(new FieldError("version", "a positive whole number")));
-        }
-        return parsed;
     }
 
     private static Integer positive(String text) {

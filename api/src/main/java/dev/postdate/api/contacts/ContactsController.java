@@ -3,6 +3,7 @@ package dev.postdate.api.contacts;
 import dev.postdate.api.auth.ApiKeyAuthFilter;
 import dev.postdate.api.intake.EmailRequestReader;
 import dev.postdate.api.intake.FieldPaths;
+import dev.postdate.api.intake.OneOrBatch;
 import dev.postdate.api.problem.FieldError;
 import dev.postdate.api.problem.ProblemException;
 import dev.postdate.api.problem.ProblemType;
@@ -98,22 +99,7 @@ public class ContactsController {
                            @Body @Nullable byte[] body) {
         JsonNode root = json.parse(body);
         List<FieldError> errors = new ArrayList<>();
-        List<Contact> contacts = new ArrayList<>();
-        JsonNode batch = root.get(BATCH);
-        if (batch != null && root.size() == 1) {
-            if (!batch.isArray() || batch.size() == 0) {
-                throw invalid("The body's contacts must be a non-empty array", List.of(new FieldError(BATCH, "a non-empty array")));
-            }
-            if (batch.size() > limits.maxBatch()) {
-                throw invalid("Too many contacts", List.of(new FieldError(BATCH, "at most " + limits.maxBatch() + " contacts")));
-            }
-            int index = 0;
-            for (JsonNode node : batch.values()) {
-                contacts.add(reader.read(node, FieldPaths.index(BATCH, index++), errors));
-            }
-        } else {
-            contacts.add(reader.read(root, "", errors));
-        }
+        List<Contact> contacts = OneOrBatch.read(root, BATCH, limits.maxBatch(), reader::read, errors);
         rejectDuplicateIds(contacts, errors);
         if (!errors.isEmpty()) {
             throw invalid("No contact was stored: " + errors.size() + " problem(s)", errors);

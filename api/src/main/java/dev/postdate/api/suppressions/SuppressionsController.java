@@ -5,6 +5,8 @@ import dev.postdate.api.auth.ApiKeyAuthFilter;
 import dev.postdate.api.contacts.ContactLimits;
 import dev.postdate.api.intake.EmailRequestReader;
 import dev.postdate.api.intake.FieldPaths;
+import dev.postdate.api.intake.OneOrBatch;
+import dev.postdate.api.intake.QueryNumbers;
 import dev.postdate.api.problem.FieldError;
 import dev.postdate.api.problem.ProblemException;
 import dev.postdate.api.problem.ProblemType;
@@ -107,21 +109,9 @@ public class SuppressionsController {
                      @Body @Nullable byte[] body) {
         JsonNode root = json.parse(body);
         List<FieldError> errors = new ArrayList<>();
-        List<Suppression> entries = new ArrayList<>();
         Instant now = clock.instant();
-        JsonNode batch = root.get(BATCH);
-        if (batch != null && root.size() == 1) {
-            if (!batch.isArray() || batch.size() == 0 || batch.size() > limits.maxBatch()) {
-                throw new ProblemException(ProblemType.VALIDATION, "Invalid suppressions",
-                        List.of(new FieldError(BATCH, "an array of 1 to " + limits.maxBatch() + " entries")));
-            }
-            int index = 0;
-            for (JsonNode node : batch.values()) {
-                entries.add(read(node, FieldPaths.index(BATCH, index++), now, errors));
-            }
-        } else {
-            entries.add(read(root, "", now, errors));
-        }
+        List<Suppression> entries = OneOrBatch.read(root, BATCH, limits.maxBatch(), (node, path, found) -> read(node, path, now, found),
+                errors);
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < entries.size(); i++) {
             if (entries.get(i) != null && !seen.add(entries.get(i).entry())) {
@@ -144,18 +134,7 @@ public class SuppressionsController {
     public Page list(@Parameter(hidden = true) @RequestAttribute(ApiKeyAuthFilter.TENANT) String tenant,
                      @Parameter(description = "entries after this one") @Nullable @QueryValue String after,
                      @Parameter(description = "1 to 1000; default 100") @Nullable @QueryValue String limit) {
-        int size = DEFAULT_PAGE;
-        if (limit != null) {
-            try {
-                size = Integer.parseInt(limit);
-            } catch (NumberFormatException e) {
-                size = 0;
-            }
-            if (size < 1 || size > MAX_PAGE) {
-                throw new ProblemException(ProblemType.VALIDATION, "Invalid limit",
-                        List.of(new FieldError("limit", "a whole number from 1 to " + MAX_PAGE)));
-            }
-        }
+        int size = QueryNumbers.orDefault(limit, DEFAULT_PAGE, 1, MAX_PAGE, "limit");
         List<SuppressionView> page = store.list(tenant, after == null ? "" : after, size).stream().map(SuppressionsController::view).toList();
         return new Page(page, page.size() == size ? page.getLast().entry() : null);
     }
