@@ -46,6 +46,7 @@ class OpenApiDocumentTest {
     void theDocumentValidates() {
         assertEquals(List.of(), messages);
         assertNotNull(document);
+        assertNotNull(document.getComponents().getSchemas().get("Problem"), "the problem schema");
     }
 
     @Test
@@ -62,6 +63,12 @@ class OpenApiDocumentTest {
             if (problemResponses(operation).isEmpty()) {
                 missing.add(name + ": no problem response");
             }
+            operation.getResponses().forEach((code, response) -> {
+                if (response.getContent() != null && response.getContent().containsKey("application/problem+json")
+                        && response.getContent().get("application/problem+json").getSchema() == null) {
+                    missing.add(name + " " + code + ": a problem without its schema");
+                }
+            });
         }));
         assertEquals(List.of(), missing);
     }

@@ -5,7 +5,9 @@ import dev.postdate.api.auth.ApiKeyAuthFilter;
 import dev.postdate.api.intake.EmailRequestReader;
 import dev.postdate.api.intake.QueryNumbers;
 import dev.postdate.api.problem.FieldError;
+import dev.postdate.api.problem.Problem;
 import dev.postdate.api.problem.ProblemException;
+import dev.postdate.api.problem.ProblemResponses;
 import dev.postdate.api.problem.ProblemType;
 import dev.postdate.clickhouse.audiences.AudienceCounts;
 import dev.postdate.clickhouse.audiences.AudienceVersion;
@@ -101,10 +103,10 @@ public class AudiencesController {
     @Operation(operationId = "createAudience", summary = "Create an audience (version 1)")
     @RequestBody(required = true, content = @Content(schema = @Schema(implementation = SaveRequest.class)))
     @ApiResponse(responseCode = "201", description = "the new audience's id and version")
-    @ApiResponse(responseCode = "400", description = "malformed JSON", content = @Content(mediaType = "application/problem+json"))
-    @ApiResponse(responseCode = "401", description = "missing, unknown or revoked API key", content = @Content(mediaType = "application/problem+json"))
-    @ApiResponse(responseCode = "422", description = "invalid name or rule; each error names its JSON path (rule.all[2].value)", content = @Content(mediaType = "application/problem+json"))
-    @ApiResponse(responseCode = "503", description = "Redis or ClickHouse unavailable; repeat the request", content = @Content(mediaType = "application/problem+json"))
+    @ApiResponse(responseCode = "400", description = "malformed JSON", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "401", description = "missing, unknown or revoked API key", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "422", description = "invalid name or rule; each error names its JSON path (rule.all[2].value)", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "503", description = "Redis or ClickHouse unavailable; repeat the request", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @Post
     @Consumes(MediaType.APPLICATION_JSON)
     @Status(HttpStatus.CREATED)
@@ -118,11 +120,11 @@ public class AudiencesController {
             description = "Earlier versions stay as they were: campaigns pin one.")
     @RequestBody(required = true, content = @Content(schema = @Schema(implementation = SaveRequest.class)))
     @ApiResponse(responseCode = "200", description = "the audience's id and new version")
-    @ApiResponse(responseCode = "400", description = "malformed JSON", content = @Content(mediaType = "application/problem+json"))
-    @ApiResponse(responseCode = "401", description = "missing, unknown or revoked API key", content = @Content(mediaType = "application/problem+json"))
-    @ApiResponse(responseCode = "404", description = "the tenant has no such audience", content = @Content(mediaType = "application/problem+json"))
-    @ApiResponse(responseCode = "422", description = "invalid name or rule; each error names its JSON path", content = @Content(mediaType = "application/problem+json"))
-    @ApiResponse(responseCode = "503", description = "Redis or ClickHouse unavailable; repeat the request", content = @Content(mediaType = "application/problem+json"))
+    @ApiResponse(responseCode = "400", description = "malformed JSON", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "401", description = "missing, unknown or revoked API key", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "404", description = "the tenant has no such audience", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "422", description = "invalid name or rule; each error names its JSON path", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "503", description = "Redis or ClickHouse unavailable; repeat the request", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @Put("/{id}")
     @Consumes(MediaType.APPLICATION_JSON)
     public SavedAudience update(@Parameter(hidden = true) @RequestAttribute(ApiKeyAuthFilter.TENANT) String tenant,
@@ -133,9 +135,9 @@ public class AudiencesController {
 
     @Operation(operationId = "getAudience", summary = "The latest version of an audience, with the list of its versions")
     @ApiResponse(responseCode = "200", description = "the audience")
-    @ApiResponse(responseCode = "401", description = "missing, unknown or revoked API key", content = @Content(mediaType = "application/problem+json"))
-    @ApiResponse(responseCode = "404", description = "the tenant has no such audience", content = @Content(mediaType = "application/problem+json"))
-    @ApiResponse(responseCode = "503", description = "ClickHouse unavailable", content = @Content(mediaType = "application/problem+json"))
+    @ApiResponse(responseCode = "401", description = "missing, unknown or revoked API key", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "404", description = "the tenant has no such audience", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "503", description = "ClickHouse unavailable", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @Get("/{id}")
     public AudienceView get(@Parameter(hidden = true) @RequestAttribute(ApiKeyAuthFilter.TENANT) String tenant,
                             @PathVariable String id) {
@@ -144,9 +146,9 @@ public class AudiencesController {
 
     @Operation(operationId = "getAudienceVersion", summary = "One version of an audience")
     @ApiResponse(responseCode = "200", description = "the version")
-    @ApiResponse(responseCode = "401", description = "missing, unknown or revoked API key", content = @Content(mediaType = "application/problem+json"))
-    @ApiResponse(responseCode = "404", description = "the tenant has no such audience or version", content = @Content(mediaType = "application/problem+json"))
-    @ApiResponse(responseCode = "503", description = "ClickHouse unavailable", content = @Content(mediaType = "application/problem+json"))
+    @ApiResponse(responseCode = "401", description = "missing, unknown or revoked API key", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "404", description = "the tenant has no such audience or version", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "503", description = "ClickHouse unavailable", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @Get("/{id}/versions/{version}")
     public AudienceView version(@Parameter(hidden = true) @RequestAttribute(ApiKeyAuthFilter.TENANT) String tenant,
                                 @PathVariable String id, @PathVariable String version) {
@@ -161,10 +163,10 @@ public class AudiencesController {
             description = "Counted live over each contact's latest version; matching contacts that are not active are"
                     + " excluded by status, active ones on the suppression list as suppressed.")
     @ApiResponse(responseCode = "200", description = "the counts")
-    @ApiResponse(responseCode = "401", description = "missing, unknown or revoked API key", content = @Content(mediaType = "application/problem+json"))
-    @ApiResponse(responseCode = "404", description = "the tenant has no such audience or version", content = @Content(mediaType = "application/problem+json"))
-    @ApiResponse(responseCode = "422", description = "version is not a positive whole number", content = @Content(mediaType = "application/problem+json"))
-    @ApiResponse(responseCode = "503", description = "ClickHouse unavailable", content = @Content(mediaType = "application/problem+json"))
+    @ApiResponse(responseCode = "401", description = "missing, unknown or revoked API key", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "404", description = "the tenant has no such audience or version", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "422", description = "version is not a positive whole number", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "503", description = "ClickHouse unavailable", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @Get("/{id}/count")
     public CountView count(@Parameter(hidden = true) @RequestAttribute(ApiKeyAuthFilter.TENANT) String tenant,
                            @PathVariable String id,
@@ -185,10 +187,10 @@ public class AudiencesController {
     @Operation(operationId = "sampleAudience", summary = "Some contacts an audience selects now that would be mailed",
             description = "The same contacts on every call while the contacts do not change (a spread over ids, not random).")
     @ApiResponse(responseCode = "200", description = "up to n contacts")
-    @ApiResponse(responseCode = "401", description = "missing, unknown or revoked API key", content = @Content(mediaType = "application/problem+json"))
-    @ApiResponse(responseCode = "404", description = "the tenant has no such audience or version", content = @Content(mediaType = "application/problem+json"))
-    @ApiResponse(responseCode = "422", description = "n or version out of range", content = @Content(mediaType = "application/problem+json"))
-    @ApiResponse(responseCode = "503", description = "ClickHouse unavailable", content = @Content(mediaType = "application/problem+json"))
+    @ApiResponse(responseCode = "401", description = "missing, unknown or revoked API key", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "404", description = "the tenant has no such audience or version", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "422", description = "n or version out of range", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "503", description = "ClickHouse unavailable", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @Get("/{id}/sample")
     public SampleView sample(@Parameter(hidden = true) @RequestAttribute(ApiKeyAuthFilter.TENANT) String tenant,
                              @PathVariable String id,

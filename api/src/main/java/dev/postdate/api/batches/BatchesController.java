@@ -2,6 +2,8 @@ package dev.postdate.api.batches;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.postdate.api.auth.ApiKeyAuthFilter;
+import dev.postdate.api.problem.Problem;
+import dev.postdate.api.problem.ProblemResponses;
 import dev.postdate.core.state.BatchControl;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
@@ -12,9 +14,10 @@ import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.serde.annotation.Serdeable;
 import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.media.Content;
-import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -40,10 +43,10 @@ public class BatchesController {
 
     @Operation(summary = "Pause a batch: no email of it is sent until resumed")
     @ApiResponse(responseCode = "200", description = "the batch's control: paused")
-    @ApiResponse(responseCode = "401", description = "missing, unknown or revoked API key", content = @Content(mediaType = "application/problem+json"))
-    @ApiResponse(responseCode = "404", description = "not a batch id", content = @Content(mediaType = "application/problem+json"))
-    @ApiResponse(responseCode = "409", description = "the batch is cancelled", content = @Content(mediaType = "application/problem+json"))
-    @ApiResponse(responseCode = "503", description = "Redis or ClickHouse unavailable; repeat the request", content = @Content(mediaType = "application/problem+json"))
+    @ApiResponse(responseCode = "401", description = "missing, unknown or revoked API key", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "404", description = "not a batch id", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "409", description = "the batch is cancelled", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "503", description = "Redis or ClickHouse unavailable; repeat the request", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @Post("/pause")
     public BatchControlResponse pause(@Parameter(hidden = true) @RequestAttribute(ApiKeyAuthFilter.TENANT) String tenant,
                                       @PathVariable String batchId) {
@@ -52,10 +55,10 @@ public class BatchesController {
 
     @Operation(summary = "Resume a paused batch; 409 after a cancel")
     @ApiResponse(responseCode = "200", description = "the batch's control: active")
-    @ApiResponse(responseCode = "401", description = "missing, unknown or revoked API key", content = @Content(mediaType = "application/problem+json"))
-    @ApiResponse(responseCode = "404", description = "not a batch id", content = @Content(mediaType = "application/problem+json"))
-    @ApiResponse(responseCode = "409", description = "the batch is cancelled", content = @Content(mediaType = "application/problem+json"))
-    @ApiResponse(responseCode = "503", description = "Redis or ClickHouse unavailable; repeat the request", content = @Content(mediaType = "application/problem+json"))
+    @ApiResponse(responseCode = "401", description = "missing, unknown or revoked API key", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "404", description = "not a batch id", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "409", description = "the batch is cancelled", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "503", description = "Redis or ClickHouse unavailable; repeat the request", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @Post("/resume")
     public BatchControlResponse resume(@Parameter(hidden = true) @RequestAttribute(ApiKeyAuthFilter.TENANT) String tenant,
                                        @PathVariable String batchId) {
@@ -64,9 +67,9 @@ public class BatchesController {
 
     @Operation(summary = "Cancel a batch for good: none of its unsent emails is sent")
     @ApiResponse(responseCode = "200", description = "the batch's control: cancelled, in Redis and ClickHouse")
-    @ApiResponse(responseCode = "401", description = "missing, unknown or revoked API key", content = @Content(mediaType = "application/problem+json"))
-    @ApiResponse(responseCode = "404", description = "not a batch id", content = @Content(mediaType = "application/problem+json"))
-    @ApiResponse(responseCode = "503", description = "Redis or ClickHouse unavailable; repeat the request", content = @Content(mediaType = "application/problem+json"))
+    @ApiResponse(responseCode = "401", description = "missing, unknown or revoked API key", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "404", description = "not a batch id", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "503", description = "Redis or ClickHouse unavailable; repeat the request", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @Post("/cancel")
     public BatchControlResponse cancel(@Parameter(hidden = true) @RequestAttribute(ApiKeyAuthFilter.TENANT) String tenant,
                                        @PathVariable String batchId) {
@@ -75,9 +78,9 @@ public class BatchesController {
 
     @Operation(summary = "Counts per state of a batch's stored emails, and its control")
     @ApiResponse(responseCode = "200", description = "the batch's control and its emails' counts per state")
-    @ApiResponse(responseCode = "401", description = "missing, unknown or revoked API key", content = @Content(mediaType = "application/problem+json"))
-    @ApiResponse(responseCode = "404", description = "the tenant neither sent nor controlled such a batch", content = @Content(mediaType = "application/problem+json"))
-    @ApiResponse(responseCode = "503", description = "Redis or ClickHouse unavailable; repeat the request", content = @Content(mediaType = "application/problem+json"))
+    @ApiResponse(responseCode = "401", description = "missing, unknown or revoked API key", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "404", description = "the tenant neither sent nor controlled such a batch", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "503", description = "Redis or ClickHouse unavailable; repeat the request", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @Get
     public BatchStatusResponse status(@Parameter(hidden = true) @RequestAttribute(ApiKeyAuthFilter.TENANT) String tenant,
                                       @PathVariable String batchId) {

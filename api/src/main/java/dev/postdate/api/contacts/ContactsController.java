@@ -5,7 +5,9 @@ import dev.postdate.api.intake.EmailRequestReader;
 import dev.postdate.api.intake.FieldPaths;
 import dev.postdate.api.intake.OneOrBatch;
 import dev.postdate.api.problem.FieldError;
+import dev.postdate.api.problem.Problem;
 import dev.postdate.api.problem.ProblemException;
+import dev.postdate.api.problem.ProblemResponses;
 import dev.postdate.api.problem.ProblemType;
 import dev.postdate.clickhouse.contacts.Contact;
 import dev.postdate.clickhouse.contacts.ContactStore;
@@ -89,10 +91,10 @@ public class ContactsController {
                     + " The whole request is refused (422, every problem with its path) if one contact is invalid.")
     @RequestBody(required = true, content = @Content(schema = @Schema(oneOf = {ContactWrite.class, ContactBatch.class})))
     @ApiResponse(responseCode = "200", description = "the contacts' ids, in the order given")
-    @ApiResponse(responseCode = "400", description = "malformed JSON", content = @Content(mediaType = "application/problem+json"))
-    @ApiResponse(responseCode = "401", description = "missing, unknown or revoked API key", content = @Content(mediaType = "application/problem+json"))
-    @ApiResponse(responseCode = "422", description = "invalid contacts; each error names its field", content = @Content(mediaType = "application/problem+json"))
-    @ApiResponse(responseCode = "503", description = "ClickHouse unavailable; repeat the request (it is idempotent)", content = @Content(mediaType = "application/problem+json"))
+    @ApiResponse(responseCode = "400", description = "malformed JSON", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "401", description = "missing, unknown or revoked API key", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "422", description = "invalid contacts; each error names its field", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "503", description = "ClickHouse unavailable; repeat the request (it is idempotent)", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @Post
     @Consumes(MediaType.APPLICATION_JSON)
     public Upserted upsert(@Parameter(hidden = true) @RequestAttribute(ApiKeyAuthFilter.TENANT) String tenant,
@@ -110,9 +112,9 @@ public class ContactsController {
 
     @Operation(operationId = "getContact", summary = "A contact")
     @ApiResponse(responseCode = "200", description = "the contact")
-    @ApiResponse(responseCode = "401", description = "missing, unknown or revoked API key", content = @Content(mediaType = "application/problem+json"))
-    @ApiResponse(responseCode = "404", description = "the tenant has no such contact", content = @Content(mediaType = "application/problem+json"))
-    @ApiResponse(responseCode = "503", description = "ClickHouse unavailable", content = @Content(mediaType = "application/problem+json"))
+    @ApiResponse(responseCode = "401", description = "missing, unknown or revoked API key", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "404", description = "the tenant has no such contact", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "503", description = "ClickHouse unavailable", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @Get("/{id}")
     public ContactView get(@Parameter(hidden = true) @RequestAttribute(ApiKeyAuthFilter.TENANT) String tenant,
                            @PathVariable String id) {
@@ -125,11 +127,11 @@ public class ContactsController {
                     + " Concurrent patches of one contact: the last one written wins.")
     @RequestBody(required = true, content = @Content(schema = @Schema(implementation = ContactWrite.class)))
     @ApiResponse(responseCode = "200", description = "the contact after the change")
-    @ApiResponse(responseCode = "400", description = "malformed JSON", content = @Content(mediaType = "application/problem+json"))
-    @ApiResponse(responseCode = "401", description = "missing, unknown or revoked API key", content = @Content(mediaType = "application/problem+json"))
-    @ApiResponse(responseCode = "404", description = "the tenant has no such contact", content = @Content(mediaType = "application/problem+json"))
-    @ApiResponse(responseCode = "422", description = "the patched contact is invalid; each error names its field", content = @Content(mediaType = "application/problem+json"))
-    @ApiResponse(responseCode = "503", description = "ClickHouse unavailable", content = @Content(mediaType = "application/problem+json"))
+    @ApiResponse(responseCode = "400", description = "malformed JSON", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "401", description = "missing, unknown or revoked API key", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "404", description = "the tenant has no such contact", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "422", description = "the patched contact is invalid; each error names its field", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "503", description = "ClickHouse unavailable", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @Patch("/{id}")
     @Consumes({MediaType.APPLICATION_JSON, "application/merge-patch+json"})
     public ContactView patch(@Parameter(hidden = true) @RequestAttribute(ApiKeyAuthFilter.TENANT) String tenant,
@@ -159,9 +161,9 @@ public class ContactsController {
             description = "Gone for reads at once; ClickHouse rewrites the parts that held it in the background"
                     + " (docs/contacts.md). Writing the id again later creates a new contact.")
     @ApiResponse(responseCode = "204", description = "deleted")
-    @ApiResponse(responseCode = "401", description = "missing, unknown or revoked API key", content = @Content(mediaType = "application/problem+json"))
-    @ApiResponse(responseCode = "404", description = "the tenant has no such contact", content = @Content(mediaType = "application/problem+json"))
-    @ApiResponse(responseCode = "503", description = "ClickHouse unavailable; repeat the request", content = @Content(mediaType = "application/problem+json"))
+    @ApiResponse(responseCode = "401", description = "missing, unknown or revoked API key", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "404", description = "the tenant has no such contact", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "503", description = "ClickHouse unavailable; repeat the request", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @Delete("/{id}")
     public HttpResponse<Void> delete(@Parameter(hidden = true) @RequestAttribute(ApiKeyAuthFilter.TENANT) String tenant,
                                      @PathVariable String id) {

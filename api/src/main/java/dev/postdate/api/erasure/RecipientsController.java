@@ -3,7 +3,9 @@ package dev.postdate.api.erasure;
 import dev.postdate.api.auth.ApiKeyAuthFilter;
 import dev.postdate.api.intake.EmailRequestValidator;
 import dev.postdate.api.problem.FieldError;
+import dev.postdate.api.problem.Problem;
 import dev.postdate.api.problem.ProblemException;
+import dev.postdate.api.problem.ProblemResponses;
 import dev.postdate.api.problem.ProblemType;
 import dev.postdate.core.email.Address;
 import io.micronaut.http.HttpStatus;
@@ -18,6 +20,7 @@ import io.micronaut.serde.annotation.Serdeable;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 
 import java.util.ArrayList;
@@ -45,11 +48,11 @@ public class RecipientsController {
                     + " in the background, usually within seconds. Statuses and counts stay.")
     @ApiResponse(responseCode = "202", description = "the erasure id, the emails erased and how many of them were cancelled")
     @ApiResponse(responseCode = "401", description = "missing, unknown or revoked API key",
-            content = @Content(mediaType = "application/problem+json"))
+            content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @ApiResponse(responseCode = "422", description = "not a deliverable address (field address)",
-            content = @Content(mediaType = "application/problem+json"))
+            content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @ApiResponse(responseCode = "503", description = "Redis or ClickHouse unavailable; repeat the request",
-            content = @Content(mediaType = "application/problem+json"))
+            content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @Delete("/{address}")
     @Status(HttpStatus.ACCEPTED)
     public ErasureView erase(@Parameter(hidden = true) @RequestAttribute(ApiKeyAuthFilter.TENANT) String tenant,

@@ -2,7 +2,9 @@ package dev.postdate.api.senders;
 
 import dev.postdate.api.operator.OperatorAuthFilter;
 import dev.postdate.api.problem.FieldError;
+import dev.postdate.api.problem.Problem;
 import dev.postdate.api.problem.ProblemException;
+import dev.postdate.api.problem.ProblemResponses;
 import dev.postdate.api.problem.ProblemType;
 import dev.postdate.clickhouse.keys.ApiKeys;
 import dev.postdate.clickhouse.senders.SenderIdentities;
@@ -54,10 +56,10 @@ public class SendersController {
 
     @Operation(operationId = "listSenders", summary = "A tenant's sender identities (operator)")
     @ApiResponse(responseCode = "200", description = "the identities, sorted")
-    @ApiResponse(responseCode = "401", description = "no or an unknown operator token", content = @Content(mediaType = "application/problem+json"))
-    @ApiResponse(responseCode = "403", description = "a tenant's API key", content = @Content(mediaType = "application/problem+json"))
-    @ApiResponse(responseCode = "404", description = "the operator API is not enabled (no operator token hashes configured)", content = @Content(mediaType = "application/problem+json"))
-    @ApiResponse(responseCode = "422", description = "invalid tenant name", content = @Content(mediaType = "application/problem+json"))
+    @ApiResponse(responseCode = "401", description = "no or an unknown operator token", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "403", description = "a tenant's API key", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "404", description = "the operator API is not enabled (no operator token hashes configured)", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "422", description = "invalid tenant name", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @Get
     public SenderList list(@PathVariable String tenant) {
         check(tenant, null);
@@ -67,10 +69,10 @@ public class SendersController {
     @Operation(operationId = "addSender", summary = "Let a tenant send from a domain or an address (operator)",
             description = "Idempotent. A domain covers every address at exactly that domain, not its subdomains.")
     @ApiResponse(responseCode = "200", description = "the identity as stored (domain lower-cased, in punycode)")
-    @ApiResponse(responseCode = "401", description = "no or an unknown operator token", content = @Content(mediaType = "application/problem+json"))
-    @ApiResponse(responseCode = "403", description = "a tenant's API key", content = @Content(mediaType = "application/problem+json"))
-    @ApiResponse(responseCode = "404", description = "the operator API is not enabled (no operator token hashes configured)", content = @Content(mediaType = "application/problem+json"))
-    @ApiResponse(responseCode = "422", description = "invalid tenant name or identity", content = @Content(mediaType = "application/problem+json"))
+    @ApiResponse(responseCode = "401", description = "no or an unknown operator token", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "403", description = "a tenant's API key", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "404", description = "the operator API is not enabled (no operator token hashes configured)", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "422", description = "invalid tenant name or identity", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @Put("/{identity}")
     public SenderIdentity add(@PathVariable String tenant, @PathVariable String identity) {
         String normalized = check(tenant, identity);
@@ -81,11 +83,11 @@ public class SendersController {
     @Operation(operationId = "removeSender", summary = "Stop a tenant sending from a domain or an address (operator)",
             description = "Emails accepted before are still sent.")
     @ApiResponse(responseCode = "204", description = "removed")
-    @ApiResponse(responseCode = "401", description = "no or an unknown operator token", content = @Content(mediaType = "application/problem+json"))
-    @ApiResponse(responseCode = "403", description = "a tenant's API key", content = @Content(mediaType = "application/problem+json"))
+    @ApiResponse(responseCode = "401", description = "no or an unknown operator token", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "403", description = "a tenant's API key", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @ApiResponse(responseCode = "404", description = "the tenant has no such identity, or the operator API is not enabled",
-            content = @Content(mediaType = "application/problem+json"))
-    @ApiResponse(responseCode = "422", description = "invalid tenant name or identity", content = @Content(mediaType = "application/problem+json"))
+            content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "422", description = "invalid tenant name or identity", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @Delete("/{identity}")
     public HttpResponse<Void> remove(       @PathVariable String tenant, @PathVariable String identity) {
         String normalized = check(tenant, identity);

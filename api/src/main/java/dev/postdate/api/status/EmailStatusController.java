@@ -2,6 +2,8 @@ package dev.postdate.api.status;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.postdate.api.auth.ApiKeyAuthFilter;
+import dev.postdate.api.problem.Problem;
+import dev.postdate.api.problem.ProblemResponses;
 import dev.postdate.clickhouse.status.EmailEvent;
 import dev.postdate.core.state.EmailStatus;
 import io.micronaut.http.annotation.Controller;
@@ -13,9 +15,10 @@ import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.serde.annotation.Serdeable;
 import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.media.Content;
-import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -48,9 +51,9 @@ public class EmailStatusController {
 
     @Operation(summary = "State and history of one email")
     @ApiResponse(responseCode = "200", description = "the email's state and events")
-    @ApiResponse(responseCode = "401", description = "missing, unknown or revoked API key", content = @Content(mediaType = "application/problem+json"))
-    @ApiResponse(responseCode = "404", description = "the tenant has no such email", content = @Content(mediaType = "application/problem+json"))
-    @ApiResponse(responseCode = "503", description = "Redis or ClickHouse unavailable; repeat the request", content = @Content(mediaType = "application/problem+json"))
+    @ApiResponse(responseCode = "401", description = "missing, unknown or revoked API key", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "404", description = "the tenant has no such email", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "503", description = "Redis or ClickHouse unavailable; repeat the request", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @Get
     public EmailStatusResponse status(@Parameter(hidden = true) @RequestAttribute(ApiKeyAuthFilter.TENANT) String tenant,
                                       @PathVariable String id) {
@@ -59,10 +62,10 @@ public class EmailStatusController {
 
     @Operation(summary = "Cancel one email", description = "409 once a worker claimed or sent it; repeating a cancel is fine.")
     @ApiResponse(responseCode = "200", description = "the email's status, state cancelled")
-    @ApiResponse(responseCode = "401", description = "missing, unknown or revoked API key", content = @Content(mediaType = "application/problem+json"))
-    @ApiResponse(responseCode = "404", description = "the tenant has no such email", content = @Content(mediaType = "application/problem+json"))
-    @ApiResponse(responseCode = "409", description = "a worker claimed or sent it", content = @Content(mediaType = "application/problem+json"))
-    @ApiResponse(responseCode = "503", description = "Redis or ClickHouse unavailable; repeat the request", content = @Content(mediaType = "application/problem+json"))
+    @ApiResponse(responseCode = "401", description = "missing, unknown or revoked API key", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "404", description = "the tenant has no such email", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "409", description = "a worker claimed or sent it", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "503", description = "Redis or ClickHouse unavailable; repeat the request", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @Delete
     public EmailStatusResponse cancel(@Parameter(hidden = true) @RequestAttribute(ApiKeyAuthFilter.TENANT) String tenant,
                                       @PathVariable String id) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.postdate.api.auth.ApiKeyAuthFilter;
 import dev.postdate.api.intake.EmailRequestReader;
 import dev.postdate.api.problem.FieldError;
+import dev.postdate.api.problem.Problem;
 import dev.postdate.api.problem.ProblemException;
 import dev.postdate.api.problem.ProblemResponses;
 import dev.postdate.api.problem.ProblemType;
@@ -74,11 +75,11 @@ public class InDoubtController {
                     + "for the next page; it is null after the last.")
     @ApiResponse(responseCode = "200", description = "a page of emails")
     @ApiResponse(responseCode = "422", description = "status, limit or cursor invalid (the problem names the field)",
-            content = @Content(mediaType = ProblemResponses.MEDIA_TYPE))
+            content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @ApiResponse(responseCode = "401", description = "missing, unknown or revoked key",
-            content = @Content(mediaType = ProblemResponses.MEDIA_TYPE))
+            content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @ApiResponse(responseCode = "503", description = "ClickHouse unavailable",
-            content = @Content(mediaType = ProblemResponses.MEDIA_TYPE))
+            content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @Get
     public InDoubtPage list(@Parameter(hidden = true) @RequestAttribute(ApiKeyAuthFilter.TENANT) String tenant,
                             @QueryValue @Nullable String status, @QueryValue @Nullable String limit,
@@ -111,17 +112,17 @@ public class InDoubtController {
                     + "repeating or racing it still sends at most once.")
     @RequestBody(required = true, content = @Content(schema = @Schema(implementation = ResolveRequest.class)))
     @ApiResponse(responseCode = "200", description = "resolved")
-    @ApiResponse(responseCode = "400", description = "malformed JSON", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE))
+    @ApiResponse(responseCode = "400", description = "malformed JSON", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @ApiResponse(responseCode = "422", description = "resolution missing or not sent/resend",
-            content = @Content(mediaType = ProblemResponses.MEDIA_TYPE))
+            content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @ApiResponse(responseCode = "401", description = "missing, unknown or revoked key",
-            content = @Content(mediaType = ProblemResponses.MEDIA_TYPE))
+            content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @ApiResponse(responseCode = "404", description = "no such email of the caller's",
-            content = @Content(mediaType = ProblemResponses.MEDIA_TYPE))
+            content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @ApiResponse(responseCode = "409", description = "the email is not (or no longer) in doubt",
-            content = @Content(mediaType = ProblemResponses.MEDIA_TYPE))
+            content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @ApiResponse(responseCode = "503", description = "Redis, ClickHouse or SQS unavailable; repeating is safe",
-            content = @Content(mediaType = ProblemResponses.MEDIA_TYPE))
+            content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @Post("/{id}/resolve")
     @Consumes(MediaType.APPLICATION_JSON)
     public ResolveResponse resolve(@Parameter(hidden = true) @RequestAttribute(ApiKeyAuthFilter.TENANT) String tenant,

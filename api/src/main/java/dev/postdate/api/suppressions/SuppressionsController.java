@@ -8,7 +8,9 @@ import dev.postdate.api.intake.FieldPaths;
 import dev.postdate.api.intake.OneOrBatch;
 import dev.postdate.api.intake.QueryNumbers;
 import dev.postdate.api.problem.FieldError;
+import dev.postdate.api.problem.Problem;
 import dev.postdate.api.problem.ProblemException;
+import dev.postdate.api.problem.ProblemResponses;
 import dev.postdate.api.problem.ProblemType;
 import dev.postdate.clickhouse.senders.SenderIdentities;
 import dev.postdate.clickhouse.suppressions.Suppression;
@@ -99,10 +101,10 @@ public class SuppressionsController {
             description = "Adding an entry again replaces its reason, source and expiry. All or nothing: 422 names every problem.")
     @RequestBody(required = true, content = @Content(schema = @Schema(oneOf = {SuppressionWrite.class, SuppressionBatch.class})))
     @ApiResponse(responseCode = "200", description = "the entries as stored (lower-case, domains in punycode), in request order")
-    @ApiResponse(responseCode = "400", description = "malformed JSON", content = @Content(mediaType = "application/problem+json"))
-    @ApiResponse(responseCode = "401", description = "missing, unknown or revoked API key", content = @Content(mediaType = "application/problem+json"))
-    @ApiResponse(responseCode = "422", description = "invalid entries; each error names its field", content = @Content(mediaType = "application/problem+json"))
-    @ApiResponse(responseCode = "503", description = "ClickHouse unavailable; repeat the request (it is idempotent)", content = @Content(mediaType = "application/problem+json"))
+    @ApiResponse(responseCode = "400", description = "malformed JSON", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "401", description = "missing, unknown or revoked API key", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "422", description = "invalid entries; each error names its field", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "503", description = "ClickHouse unavailable; repeat the request (it is idempotent)", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @Post
     @Consumes(MediaType.APPLICATION_JSON)
     public Added add(@Parameter(hidden = true) @RequestAttribute(ApiKeyAuthFilter.TENANT) String tenant,
@@ -127,9 +129,9 @@ public class SuppressionsController {
 
     @Operation(operationId = "listSuppressions", summary = "The suppressions in force, in entry order, a page at a time")
     @ApiResponse(responseCode = "200", description = "a page; next_after is the after of the next page, absent on the last")
-    @ApiResponse(responseCode = "401", description = "missing, unknown or revoked API key", content = @Content(mediaType = "application/problem+json"))
-    @ApiResponse(responseCode = "422", description = "limit out of range", content = @Content(mediaType = "application/problem+json"))
-    @ApiResponse(responseCode = "503", description = "ClickHouse unavailable", content = @Content(mediaType = "application/problem+json"))
+    @ApiResponse(responseCode = "401", description = "missing, unknown or revoked API key", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "422", description = "limit out of range", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "503", description = "ClickHouse unavailable", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @Get
     public Page list(@Parameter(hidden = true) @RequestAttribute(ApiKeyAuthFilter.TENANT) String tenant,
                      @Parameter(description = "entries after this one") @Nullable @QueryValue String after,
@@ -141,9 +143,9 @@ public class SuppressionsController {
 
     @Operation(operationId = "getSuppression", summary = "One suppression, when in force")
     @ApiResponse(responseCode = "200", description = "the suppression")
-    @ApiResponse(responseCode = "401", description = "missing, unknown or revoked API key", content = @Content(mediaType = "application/problem+json"))
-    @ApiResponse(responseCode = "404", description = "not suppressed (never, removed or expired)", content = @Content(mediaType = "application/problem+json"))
-    @ApiResponse(responseCode = "503", description = "ClickHouse unavailable", content = @Content(mediaType = "application/problem+json"))
+    @ApiResponse(responseCode = "401", description = "missing, unknown or revoked API key", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "404", description = "not suppressed (never, removed or expired)", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "503", description = "ClickHouse unavailable", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @Get("/{entry}")
     public SuppressionView get(@Parameter(hidden = true) @RequestAttribute(ApiKeyAuthFilter.TENANT) String tenant,
                                @Parameter(description = "an address or a domain") @PathVariable String entry) {
@@ -152,9 +154,9 @@ public class SuppressionsController {
 
     @Operation(operationId = "removeSuppression", summary = "Mail an address or domain again")
     @ApiResponse(responseCode = "204", description = "removed")
-    @ApiResponse(responseCode = "401", description = "missing, unknown or revoked API key", content = @Content(mediaType = "application/problem+json"))
-    @ApiResponse(responseCode = "404", description = "not suppressed", content = @Content(mediaType = "application/problem+json"))
-    @ApiResponse(responseCode = "503", description = "ClickHouse unavailable; repeat the request", content = @Content(mediaType = "application/problem+json"))
+    @ApiResponse(responseCode = "401", description = "missing, unknown or revoked API key", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "404", description = "not suppressed", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "503", description = "ClickHouse unavailable; repeat the request", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @Delete("/{entry}")
     public HttpResponse<Void> remove(@Parameter(hidden = true) @RequestAttribute(ApiKeyAuthFilter.TENANT) String tenant,
                                      @Parameter(description = "an address or a domain") @PathVariable String entry) {

@@ -3,8 +3,11 @@ package dev.postdate.api.templates;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.postdate.api.auth.ApiKeyAuthFilter;
 import dev.postdate.api.intake.EmailRequestReader;
+import dev.postdate.api.intake.JsonTrees;
 import dev.postdate.api.problem.FieldError;
+import dev.postdate.api.problem.Problem;
 import dev.postdate.api.problem.ProblemException;
+import dev.postdate.api.problem.ProblemResponses;
 import dev.postdate.api.problem.ProblemType;
 import dev.postdate.clickhouse.templates.TemplateStore;
 import dev.postdate.core.template.RenderedEmail;
@@ -20,17 +23,16 @@ import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.RequestAttribute;
 import io.micronaut.http.annotation.Status;
-import dev.postdate.api.intake.JsonTrees;
 import io.micronaut.json.tree.JsonNode;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.serde.annotation.Serdeable;
 import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.parameters.RequestBody;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -84,10 +86,10 @@ public class TemplatesController {
             description = "201 with the new version; 422 names each invalid part with its line and reason.")
     @RequestBody(required = true, content = @Content(schema = @Schema(implementation = SaveRequest.class)))
     @ApiResponse(responseCode = "201", description = "the template's name and new version")
-    @ApiResponse(responseCode = "400", description = "malformed JSON", content = @Content(mediaType = "application/problem+json"))
-    @ApiResponse(responseCode = "401", description = "missing, unknown or revoked API key", content = @Content(mediaType = "application/problem+json"))
-    @ApiResponse(responseCode = "422", description = "invalid fields; each error names its field and, for template syntax, its line", content = @Content(mediaType = "application/problem+json"))
-    @ApiResponse(responseCode = "503", description = "Redis or ClickHouse unavailable; repeat the request", content = @Content(mediaType = "application/problem+json"))
+    @ApiResponse(responseCode = "400", description = "malformed JSON", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "401", description = "missing, unknown or revoked API key", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "422", description = "invalid fields; each error names its field and, for template syntax, its line", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "503", description = "Redis or ClickHouse unavailable; repeat the request", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @Post
     @Consumes(MediaType.APPLICATION_JSON)
     @Status(HttpStatus.CREATED)
@@ -115,9 +117,9 @@ public class TemplatesController {
 
     @Operation(summary = "The current (latest) version of a template, with the list of its versions")
     @ApiResponse(responseCode = "200", description = "the latest version and the list of versions")
-    @ApiResponse(responseCode = "401", description = "missing, unknown or revoked API key", content = @Content(mediaType = "application/problem+json"))
-    @ApiResponse(responseCode = "404", description = "the tenant has no such template", content = @Content(mediaType = "application/problem+json"))
-    @ApiResponse(responseCode = "503", description = "Redis or ClickHouse unavailable; repeat the request", content = @Content(mediaType = "application/problem+json"))
+    @ApiResponse(responseCode = "401", description = "missing, unknown or revoked API key", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "404", description = "the tenant has no such template", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "503", description = "Redis or ClickHouse unavailable; repeat the request", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @Get("/{name}")
     public TemplateView current(@Parameter(hidden = true) @RequestAttribute(ApiKeyAuthFilter.TENANT) String tenant,
                                 @PathVariable String name) {
@@ -129,9 +131,9 @@ public class TemplatesController {
 
     @Operation(summary = "One version of a template")
     @ApiResponse(responseCode = "200", description = "the version")
-    @ApiResponse(responseCode = "401", description = "missing, unknown or revoked API key", content = @Content(mediaType = "application/problem+json"))
-    @ApiResponse(responseCode = "404", description = "the tenant has no such template version", content = @Content(mediaType = "application/problem+json"))
-    @ApiResponse(responseCode = "503", description = "Redis or ClickHouse unavailable; repeat the request", content = @Content(mediaType = "application/problem+json"))
+    @ApiResponse(responseCode = "401", description = "missing, unknown or revoked API key", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "404", description = "the tenant has no such template version", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "503", description = "Redis or ClickHouse unavailable; repeat the request", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @Get("/{name}/versions/{version}")
     public TemplateView version(@Parameter(hidden = true) @RequestAttribute(ApiKeyAuthFilter.TENANT) String tenant,
                                 @PathVariable String name, @PathVariable String version) {
@@ -148,11 +150,11 @@ public class TemplatesController {
             description = "200 with subject, html and text as a worker would send them; 422 with the reason otherwise.")
     @RequestBody(content = @Content(schema = @Schema(implementation = PreviewRequest.class)))
     @ApiResponse(responseCode = "200", description = "subject, html and text as a worker would send them")
-    @ApiResponse(responseCode = "400", description = "malformed JSON", content = @Content(mediaType = "application/problem+json"))
-    @ApiResponse(responseCode = "401", description = "missing, unknown or revoked API key", content = @Content(mediaType = "application/problem+json"))
-    @ApiResponse(responseCode = "404", description = "the tenant has no such template or version", content = @Content(mediaType = "application/problem+json"))
-    @ApiResponse(responseCode = "422", description = "invalid data or version, or the template does not render with it", content = @Content(mediaType = "application/problem+json"))
-    @ApiResponse(responseCode = "503", description = "Redis or ClickHouse unavailable; repeat the request", content = @Content(mediaType = "application/problem+json"))
+    @ApiResponse(responseCode = "400", description = "malformed JSON", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "401", description = "missing, unknown or revoked API key", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "404", description = "the tenant has no such template or version", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "422", description = "invalid data or version, or the template does not render with it", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "503", description = "Redis or ClickHouse unavailable; repeat the request", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @Post("/{name}/preview")
     @Consumes(MediaType.APPLICATION_JSON)
     @SuppressWarnings("unchecked")
