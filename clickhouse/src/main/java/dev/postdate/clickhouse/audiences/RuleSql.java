@@ -5,7 +5,6 @@ import dev.postdate.clickhouse.SqlLiteral;
 import dev.postdate.clickhouse.audiences.Rule.Op;
 
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -17,7 +16,7 @@ import java.util.stream.Collectors;
  */
 public final class RuleSql {
 
-    private static final String ATTRIBUTE_ARRAYS = "str num bool time list";
+    private static final List<String> ATTRIBUTE_ARRAYS = List.of("str", "num", "bool", "time", "list");
 
     private final ClickHouseSql sql;
 
@@ -61,7 +60,7 @@ public final class RuleSql {
     private String attribute(String key, Op op, Rule.Operand value, Instant now) {
         return switch (op) {
             case EXISTS -> (((Rule.Flag) value).value() ? "" : "NOT ") + "(" + String.join(" OR ",
-                    Arrays.stream(ATTRIBUTE_ARRAYS.split(" ")).map(a -> "has(" + a + "_keys, " + key + ")").toList()) + ")";
+                    ATTRIBUTE_ARRAYS.stream().map(a -> "has(" + a + "_keys, " + key + ")").toList()) + ")";
             case BEFORE, AFTER, WITHIN_LAST -> present("time", key) + " AND " + time(value("time", key), op, value, now);
             case CONTAINS -> "(" + present("str", key) + " AND " + text(value("str", key), op, value) + ") OR ("
                     + present("list", key) + " AND has(" + value("list", key) + ", " + literal(value) + "))";

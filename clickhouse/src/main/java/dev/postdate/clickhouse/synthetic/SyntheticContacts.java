@@ -15,10 +15,6 @@ public final class SyntheticContacts {
         this.sql = sql;
     }
 
-    public long count(String tenant) {
-        return Long.parseLong(sql.select("SELECT count() FROM " + sql.table("contacts") + " WHERE tenant = '" + tenant.replace("'", "")
-                + "'").getFirst().getFirst());
-    }
 
     /**
      * Recreates the database with {@code count} contacts of {@code tenant} (ids c1..cN), then a second,
