@@ -188,6 +188,10 @@ class ContactsTest {
         assertTrue(Await.until(Duration.ofSeconds(30), () -> Mutations.pending(sql, "contacts") == 0), "mutation done");
         assertEquals("0", sql.select("SELECT count() FROM " + sql.table("contacts") + " WHERE email = "
                 + SqlLiteral.string(address) + " OR name = 'Grace'").getFirst().getFirst(), "no row keeps the data");
+        assertTrue(Await.until(Duration.ofSeconds(30), () -> Mutations.pending(sql, "contacts_by_email") == 0));
+        assertEquals("0", sql.select("SELECT count() FROM " + sql.table("contacts_by_email") + " WHERE email = "
+                + SqlLiteral.string(address.toLowerCase(java.util.Locale.ROOT))).getFirst().getFirst(),
+                "the send-time check's index keeps no address either");
 
         assertEquals(200, api.post(key, "/v1/contacts", contact).status());
         JsonNode again = get(key, id);

@@ -331,6 +331,13 @@ class HostileInputTest {
         }
         cases.add(invalidInBatch("send_at without an offset in a batch", "send_at", "\"2030-01-01T08:00:00\"", "send_at", "offset"));
 
+        // topic names a consent topic; the worker compares it with the contacts' consent in ClickHouse.
+        cases.add(invalid("topic with SQL in it", "topic", "\"x') OR 1=1 --\"", "topic", "a-z"));
+        cases.add(invalid("topic in upper case", "topic", "\"Newsletter\"", "topic", "a-z"));
+        cases.add(invalid("topic over 64 characters", "topic", write("t".repeat(65)), "topic", "a-z"));
+        cases.add(invalid("topic a number", "topic", "7", "topic", "string"));
+        cases.add(invalidInBatch("topic with a line break in a batch", "topic", "\"a\\nb\"", "topic", null));
+
         // Idempotency keys replayed with another payload; the refused batch releases the key it reserved.
         Map<String, Object> changed = new LinkedHashMap<>(before.getFirst().body());
         changed.put("subject", "Changed");
@@ -488,15 +495,16 @@ class HostileInputTest {
             ScheduledEmail email = queued.get(id);
             assertEquals(tenant, email.tenant());
             assertEquals(keeper.body().get("batch_id"), email.batchId());
-            assertEquals(new EmailContent(keeper.to(), FROM, REPLY_TO, SUBJECT, HTML, TEXT, null, DATA, HEADERS, TAGS),
-                    email.content(), id);
+            assertEquals(new EmailContent(keeper.to(), FROM, REPLY_TO, SUBJECT, HTML, TEXT, null, DATA, HEADERS, TAGS,
+                    (String) keeper.body().get("topic")), email.content(), id);
             assertEquals(keeper.sendAt() == null ? email.acceptedAt() : keeper.sendAt(), email.sendAt(), id);
         });
     }
 
     /**
      * Valid emails at the edges: an internationalized domain (queued in punycode) and non-ASCII
-     * display names, send_at with an offset, a leap second, year 0001 (past: now), lower-case t and z.
+     * display names, send_at with an offset, a leap second, year 0001 (past: now), lower-case t and z,
+     * a consent topic.
      */
     private List<Keeper> keepers(String phase) {
         LocalDate soon = LocalDate.now(ZoneOffset.UTC).plusDays(30);
@@ -515,6 +523,7 @@ class HostileInputTest {
             keepers.get(i).body().put("idempotency_key", phase + "-" + i);
             keepers.get(i).body().put("batch_id", "hostile-" + phase);
         }
+        keepers.get(1).body().put("topic", "newsletter-" + phase);
         return keepers;
     }
 

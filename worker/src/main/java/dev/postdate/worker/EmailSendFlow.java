@@ -30,7 +30,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * One email's way through a pass: recorded outcome -> batch control -> render -> claim -> durable
+ * One email's way through a pass: recorded outcome -> batch control -> send-time check of the
+ * recipient -> render -> claim -> durable
  * send mark -> call slot -> rate permit -> mark sending -> send -> mark sent -> record. ClickHouse's
  * recorded outcome decides first, and its send marks say whether a send may have begun where Redis
  * lost the guard; the guard in Redis settles the races. docs/worker.md argues why no path sends an
@@ -82,6 +83,9 @@ class EmailSendFlow {
         private boolean holdsCallSlot;
         /** The sending mark is in Redis: the provider call may begin. */
         private boolean callStarted;
+        /** What this pass records when it finds or sets the guard cancelled: a cancel, or a suppression. */
+        private EmailStatus stopState = EmailStatus.CANCELLED;
+        private String stopDetail = "";
 
         Steps(RangePass pass, RangeEmail email) {
             this.pass = pass;
@@ -113,7 +117,7 @@ class EmailSendFlow {
             }
             if (email.payload().length == 0) {
                 // Erased (DELETE /v1/recipients), which cancels it in the guard first: nothing is left to send.
-                cancelUnlessTaken();
+                stopUnlessTaken(EmailStatus.CANCELLED, "");
                 return;
             }
             EmailContent content;
@@ -130,9 +134,14 @@ class EmailSendFlow {
                     return;
                 }
                 if (control == BatchControl.CANCELLED) {
-                    cancelUnlessTaken();
+                    stopUnlessTaken(EmailStatus.CANCELLED, "");
                     return;
                 }
+            }
+            String blocked = pass.blockedRecipient(email);
+            if (blocked != null) {
+                stopUnlessTaken(EmailStatus.SUPPRESSED, blocked);
+                return;
             }
             RenderedEmail rendered;
             try {
@@ -179,6 +188,7 @@ class EmailSendFlow {
             switch (recorded) {
                 case SENT -> metrics.alreadySent();
                 case CANCELLED -> metrics.cancelled();
+                case SUPPRESSED -> metrics.suppressed();
                 case IN_DOUBT -> {
                     if (resends || join(guard.currentAsync(email.tenant(), email.id())).kind()
                             == SendGuardState.Kind.RESEND) {
@@ -191,10 +201,22 @@ class EmailSendFlow {
             return true;
         }
 
-        void cancelUnlessTaken() {
+        /**
+         * Not to be sent: cancels it in the guard and records {@code state}, unless a send may have
+         * begun. Then the guard says how it ended; without one (Redis lost it) it is in doubt.
+         */
+        void stopUnlessTaken(EmailStatus state, String detail) {
+            stopState = state;
+            stopDetail = detail;
+            if (pass.sendBegun(email)
+                    && join(guard.currentAsync(email.tenant(), email.id())).kind() == SendGuardState.Kind.NONE) {
+                metrics.inDoubt();
+                record(EmailStatus.IN_DOUBT, "a send may have begun (send mark) and Redis lost its guard");
+                return;
+            }
             SendGuardState prior = join(guard.cancelAsync(email.tenant(), email.id(), expireAt));
             if (prior.allowsCancel()) {
-                cancelled();
+                stopped();
             } else {
                 taken(prior, null);
             }
@@ -204,7 +226,7 @@ class EmailSendFlow {
         void taken(SendGuardState prior, OutgoingEmail outgoing) {
             Instant now = clock.instant();
             switch (prior.kind()) {
-                case CANCELLED -> cancelled();
+                case CANCELLED -> stopped();
                 case SENT -> {
                     // Sent before; its event may not have reached ClickHouse (crash before the flush).
                     metrics.alreadySent();
@@ -215,11 +237,11 @@ class EmailSendFlow {
                         // Another pass is about to send it (a second message of the range): its outcome decides.
                         pass.leaveForLater();
                     } else if (outgoing == null) {
-                        // Its worker is gone before the provider call, and the batch is cancelled.
+                        // Its worker is gone before the provider call, and the email is not to be sent.
                         SendGuardState found = join(guard.cancelStaleClaimAsync(email.tenant(), email.id(), prior,
                                 expireAt));
                         if (found.equals(prior)) {
-                            cancelled();
+                            stopped();
                         } else {
                             taken(found, null);
                         }
@@ -386,9 +408,13 @@ class EmailSendFlow {
             }
         }
 
-        void cancelled() {
-            metrics.cancelled();
-            record(EmailStatus.CANCELLED, "");
+        void stopped() {
+            if (stopState == EmailStatus.SUPPRESSED) {
+                metrics.suppressed();
+            } else {
+                metrics.cancelled();
+            }
+            record(stopState, stopDetail);
         }
 
         void fail(String reason) {

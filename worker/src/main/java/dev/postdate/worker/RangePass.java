@@ -43,6 +43,7 @@ final class RangePass {
     private final Map<String, String> settledBefore;
     private final RecordedOutcomes.Found recorded;
     private final Set<String> cancelledBatches;
+    private final Map<String, String> blockedRecipients;
     private final OutcomeLog outcomeLog;
     private final BatchControls batchControls;
     private final Duration batchControlCache;
@@ -55,13 +56,14 @@ final class RangePass {
     int notStarted;
 
     RangePass(RangeMessage range, Map<String, String> settledBefore, RecordedOutcomes.Found recorded,
-              Set<String> cancelledBatches, BooleanSupplier stopping, OutcomeLog outcomeLog, BatchControls batchControls,
+              Set<String> cancelledBatches, Map<String, String> blockedRecipients, BooleanSupplier stopping, OutcomeLog outcomeLog, BatchControls batchControls,
               Duration batchControlCache, int callSlots) {
         this.range = range;
         this.callSlots = new Semaphore(callSlots);
         this.settledBefore = settledBefore;
         this.recorded = recorded;
         this.cancelledBatches = cancelledBatches;
+        this.blockedRecipients = blockedRecipients;
         this.stopping = stopping;
         this.outcomeLog = outcomeLog;
         this.batchControls = batchControls;
@@ -114,6 +116,11 @@ final class RangePass {
     /** The email's recorded outcome in ClickHouse when the pass began, or null. */
     EmailStatus recorded(RangeEmail email) {
         return recorded.outcome(email.tenant(), email.id());
+    }
+
+    /** Why the send-time check, asked when the pass began, stops this email; null when it may be sent. */
+    String blockedRecipient(RangeEmail email) {
+        return blockedRecipients.get(email.id());
     }
 
     /** @param settlesSendMark the row ends a provider call of this worker, begun under its send mark */

@@ -56,12 +56,13 @@ public class RangeProcessor {
     private final RangeLedger ledger;
     private final BatchControls batchControls;
     private final EmailSendFlow flow;
+    private final RecipientScreen recipientScreen;
     private final WorkerSettings settings;
     private final Clock clock;
 
     public RangeProcessor(RangeEmails rangeEmails, RecordedOutcomes recordedOutcomes, EmailOutcomes outcomes,
                           OutcomeLog outcomeLog, SendMarkLog sendMarks, RangeLedger ledger, BatchControls batchControls, EmailSendFlow flow,
-                          WorkerSettings settings, Clock clock) {
+                          RecipientScreen recipientScreen, WorkerSettings settings, Clock clock) {
         this.rangeEmails = rangeEmails;
         this.recordedOutcomes = recordedOutcomes;
         this.outcomes = outcomes;
@@ -70,6 +71,7 @@ public class RangeProcessor {
         this.ledger = ledger;
         this.batchControls = batchControls;
         this.flow = flow;
+        this.recipientScreen = recipientScreen;
         this.settings = settings;
         this.clock = clock;
     }
@@ -108,7 +110,7 @@ public class RangeProcessor {
             }
         }
         RangePass pass = new RangePass(range, ledger.settled(range.rangeId()), recorded,
-                recordedOutcomes.cancelledBatches(batches), stopping, outcomeLog,
+                recordedOutcomes.cancelledBatches(batches), recipientScreen.blocked(emails), stopping, outcomeLog,
                 batchControls, settings.batchControlCache(), settings.sendParallelism());
         pass.run(emails, settings.sendParallelism() + settings.markAhead(), email -> flow.handle(pass, email));
         int remaining = pass.givenBack.get() + pass.notStarted;

@@ -17,6 +17,7 @@ public class WorkerMetrics {
     private final Counter sent;
     private final Counter failed;
     private final Counter cancelled;
+    private final Counter suppressed;
     private final Counter alreadySent;
     private final Counter inDoubt;
     private final Counter resent;
@@ -44,6 +45,7 @@ public class WorkerMetrics {
         this.sent = registry.counter("postdate.worker.emails.sent");
         this.failed = registry.counter("postdate.worker.emails.failed");
         this.cancelled = registry.counter("postdate.worker.emails.skipped", "reason", "cancelled");
+        this.suppressed = registry.counter("postdate.worker.emails.skipped", "reason", "suppressed");
         this.alreadySent = registry.counter("postdate.worker.emails.skipped", "reason", "already_sent");
         this.inDoubt = registry.counter("postdate.worker.emails.in_doubt");
         this.resent = registry.counter("postdate.worker.emails.resent_in_doubt");
@@ -103,6 +105,10 @@ public class WorkerMetrics {
 
     void cancelled() {
         cancelled.increment();
+    }
+
+    void suppressed() {
+        suppressed.increment();
     }
 
     void alreadySent() {

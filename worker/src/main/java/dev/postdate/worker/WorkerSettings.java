@@ -43,6 +43,8 @@ import java.time.Duration;
  * @param outcomeFlushInterval outcomes are written to ClickHouse at least this often during a pass
  * @param outcomeFlushRows    or as soon as this many wait
  * @param recordQueued        write a {@code queued} event per email when a range is first received
+ * @param checkRecipients     check suppressions, contact status and consent right before sending
+ *                            (docs/contacts.md); off only to measure what the check costs
  */
 @ConfigurationProperties("postdate.worker")
 public record WorkerSettings(
@@ -75,7 +77,8 @@ public record WorkerSettings(
         @NotNull Duration flushTimeout,
         @NotNull Duration outcomeFlushInterval,
         @Min(1) int outcomeFlushRows,
-        boolean recordQueued) {
+        boolean recordQueued,
+        boolean checkRecipients) {
 
     public enum InDoubtPolicy { SKIP, RESEND }
 

@@ -114,6 +114,17 @@ final class WorkerFixture implements AutoCloseable {
     /** As above, with each template email's data given by its index. */
     List<Stored> insert(String tenant, String batchId, int count, java.util.function.IntFunction<String> subjectOverride,
                         java.util.function.IntFunction<Map<String, Object>> templateData) {
+        return insert(tenant, batchId, count, subjectOverride, templateData, i -> null);
+    }
+
+    /** Literal emails, each with the consent topic given by its index (null: none). */
+    List<Stored> insertWithTopics(String tenant, int count, java.util.function.IntFunction<String> topic) {
+        return insert(tenant, "", count, i -> null, i -> Map.of(), topic);
+    }
+
+    private List<Stored> insert(String tenant, String batchId, int count, java.util.function.IntFunction<String> subjectOverride,
+                                java.util.function.IntFunction<Map<String, Object>> templateData,
+                                java.util.function.IntFunction<String> topic) {
         long sendAt = Instant.now().getEpochSecond() - 60;
         List<Stored> stored = new ArrayList<>();
         StringBuilder values = new StringBuilder();
@@ -128,10 +139,10 @@ final class WorkerFixture implements AutoCloseable {
             EmailContent content = template == null
                     ? new EmailContent(new Address(to, "Reader " + i), new Address("news@example.org", "News"), null,
                     subject, "<p>Hi reader " + i + "</p>", "Hi reader " + i, null, null,
-                    Map.of("X-Campaign", "c-" + token), List.of())
+                    Map.of("X-Campaign", "c-" + token), List.of(), topic.apply(i))
                     : new EmailContent(new Address(to, "Reader " + i), new Address("news@example.org", "News"), null,
                     null, null, null, template, templateData.apply(i),
-                    Map.of("X-Campaign", "c-" + token), List.of());
+                    Map.of("X-Campaign", "c-" + token), List.of(), topic.apply(i));
             long s = seq.incrementAndGet();
             stored.add(new Stored(id, tenant, batchId, sendAt, s, to, subject));
             if (!values.isEmpty()) {

@@ -32,5 +32,9 @@ public record EmailRequest(
         @JsonProperty("idempotency_key") @Nullable String idempotencyKey,
         @JsonProperty("send_at") @Nullable
         @Schema(format = "date-time", description = "RFC 3339 with offset; absent or past: as soon as possible")
-        String sendAt) {
+        String sendAt,
+        @Nullable
+        @Schema(description = "A consent topic: sent only if a contact with the to address granted it (docs/contacts.md)",
+                pattern = "^[a-z0-9][a-z0-9_-]{0,63}$")
+        String topic) {
 }

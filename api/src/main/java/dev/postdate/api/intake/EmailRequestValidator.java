@@ -5,6 +5,7 @@ import dev.postdate.api.ApiSettings;
 import dev.postdate.api.problem.FieldError;
 import dev.postdate.api.senders.SenderIdentityCache;
 import dev.postdate.api.templates.TemplateNames;
+import dev.postdate.clickhouse.contacts.Consent;
 import dev.postdate.core.email.Address;
 import dev.postdate.core.email.EmailContent;
 import dev.postdate.core.template.DataLimits;
@@ -88,9 +89,12 @@ public class EmailRequestValidator {
             errors.add(new FieldError(email.field("idempotency_key"), "1 to " + settings.maxIdLength()
                     + " visible ASCII characters"));
         }
+        if (r.topic() != null && !Consent.TOPIC.matcher(r.topic()).matches()) {
+            errors.add(new FieldError(email.field("topic"), "1 to 64 of a-z 0-9 _ -, starting with a letter or digit"));
+        }
         Instant sendAt = sendAt(email, now, errors, sendAtByText);
         EmailContent content = new EmailContent(to, from, replyTo, r.subject(), r.html(), r.text(),
-                r.template(), r.data(), r.headers(), r.tags());
+                r.template(), r.data(), r.headers(), r.tags(), r.topic());
         String fingerprint = r.idempotencyKey() == null ? null : sha256(JsonTrees.canonical(email.json()));
         return new ValidEmail(email, content, sendAt, r.batchId() == null ? "" : r.batchId(),
                 r.idempotencyKey(), fingerprint);

@@ -13,13 +13,15 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * Contacts in ClickHouse ({@code contacts}, {@code contacts_created}; V017). A write appends a row
- * and never reads: the row with the highest version is the contact, before and after merges.
+ * Contacts in ClickHouse ({@code contacts}, {@code contacts_created}; V017, {@code contacts_by_email};
+ * V020). A write appends a row and never reads: the row with the highest version is the contact,
+ * before and after merges.
  */
 @Singleton
 public class ContactStore {
@@ -48,6 +50,11 @@ public class ContactStore {
         sql.execute("INSERT INTO " + sql.table("contacts_created") + " (tenant, contact_id, created_ms, rank) VALUES "
                 + contacts.stream().map(c -> "(" + SqlLiteral.string(tenant) + ", " + SqlLiteral.string(c.id()) + ", "
                         + now + ", " + Long.toUnsignedString(-1L - now) + ")").collect(Collectors.joining(", ")));
+        // Indexed before the contact is written: the send-time check never misses a contact it could read.
+        sql.execute("INSERT INTO " + sql.table("contacts_by_email") + " (tenant, email, contact_id) VALUES "
+                + contacts.stream().map(c -> "(" + SqlLiteral.string(tenant) + ", "
+                        + SqlLiteral.string(c.email().toLowerCase(Locale.ROOT)) + ", " + SqlLiteral.string(c.id()) + ")")
+                .collect(Collectors.joining(", ")));
         sql.execute("INSERT INTO " + sql.table("contacts") + " (" + COLUMNS + ") VALUES "
                 + contacts.stream().map(c -> row(tenant, c, now)).collect(Collectors.joining(", ")));
     }
@@ -83,6 +90,7 @@ public class ContactStore {
         }
         sql.execute("ALTER TABLE " + sql.table("contacts") + " DELETE WHERE " + of(tenant, id));
         sql.execute("ALTER TABLE " + sql.table("contacts_created") + " DELETE WHERE " + of(tenant, id));
+        sql.execute("ALTER TABLE " + sql.table("contacts_by_email") + " DELETE WHERE " + of(tenant, id));
         // The mutation spares parts written after it, so the tombstone survives it.
         sql.execute("INSERT INTO " + sql.table("contacts") + " (tenant, contact_id, version, deleted, status, updated_ms)"
                 + " VALUES (" + SqlLiteral.string(tenant) + ", " + SqlLiteral.string(id) + ", "

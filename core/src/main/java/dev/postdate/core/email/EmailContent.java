@@ -9,6 +9,7 @@ import java.util.Map;
 /**
  * What is sent: either literal bodies ({@code html} and/or {@code text}) or a {@code template} rendered
  * with {@code data}. Stored in ClickHouse as one JSON column; the worker reads it back as is.
+ * {@code topic}, when set, names the consent the recipient must have granted when it is sent.
  */
 @Serdeable
 public record EmailContent(
@@ -21,5 +22,6 @@ public record EmailContent(
         @Nullable TemplateRef template,
         @Nullable Map<String, Object> data,
         Map<String, String> headers,
-        List<String> tags) {
+        List<String> tags,
+        @Nullable String topic) {
 }

@@ -12,6 +12,8 @@ public enum EmailStatus {
     QUEUED,
     IN_DOUBT,
     CANCELLED,
+    /** Not sent: the recipient is suppressed, not active, or has not consented to the email's topic. */
+    SUPPRESSED,
     FAILED,
     SENT;
 

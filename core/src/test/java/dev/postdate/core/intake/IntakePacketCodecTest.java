@@ -52,7 +52,8 @@ class IntakePacketCodecTest {
                 new TemplateRef("welcome", 3),
                 Map.of("name", "Zoë " + i, "items", List.of(1, 2, 3), "vip", true),
                 Map.of("X-Campaign", "autumn"),
-                List.of("newsletter"));
+                List.of("newsletter"),
+                null);
         return new ScheduledEmail("id-" + i, "acme", "batch-1",
                 Instant.parse("2026-12-01T08:00:00Z"), Instant.parse("2026-11-23T10:00:00.123456789Z"), content);
     }

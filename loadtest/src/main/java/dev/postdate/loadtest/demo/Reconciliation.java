@@ -39,7 +39,7 @@ final class Reconciliation {
                 } else {
                     counts.duplicates += received - 1;
                 }
-                if (state == EmailStatus.CANCELLED) {
+                if (state == EmailStatus.CANCELLED || state == EmailStatus.SUPPRESSED) {
                     counts.cancelledButSent.add(ids[i]);
                 } else if (state != EmailStatus.SENT && state != EmailStatus.IN_DOUBT) {
                     counts.unrecorded++;
@@ -51,7 +51,8 @@ final class Reconciliation {
             }
             switch (state) {
                 case FAILED -> counts.failed++;
-                case CANCELLED -> counts.cancelled++;
+                // The demo suppresses nobody: a suppressed email is one not to be sent, like a cancelled one.
+                case CANCELLED, SUPPRESSED -> counts.cancelled++;
                 case IN_DOUBT -> { }
                 default -> {
                     counts.lost++;

@@ -84,7 +84,8 @@ public class IntakePackingBenchmark {
                 template ? new TemplateRef("newsletter", 4) : null,
                 template ? Map.of("name", name, "points", i * 7, "tier", i % 3 == 0 ? "gold" : "silver") : null,
                 Map.of("X-Campaign", "november"),
-                List.of("newsletter"));
+                List.of("newsletter"),
+                null);
         return new ScheduledEmail(UUID.randomUUID().toString(), "acme", "november",
                 now.plusSeconds(3600), now, content);
     }
