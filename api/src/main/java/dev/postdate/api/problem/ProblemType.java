@@ -12,6 +12,7 @@ public enum ProblemType {
     IDEMPOTENCY_CONFLICT(HttpStatus.UNPROCESSABLE_ENTITY, "Idempotency key reused with a different payload"),
     IDEMPOTENCY_IN_PROGRESS(HttpStatus.CONFLICT, "Idempotent request still in progress"),
     REQUEST_TOO_LARGE(HttpStatus.REQUEST_ENTITY_TOO_LARGE, "Request too large"),
+    UNSUPPORTED_MEDIA_TYPE(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Unsupported media type"),
     UNAUTHORIZED(HttpStatus.UNAUTHORIZED, "Missing, unknown or revoked API key"),
     FORBIDDEN(HttpStatus.FORBIDDEN, "Not allowed with this credential"),
     NOT_FOUND(HttpStatus.NOT_FOUND, "Not found"),
