@@ -1,5 +1,7 @@
 package dev.postdate.loadtest.demo;
 
+import dev.postdate.loadtest.ProgressBoard;
+
 import dev.postdate.clickhouse.ClickHouseSql;
 import dev.postdate.core.state.EmailStatus;
 import dev.postdate.loadtest.ApiClient;
@@ -123,8 +125,7 @@ public class DemoCommand implements Callable<Integer> {
         };
         try (ApplicationContext context = ToolContext.run(Map.of(
                 "postdate.clickhouse.database", database,
-                "postdate.clickhouse.migrate-on-start", false,
-                "postdate.ranger.enabled", false))) {
+                "postdate.clickhouse.migrate-on-start", false))) {
             TenantLedger ledger = new TenantLedger(context.getBean(ClickHouseSql.class), tenant);
             return run(plan, sink, ledger);
         }

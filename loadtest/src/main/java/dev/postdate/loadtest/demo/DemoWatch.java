@@ -1,5 +1,7 @@
 package dev.postdate.loadtest.demo;
 
+import dev.postdate.loadtest.ProgressBoard;
+
 import dev.postdate.loadtest.PrometheusScrape;
 
 import java.time.Duration;

@@ -106,8 +106,7 @@ public class IntakeBenchmark implements Callable<Integer> {
         }
         try (ApplicationContext context = ToolContext.run(Map.of(
                 "postdate.clickhouse.database", database,
-                "postdate.clickhouse.migrate-on-start", false,
-                "postdate.ranger.enabled", false))) {
+                "postdate.clickhouse.migrate-on-start", false))) {
             SyntheticEmails table = new SyntheticEmails(context.getBean(ClickHouseSql.class));
             return run(table, context);
         }

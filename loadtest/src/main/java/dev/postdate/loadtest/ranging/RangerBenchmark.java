@@ -74,8 +74,7 @@ public class RangerBenchmark implements Callable<Integer> {
                 "postdate.clickhouse.database", database,
                 "postdate.clickhouse.migrate-on-start", false,
                 "postdate.redis.key-prefix", "bench:ranger:",
-                "postdate.sqs.ranges-queue", "bench-ranges",
-                "postdate.ranger.enabled", false))) {
+                "postdate.sqs.ranges-queue", "bench-ranges"))) {
             ClickHouseSql sql = context.getBean(ClickHouseSql.class);
             SyntheticEmails synthetic = new SyntheticEmails(sql);
             long span = Duration.ofDays(days).toSeconds();

@@ -1,4 +1,4 @@
-package dev.postdate.loadtest.demo;
+package dev.postdate.loadtest;
 
 import java.io.PrintStream;
 import java.util.List;
@@ -9,7 +9,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * Live progress: one bar per stage, redrawn in place on a terminal; on a pipe or a log file one
  * compact line per {@code plainEvery} draws, so that CI logs stay readable.
  */
-final class ProgressBoard {
+public final class ProgressBoard {
 
     private static final int WIDTH = 32;
 
@@ -20,21 +20,21 @@ final class ProgressBoard {
     private int linesOnScreen;
     private final Queue<String> notes = new ConcurrentLinkedQueue<>();
 
-    ProgressBoard(PrintStream out, boolean terminal, int plainEvery) {
+    public ProgressBoard(PrintStream out, boolean terminal, int plainEvery) {
         this.out = out;
         this.terminal = terminal;
         this.plainEvery = plainEvery;
     }
 
-    record Bar(String label, long value, long total) {
+    public record Bar(String label, long value, long total) {
     }
 
     /** A line printed above the bars at the next draw (printing it directly would tear the redrawn board). */
-    void note(String line) {
+    public void note(String line) {
         notes.add(line);
     }
 
-    void draw(List<Bar> bars, String footer) {
+    public void draw(List<Bar> bars, String footer) {
         drawn++;
         if (!terminal) {
             for (String note; (note = notes.poll()) != null; ) {
