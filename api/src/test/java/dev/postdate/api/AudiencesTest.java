@@ -61,7 +61,9 @@ class AudiencesTest {
     private static String contact(String id, String status, String plan, String country, String lastLogin, double churn) {
         return "{\"id\": \"" + id + "\", \"email\": \"" + id + "@example.com\", \"status\": \"" + status + "\", \"attributes\": "
                 + "{\"plan\": \"" + plan + "\", \"country\": \"" + country + "\", \"last_login\": \"" + lastLogin
-                + "\", \"churn_risk\": " + churn + "}}";
+                + "\", \"churn_risk\": " + churn + "}"
+                // Only a consented to the newsletter.
+                + (id.equals("a") ? ", \"consent\": {\"newsletter\": true}" : "") + "}";
     }
 
 
@@ -89,6 +91,16 @@ class AudiencesTest {
         assertEquals(1, api.get(key, "/v1/audiences/" + id + "/sample?n=1").json().get("contacts").size());
         assertEquals(List.of("n"), ApiHarness.problemFields(api.get(key, "/v1/audiences/" + id + "/sample?n=0")));
         assertEquals(List.of("n"), ApiHarness.problemFields(api.get(key, "/v1/audiences/" + id + "/sample?n=101")));
+
+        // For mail of a topic, only contacts that granted its consent are eligible.
+        JsonNode newsletter = api.get(key, "/v1/audiences/" + id + "/count?topic=newsletter").json();
+        assertEquals(2, newsletter.get("matching").getLongValue());
+        assertEquals(1, newsletter.get("eligible").getLongValue());
+        assertEquals(1, newsletter.get("excluded").get("no_consent").getLongValue());
+        JsonNode consented = api.get(key, "/v1/audiences/" + id + "/sample?topic=newsletter").json();
+        assertEquals(1, consented.get("contacts").size());
+        assertEquals("a", consented.get("contacts").get(0).get("id").getStringValue());
+        assertEquals(List.of("topic"), ApiHarness.problemFields(api.get(key, "/v1/audiences/" + id + "/count?topic=News%27")));
     }
 
     @Test

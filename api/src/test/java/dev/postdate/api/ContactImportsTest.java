@@ -176,6 +176,8 @@ class ContactImportsTest {
         assertEquals(List.of("final"), ApiHarness.problemFields(csv(key, "?final=maybe", "email\n")));
         assertEquals(415, send(key, "POST", "/v1/contacts/imports", "application/json", "{}".getBytes()).status());
         assertEquals(404, api.get(key, "/v1/contacts/imports/nope").status());
+        assertEquals(List.of("id"), ApiHarness.problemFields(api.post(key, "/v1/contacts",
+                "{\"id\": \"imports\", \"email\": \"x@example.com\"}")), "the imports' path is no contact's id");
     }
 
     @Test

@@ -38,21 +38,43 @@ public final class RowBinaryWriter {
         littleEndian(value, 8);
     }
 
+    public void int64(long value) throws IOException {
+        littleEndian(value, 8);
+    }
+
+    public void uint8(int value) throws IOException {
+        out.write(value);
+    }
+
+    public void float64(double value) throws IOException {
+        littleEndian(Double.doubleToLongBits(value), 8);
+    }
+
+    /** An {@code Array}'s length; its elements follow, each written as its type is. */
+    public void arrayLength(int length) throws IOException {
+        varint(length);
+    }
+
     public void string(String value) throws IOException {
         string(value.getBytes(StandardCharsets.UTF_8));
     }
 
     /** A {@code String} of these bytes: their length as an unsigned LEB128 varint, then the bytes. */
     public void string(byte[] value) throws IOException {
-        int n = 0;
-        long length = value.length;
-        do {
-            byte low = (byte) (length & 0x7F);
-            length >>>= 7;
-            scratch[n++] = length == 0 ? low : (byte) (low | 0x80);
-        } while (length != 0);
-        out.write(scratch, 0, n);
+        varint(value.length);
         out.write(value);
+    }
+
+    /** An unsigned LEB128 varint. */
+    private void varint(long value) throws IOException {
+        int n = 0;
+        long rest = value;
+        do {
+            byte low = (byte) (rest & 0x7F);
+            rest >>>= 7;
+            scratch[n++] = rest == 0 ? low : (byte) (low | 0x80);
+        } while (rest != 0);
+        out.write(scratch, 0, n);
     }
 
     private void littleEndian(long value, int bytes) throws IOException {

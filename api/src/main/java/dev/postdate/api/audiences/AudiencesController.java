@@ -11,6 +11,7 @@ import dev.postdate.api.problem.ProblemResponses;
 import dev.postdate.api.problem.ProblemType;
 import dev.postdate.clickhouse.audiences.AudienceCounts;
 import dev.postdate.clickhouse.audiences.AudienceVersion;
+import dev.postdate.clickhouse.contacts.Consent;
 import dev.postdate.clickhouse.contacts.ContactStatus;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpStatus;
@@ -161,19 +162,21 @@ public class AudiencesController {
 
     @Operation(operationId = "countAudience", summary = "How many contacts an audience selects now",
             description = "Counted live over each contact's latest version; matching contacts that are not active are"
-                    + " excluded by status, active ones on the suppression list as suppressed.")
+                    + " excluded by status, active ones on the suppression list as suppressed, and with a topic the"
+                    + " active unsuppressed ones that have not granted its consent as no_consent.")
     @ApiResponse(responseCode = "200", description = "the counts")
     @ApiResponse(responseCode = "401", description = "missing, unknown or revoked API key", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @ApiResponse(responseCode = "404", description = "the tenant has no such audience or version", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @ApiResponse(responseCode = "422", description = "version is not a positive whole number", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "422", description = "version is not a positive whole number, or topic is not a topic", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @ApiResponse(responseCode = "503", description = "ClickHouse unavailable", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @Get("/{id}/count")
     public CountView count(@Parameter(hidden = true) @RequestAttribute(ApiKeyAuthFilter.TENANT) String tenant,
                            @PathVariable String id,
-                           @Parameter(description = "a version; default the latest") @Nullable @QueryValue String version) {
+                           @Parameter(description = "a version; default the latest") @Nullable @QueryValue String version,
+                           @Parameter(description = "a consent topic the mail needs") @Nullable @QueryValue String topic) {
         AudienceVersion pinned = audiences.pinned(tenant, id, QueryNumbers.optional(version, 1, Integer.MAX_VALUE, "version"));
         Instant now = clock.instant();
-        AudienceCounts.Count count = counts.count(tenant, audiences.rule(pinned), now);
+        AudienceCounts.Count count = counts.count(tenant, audiences.rule(pinned), now, checkedTopic(topic));
         Map<String, Long> excluded = new LinkedHashMap<>();
         count.byStatus().forEach((status, n) -> {
             if (status != ContactStatus.ACTIVE) {
@@ -181,6 +184,7 @@ public class AudiencesController {
             }
         });
         excluded.put("suppressed", count.suppressed());
+        excluded.put("no_consent", count.unconsented());
         return new CountView(id, pinned.version(), count.matching(), count.eligible(), excluded, now.toString());
     }
 
@@ -195,12 +199,22 @@ public class AudiencesController {
     public SampleView sample(@Parameter(hidden = true) @RequestAttribute(ApiKeyAuthFilter.TENANT) String tenant,
                              @PathVariable String id,
                              @Parameter(description = "how many, 1 to 100; default 20") @Nullable @QueryValue String n,
-                             @Parameter(description = "a version; default the latest") @Nullable @QueryValue String version) {
+                             @Parameter(description = "a version; default the latest") @Nullable @QueryValue String version,
+                             @Parameter(description = "a consent topic the mail needs") @Nullable @QueryValue String topic) {
         int size = QueryNumbers.orDefault(n, DEFAULT_SAMPLE, 1, MAX_SAMPLE, "n");
         AudienceVersion pinned = audiences.pinned(tenant, id, QueryNumbers.optional(version, 1, Integer.MAX_VALUE, "version"));
-        List<SampleContact> members = counts.sample(tenant, audiences.rule(pinned), clock.instant(), size).stream()
+        List<SampleContact> members = counts.sample(tenant, audiences.rule(pinned), clock.instant(), checkedTopic(topic),
+                        size).stream()
                 .map(m -> new SampleContact(m.id(), m.email(), m.name())).toList();
         return new SampleView(id, pinned.version(), members);
+    }
+
+    private static String checkedTopic(@Nullable String topic) {
+        if (topic != null && !Consent.TOPIC.matcher(topic).matches()) {
+            throw new ProblemException(ProblemType.VALIDATION, "Invalid topic", List.of(new FieldError("topic",
+                    "1 to 64 of a-z 0-9 _ -, starting with a letter or digit")));
+        }
+        return topic;
     }
 
     private JsonNode body(@Nullable byte[] body) {

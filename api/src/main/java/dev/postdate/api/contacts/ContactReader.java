@@ -38,6 +38,7 @@ public class ContactReader {
     private static final Set<String> CONSENT_FIELDS = Set.of("granted", "at", "source");
     private static final Pattern LANGUAGE_TAG = Pattern.compile("[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*");
     private static final String API_SOURCE = "api";
+    private static final String RESERVED_ID = "imports";
     /** Read once: getAvailableZoneIds() copies the set on every call, a cost per contact in an import. */
     private static final Set<String> ZONES = Set.copyOf(ZoneId.getAvailableZoneIds());
 
@@ -84,6 +85,9 @@ public class ContactReader {
         if (id.isBlank() || id.length() > limits.maxIdLength() || id.chars().anyMatch(Character::isISOControl)) {
             errors.add(new FieldError(FieldPaths.join(path, "id"),
                     "1 to " + limits.maxIdLength() + " characters, not only spaces, no control characters"));
+        }
+        if (id.equals(RESERVED_ID)) {
+            errors.add(new FieldError(FieldPaths.join(path, "id"), "reserved: /v1/contacts/imports lists the imports"));
         }
         return id;
     }

@@ -4,6 +4,7 @@ import dev.postdate.clickhouse.ClickHouseSql;
 import dev.postdate.clickhouse.SqlLiteral;
 import dev.postdate.clickhouse.contacts.ContactStatus;
 import dev.postdate.clickhouse.suppressions.SuppressionStore;
+import io.micronaut.core.annotation.Nullable;
 import jakarta.inject.Singleton;
 
 import java.time.Instant;
@@ -25,17 +26,18 @@ public class AudienceCounts {
     }
 
     /**
-     * What a rule matches: contacts per status, and how many of the active ones are suppressed.
+     * What a rule matches: contacts per status, how many of the active ones are suppressed, and how
+     * many of the active unsuppressed ones lack the consent a topic needs (0 without a topic).
      */
-    public record Count(Map<ContactStatus, Long> byStatus, long suppressed) {
+    public record Count(Map<ContactStatus, Long> byStatus, long suppressed, long unconsented) {
 
         public long matching() {
             return byStatus.values().stream().mapToLong(Long::longValue).sum();
         }
 
-        /** The contacts a campaign mails: active and not suppressed. */
+        /** The contacts a campaign mails: active, not suppressed, consented to its topic if it has one. */
         public long eligible() {
-            return byStatus.get(ContactStatus.ACTIVE) - suppressed;
+            return byStatus.get(ContactStatus.ACTIVE) - suppressed - unconsented;
         }
     }
 
@@ -49,30 +51,43 @@ public class AudienceCounts {
         this.suppressions = suppressions;
     }
 
-    public Count count(String tenant, Rule rule, Instant now) {
+    /** @param topic the consent mail to this audience needs (docs/contacts.md), or null */
+    public Count count(String tenant, Rule rule, Instant now, @Nullable String topic) {
         Map<ContactStatus, Long> byStatus = new EnumMap<>(ContactStatus.class);
         for (ContactStatus status : ContactStatus.values()) {
             byStatus.put(status, 0L);
         }
         long suppressed = 0;
-        for (List<String> row : sql.select("SELECT status, " + suppressed(tenant, now) + " AS is_suppressed, count() FROM "
-                + matching(tenant, rule, now) + " GROUP BY status, is_suppressed")) {
+        long unconsented = 0;
+        for (List<String> row : sql.select("SELECT status, " + suppressed(tenant, now) + " AS is_suppressed, "
+                + consented(topic) + " AS is_consented, count() FROM " + matching(tenant, rule, now)
+                + " GROUP BY status, is_suppressed, is_consented")) {
             ContactStatus status = ContactStatus.of(row.get(0)).orElseThrow();
-            long n = Long.parseLong(row.get(2));
+            long n = Long.parseLong(row.get(3));
             byStatus.merge(status, n, Long::sum);
             if (status == ContactStatus.ACTIVE && row.get(1).equals("1")) {
                 suppressed += n;
+            } else if (status == ContactStatus.ACTIVE && row.get(2).equals("0")) {
+                unconsented += n;
             }
         }
-        return new Count(byStatus, suppressed);
+        return new Count(byStatus, suppressed, unconsented);
     }
 
-    /** Up to {@code n} contacts the rule matches that would be mailed, a spread over ids that is the same on every call. */
-    public List<Member> sample(String tenant, Rule rule, Instant now, int n) {
+    /**
+     * Up to {@code n} contacts the rule matches that would be mailed (consented to {@code topic} if
+     * not null), a spread over ids that is the same on every call.
+     */
+    public List<Member> sample(String tenant, Rule rule, Instant now, @Nullable String topic, int n) {
         return sql.select("SELECT contact_id, email, name FROM " + matching(tenant, rule, now) + " AND status = "
                         + SqlLiteral.string(ContactStatus.ACTIVE.wireName()) + " AND NOT " + suppressed(tenant, now)
-                        + " ORDER BY cityHash64(contact_id), contact_id LIMIT " + n)
+                        + " AND " + consented(topic) + " ORDER BY cityHash64(contact_id), contact_id LIMIT " + n)
                 .stream().map(row -> new Member(row.get(0), row.get(1), row.get(2).isEmpty() ? null : row.get(2))).toList();
+    }
+
+    /** 1 when the contact granted the topic's consent, or there is no topic. */
+    private static String consented(@Nullable String topic) {
+        return topic == null ? "1" : "has(consented, " + SqlLiteral.string(topic) + ")";
     }
 
     /** 1 when the contact's address or its domain is suppressed now. */

@@ -1,6 +1,10 @@
 package dev.postdate.clickhouse.contacts;
 
+import com.clickhouse.client.api.Client;
 import dev.postdate.clickhouse.ClickHouseSql;
+import dev.postdate.clickhouse.RowBinaryInsert;
+import dev.postdate.clickhouse.RowBinaryWriter;
+import io.micronaut.context.annotation.Value;
 import dev.postdate.clickhouse.SqlLiteral;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.json.tree.JsonNode;
@@ -9,6 +13,7 @@ import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -16,7 +21,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Collectors;
 
 /**
  * Contacts in ClickHouse ({@code contacts}, {@code contacts_created}; V017, {@code contacts_by_email};
@@ -26,40 +30,55 @@ import java.util.stream.Collectors;
 @Singleton
 public class ContactStore {
 
-    private static final String COLUMNS = "tenant, contact_id, version, deleted, email, name, timezone, locale, status,"
-            + " attributes, consent, str_keys, str_values, num_keys, num_values, bool_keys, bool_values, time_keys,"
-            + " time_values, list_keys, list_values, consented, updated_ms";
+    private static final List<String> COLUMNS = List.of("tenant", "contact_id", "version", "deleted", "email", "name",
+            "timezone", "locale", "status", "attributes", "consent", "str_keys", "str_values", "num_keys", "num_values",
+            "bool_keys", "bool_values", "time_keys", "time_values", "list_keys", "list_values", "consented", "updated_ms");
+    private static final List<String> CREATED_COLUMNS = List.of("tenant", "contact_id", "created_ms", "rank");
+    private static final List<String> BY_EMAIL_COLUMNS = List.of("tenant", "email", "contact_id");
 
+    private final Client client;
     private final ClickHouseSql sql;
     private final JsonMapper json;
     private final Clock clock;
+    private final Duration writeTimeout;
 
-    public ContactStore(ClickHouseSql sql, JsonMapper json, Clock clock) {
+    /** @param writeTimeout bound of each of an upsert's inserts (up to postdate.contacts.max-batch contacts) */
+    public ContactStore(Client client, ClickHouseSql sql, JsonMapper json, Clock clock,
+                        @Value("${postdate.contacts.write-timeout:60s}") Duration writeTimeout) {
+        this.client = client;
         this.sql = sql;
         this.json = json;
         this.clock = clock;
+        this.writeTimeout = writeTimeout;
     }
 
-    /** Writes each contact as its new state; writing the same contacts again changes nothing. */
+    /**
+     * Writes each contact as its new state; writing the same contacts again changes nothing. Three
+     * inserts in RowBinary (nothing to escape, nothing for the server to parse as SQL).
+     */
     public void upsert(String tenant, List<Contact> contacts) {
         if (contacts.isEmpty()) {
             return;
         }
         long now = clock.millis();
         // First seen before the contact itself: a failure in between leaves a creation time of nothing.
-        sql.execute("INSERT INTO " + sql.table("contacts_created") + " (tenant, contact_id, created_ms, rank) VALUES "
-                + contacts.stream().map(c -> "(" + SqlLiteral.string(tenant) + ", " + SqlLiteral.string(c.id()) + ", "
-                        + now + ", " + Long.toUnsignedString(-1L - now) + ")").collect(Collectors.joining(", ")));
+        RowBinaryInsert.insert(client, sql.table("contacts_created"), CREATED_COLUMNS, contacts, (out, c) -> {
+            out.string(tenant);
+            out.string(c.id());
+            out.uint64(now);
+            out.uint64(-1L - now);
+        }, writeTimeout);
         // Indexed before the contact is written: the send-time check never misses a contact it could read.
-        sql.execute("INSERT INTO " + sql.table("contacts_by_email") + " (tenant, email, contact_id) VALUES "
-                + contacts.stream().map(c -> "(" + SqlLiteral.string(tenant) + ", "
-                        + SqlLiteral.string(c.email().toLowerCase(Locale.ROOT)) + ", " + SqlLiteral.string(c.id()) + ")")
-                .collect(Collectors.joining(", ")));
-        sql.execute("INSERT INTO " + sql.table("contacts") + " (" + COLUMNS + ") VALUES "
-                + contacts.stream().map(c -> row(tenant, c, now)).collect(Collectors.joining(", ")));
+        RowBinaryInsert.insert(client, sql.table("contacts_by_email"), BY_EMAIL_COLUMNS, contacts, (out, c) -> {
+            out.string(tenant);
+            out.string(c.email().toLowerCase(Locale.ROOT));
+            out.string(c.id());
+        }, writeTimeout);
+        RowBinaryInsert.insert(client, sql.table("contacts"), COLUMNS, contacts, (out, c) -> row(out, tenant, c, now),
+                writeTimeout);
     }
 
-    /** The contact, unless the tenant has none of that id or deleted it. */
+    /** The contact, unless the tenant has no such id or deleted it. */
     public Optional<StoredContact> find(String tenant, String id) {
         String of = of(tenant, id);
         List<List<String>> rows = sql.select("SELECT contact_id, version, deleted, email, name, timezone, locale, status,"
@@ -99,50 +118,84 @@ public class ContactStore {
         return true;
     }
 
-    private String row(String tenant, Contact c, long now) {
+    /** One row of {@code contacts}, in the order of {@link #COLUMNS}. */
+    private void row(RowBinaryWriter out, String tenant, Contact c, long now) throws IOException {
         List<String> strKeys = new ArrayList<>();
         List<String> strValues = new ArrayList<>();
         List<String> numKeys = new ArrayList<>();
-        List<String> numValues = new ArrayList<>();
+        List<Double> numValues = new ArrayList<>();
         List<String> boolKeys = new ArrayList<>();
-        List<String> boolValues = new ArrayList<>();
+        List<Boolean> boolValues = new ArrayList<>();
         List<String> timeKeys = new ArrayList<>();
-        List<String> timeValues = new ArrayList<>();
+        List<Long> timeValues = new ArrayList<>();
         List<String> listKeys = new ArrayList<>();
-        List<String> listValues = new ArrayList<>();
+        List<List<String>> listValues = new ArrayList<>();
         c.attributes().forEach((key, value) -> {
             switch (value) {
                 case AttributeValue.Text text -> {
-                    strKeys.add(SqlLiteral.string(key));
-                    strValues.add(SqlLiteral.string(text.value()));
+                    strKeys.add(key);
+                    strValues.add(text.value());
                 }
                 case AttributeValue.Number number -> {
-                    numKeys.add(SqlLiteral.string(key));
-                    numValues.add(Double.toString(number.value()));
+                    numKeys.add(key);
+                    numValues.add(number.value());
                 }
                 case AttributeValue.Flag flag -> {
-                    boolKeys.add(SqlLiteral.string(key));
-                    boolValues.add(flag.value() ? "1" : "0");
+                    boolKeys.add(key);
+                    boolValues.add(flag.value());
                 }
                 case AttributeValue.Time time -> {
-                    timeKeys.add(SqlLiteral.string(key));
-                    timeValues.add(Long.toString(time.value().toEpochMilli()));
+                    timeKeys.add(key);
+                    timeValues.add(time.value().toEpochMilli());
                 }
                 case AttributeValue.Texts texts -> {
-                    listKeys.add(SqlLiteral.string(key));
-                    listValues.add(array(texts.values().stream().map(SqlLiteral::string).toList()));
+                    listKeys.add(key);
+                    listValues.add(texts.values());
                 }
             }
         });
-        List<String> consented = c.consent().entrySet().stream().filter(e -> e.getValue().granted())
-                .map(e -> SqlLiteral.string(e.getKey())).toList();
-        return "(" + String.join(", ", SqlLiteral.string(tenant), SqlLiteral.string(c.id()),
-                Long.toUnsignedString(c.version()), "0", SqlLiteral.string(c.email()), SqlLiteral.string(orEmpty(c.name())),
-                SqlLiteral.string(orEmpty(c.timezone())), SqlLiteral.string(orEmpty(c.locale())),
-                SqlLiteral.string(c.status().wireName()), SqlLiteral.string(write(attributesJson(c.attributes()))),
-                SqlLiteral.string(write(consentJson(c.consent()))), array(strKeys), array(strValues), array(numKeys),
-                array(numValues), array(boolKeys), array(boolValues), array(timeKeys), array(timeValues), array(listKeys),
-                array(listValues), array(consented), Long.toString(now)) + ")";
+        out.string(tenant);
+        out.string(c.id());
+        out.uint64(c.version());
+        out.uint8(0);
+        out.string(c.email());
+        out.string(orEmpty(c.name()));
+        out.string(orEmpty(c.timezone()));
+        out.string(orEmpty(c.locale()));
+        out.string(c.status().wireName());
+        out.string(write(attributesJson(c.attributes())));
+        out.string(write(consentJson(c.consent())));
+        strings(out, strKeys);
+        strings(out, strValues);
+        strings(out, numKeys);
+        out.arrayLength(numValues.size());
+        for (double v : numValues) {
+            out.float64(v);
+        }
+        strings(out, boolKeys);
+        out.arrayLength(boolValues.size());
+        for (boolean v : boolValues) {
+            out.uint8(v ? 1 : 0);
+        }
+        strings(out, timeKeys);
+        out.arrayLength(timeValues.size());
+        for (long v : timeValues) {
+            out.int64(v);
+        }
+        strings(out, listKeys);
+        out.arrayLength(listValues.size());
+        for (List<String> v : listValues) {
+            strings(out, v);
+        }
+        strings(out, c.consent().entrySet().stream().filter(e -> e.getValue().granted()).map(Map.Entry::getKey).toList());
+        out.uint64(now);
+    }
+
+    private static void strings(RowBinaryWriter out, List<String> values) throws IOException {
+        out.arrayLength(values.size());
+        for (String value : values) {
+            out.string(value);
+        }
     }
 
     /** Stored as {@code {"plan": {"t": "string", "v": "pro"}}}: the type is kept, not guessed again on reading. */
@@ -217,10 +270,6 @@ public class ContactStore {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private static String array(List<String> literals) {
-        return "[" + String.join(", ", literals) + "]";
     }
 
     private static String of(String tenant, String id) {

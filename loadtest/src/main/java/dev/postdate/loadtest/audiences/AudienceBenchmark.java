@@ -69,13 +69,13 @@ public class AudienceBenchmark implements Callable<Integer> {
             }
             AudienceCounts counts = context.getBean(AudienceCounts.class);
             long[] eligible = new long[1];
-            double[] count = time(() -> eligible[0] = counts.count(TENANT, rule, now).eligible());
+            double[] count = time(() -> eligible[0] = counts.count(TENANT, rule, now, null).eligible());
             System.out.printf("count (3 conditions, %,d contacts): %,d eligible; median %.0f ms, max %.0f ms%n",
                     contacts, eligible[0], count[count.length / 2] * 1000, count[count.length - 1] * 1000);
 
             int[] read = new int[1];
             // The sample's query (suppressions excluded, ordered by a hash of the id) at the size of a campaign.
-            double[] selection = time(() -> read[0] = counts.sample(TENANT, rule, now, select).size());
+            double[] selection = time(() -> read[0] = counts.sample(TENANT, rule, now, null, select).size());
             System.out.printf("select %,d recipients: median %.0f ms, max %.0f ms%n", read[0],
                     selection[selection.length / 2] * 1000, selection[selection.length - 1] * 1000);
             return 0;

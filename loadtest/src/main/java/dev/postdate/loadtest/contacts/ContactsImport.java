@@ -12,15 +12,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.io.BufferedInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,8 +23,7 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code ./postdate contacts import FILE --tenant T}: the file through the running api's
- * {@code /v1/contacts/imports}, in parts of {@code --part-bytes} cut at record ends, each sent again
- * on a failure (an upsert repeated changes nothing), with a progress bar and the import's row errors
+ * {@code /v1/contacts/imports} ({@link ImportUpload}), with a progress bar and the import's row errors
  * at the end (docs/contacts.md, "Imports").
  */
 @Command(name = "contacts import", mixinStandardHelpOptions = true,
@@ -70,70 +61,38 @@ public class ContactsImport implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         boolean csv = isCsv();
-        String mediaType = csv ? "text/csv" : "application/x-ndjson";
         long size = Files.size(file);
         try (ApplicationContext context = ToolContext.run(Map.of("postdate.clickhouse.migrate-on-start", false));
-             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-             InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
+             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
             JsonMapper json = context.getBean(JsonMapper.class);
             String envKey = System.getenv("POSTDATE_API_KEY");
             ApiKeyStore keys = context.getBean(ApiKeyStore.class);
             // A key of the tenant's for this import only, unless one is given; revoked at the end.
             CreatedApiKey created = envKey == null ? keys.create(tenant, Duration.ofHours(24)) : null;
             String key = envKey != null ? envKey : created.key();
+            ProgressBoard board = new ProgressBoard(System.out, System.console() != null, 10);
+            JsonNode state;
             try {
-                return run(http, json, key, new FileParts(in, partBytes, csv), mediaType, size);
+                state = new ImportUpload(http, json, api, key, partBytes, attempts).upload(file, csv, types,
+                        (sent, now) -> board.draw(List.of(new ProgressBoard.Bar("bytes", sent, size)), String.format(
+                                "rows %,d  imported %,d  failed %,d", now.get("rows").getLongValue(),
+                                now.get("imported").getLongValue(), now.get("failed").getLongValue())), board::note);
+            } catch (ImportUpload.UploadFailed e) {
+                System.err.println(e.getMessage());
+                return 1;
             } finally {
                 if (created != null) {
                     keys.revoke(created.keyId());
                 }
             }
+            report(state);
+            return 0;
         }
     }
 
-    private int run(HttpClient http, JsonMapper json, String key, FileParts parts, String mediaType, long size)
-            throws Exception {
-        ProgressBoard board = new ProgressBoard(System.out, System.console() != null, 10);
-        long sent = 0;
-        JsonNode state = null;
-        String path = null;
-        int number = 0;
-        for (byte[] part = parts.next(); part != null; part = parts.next()) {
-            number++;
-            boolean last = parts.isLast();
-            String query = "?final=" + last;
-            HttpRequest.Builder request;
-            if (number == 1) {
-                if (types != null) {
-                    query += "&types=" + URLEncoder.encode(types, StandardCharsets.UTF_8);
-                }
-                request = HttpRequest.newBuilder(URI.create(api + "/v1/contacts/imports" + query))
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(part));
-            } else {
-                request = HttpRequest.newBuilder(URI.create(api + path + "/parts/" + number + query))
-                        .PUT(HttpRequest.BodyPublishers.ofByteArray(part));
-            }
-            request.header("Authorization", "Bearer " + key).header("Content-Type", mediaType)
-                    .timeout(Duration.ofMinutes(10));
-            HttpResponse<String> response = send(http, request.build(), board);
-            if (response.statusCode() >= 300) {
-                System.err.printf("part %d: HTTP %d %s%n", number, response.statusCode(), response.body());
-                return 1;
-            }
-            state = json.readValue(response.body(), JsonNode.class);
-            if (number == 1) {
-                path = "/v1/contacts/imports/" + state.get("id").getStringValue();
-            }
-            sent += part.length;
-            board.draw(List.of(new ProgressBoard.Bar("bytes", sent, size)), String.format(
-                    "rows %,d  imported %,d  failed %,d", state.get("rows").getLongValue(),
-                    state.get("imported").getLongValue(), state.get("failed").getLongValue()));
-        }
-        if (state == null) {
-            System.err.println(file + " is empty");
-            return 1;
-        }
-        System.out.printf("import %s %s: %,d rows, %,d imported, %,d failed%n", state.get("id").getStringValue(),
+    private static void report(JsonNode state) {
+        String id = state.get("id").getStringValue();
+        System.out.printf("import %s %s: %,d rows, %,d imported, %,d failed%n", id,
                 state.get("state").getStringValue(), state.get("rows").getLongValue(),
                 state.get("imported").getLongValue(), state.get("failed").getLongValue());
         int shown = 0;
@@ -144,28 +103,9 @@ public class ContactsImport implements Callable<Integer> {
             System.out.printf("  line %d %s: %s%n", error.get("line").getLongValue(),
                     error.get("field").getStringValue(), error.get("reason").getStringValue());
         }
-        if (state.get("failed").getLongValue() > shown) {
-            System.out.printf("  (the first %d errors are kept: GET %s)%n", state.get("errors").size(), path);
-        }
-        return 0;
-    }
-
-    /** Sends again on a connection failure or a 503; anything else is the answer. */
-    private HttpResponse<String> send(HttpClient http, HttpRequest request, ProgressBoard board) throws Exception {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() != 503 || attempt == attempts) {
-                    return response;
-                }
-                board.note("api unavailable (503), sending the part again");
-            } catch (IOException e) {
-                if (attempt == attempts) {
-                    throw e;
-                }
-                board.note("sending the part failed (" + e.getMessage() + "), sending it again");
-            }
-            Thread.sleep(1000L * attempt);
+        if (state.get("failed").getLongValue() > Math.min(shown, ERRORS_SHOWN)) {
+            System.out.printf("  (the first %d errors are kept: GET /v1/contacts/imports/%s)%n",
+                    state.get("errors").size(), id);
         }
     }
 

@@ -19,13 +19,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.UnaryOperator;
 
 /**
  * Imports the rows of one part: each row checked as {@code POST /v1/contacts} checks a contact, the
  * good ones upserted {@code chunk-rows} at a time, a bad one recorded with its line, field and
- * reason (it never stops the others), the import's progress written after every chunk. Returns the
- * state at the part's end, written before the part is answered. A row without an id gets its address
+ * reason (it never stops the others), the import's progress written once each chunk is stored. A
+ * chunk is written while the next one is read (one write at a time, in file order), so that reading
+ * and ClickHouse work side by side. Returns the state at the part's end, written after every chunk
+ * of the part is stored and before the part is answered. A row without an id gets its address
  * (lower-case) as id, so that importing a file again updates the same contacts.
  */
 @Singleton
@@ -57,7 +61,8 @@ class PartImporter {
      */
     ContactImport run(String tenant, ContactImport from, PartRows rows, boolean last,
                       UnaryOperator<String> field) {
-        Progress progress = new Progress(tenant, from);
+        Progress progress = new Progress(from);
+        ChunkWriter writer = new ChunkWriter(tenant);
         Map<String, Contact> chunk = new LinkedHashMap<>();
         while (rows.hasNext()) {
             ImportRow row = rows.next();
@@ -74,19 +79,53 @@ class PartImporter {
                 progress.imported++;
             }
             if (chunk.size() >= settings.chunkRows()) {
-                write(tenant, chunk);
-                progress.save(ContactImport.IMPORTING, rows.lastLine(), from.parts());
+                writer.write(chunk, progress.state(ContactImport.IMPORTING, rows.lastLine(), from.parts()));
             }
         }
-        write(tenant, chunk);
-        return progress.save(last ? ContactImport.DONE : ContactImport.OPEN, rows.lastLine(), from.parts() + 1);
+        writer.write(chunk, null);
+        writer.finish();
+        ContactImport end = progress.state(last ? ContactImport.DONE : ContactImport.OPEN, rows.lastLine(), from.parts() + 1);
+        imports.save(tenant, end);
+        return end;
     }
 
-    private void write(String tenant, Map<String, Contact> chunk) {
-        if (!chunk.isEmpty()) {
-            contacts.upsert(tenant, List.copyOf(chunk.values()));
-            importedRows.increment(chunk.size());
+    /** Writes chunks one at a time in the background; the import's progress follows what is stored. */
+    private final class ChunkWriter {
+        private final String tenant;
+        private CompletableFuture<Void> inFlight = CompletableFuture.completedFuture(null);
+        /** The progress to record once the chunk in flight is stored. */
+        private ContactImport afterInFlight;
+
+        ChunkWriter(String tenant) {
+            this.tenant = tenant;
+        }
+
+        /** Waits for the chunk before, then starts writing this one (and empties it). */
+        void write(Map<String, Contact> chunk, ContactImport after) {
+            finish();
+            if (chunk.isEmpty()) {
+                return;
+            }
+            List<Contact> batch = List.copyOf(chunk.values());
             chunk.clear();
+            afterInFlight = after;
+            inFlight = CompletableFuture.runAsync(() -> {
+                contacts.upsert(tenant, batch);
+                importedRows.increment(batch.size());
+            }, Thread::startVirtualThread);
+        }
+
+        /** Waits for the chunk in flight and records the progress it completes; its failure is the part's. */
+        void finish() {
+            try {
+                inFlight.join();
+            } catch (CompletionException e) {
+                throw e.getCause() instanceof RuntimeException cause ? cause : e;
+            }
+            if (afterInFlight != null) {
+                imports.save(tenant, afterInFlight);
+                afterInFlight = null;
+            }
         }
     }
 
@@ -104,7 +143,6 @@ class PartImporter {
 
     /** The counts of the import while a part runs. */
     private final class Progress {
-        private final String tenant;
         private final ContactImport from;
         private final List<RowError> errors;
         private long rows;
@@ -112,8 +150,7 @@ class PartImporter {
         private long failed;
         private long version;
 
-        Progress(String tenant, ContactImport from) {
-            this.tenant = tenant;
+        Progress(ContactImport from) {
             this.from = from;
             this.errors = new ArrayList<>(from.errors());
             this.rows = from.rows();
@@ -131,13 +168,11 @@ class PartImporter {
             }
         }
 
-        ContactImport save(String state, long lines, int parts) {
-            // Above every earlier write of the import, also one made in the same millisecond.
+        /** The import's state now, with a version above every earlier one (also one in the same millisecond). */
+        ContactImport state(String state, long lines, int parts) {
             version = Math.max(version + 1, clock.millis());
-            ContactImport saved = new ContactImport(from.id(), from.format(), state, parts, lines, rows, imported, failed,
+            return new ContactImport(from.id(), from.format(), state, parts, lines, rows, imported, failed,
                     List.copyOf(errors), from.columns(), from.created(), Instant.ofEpochMilli(clock.millis()), version);
-            imports.save(tenant, saved);
-            return saved;
         }
     }
 }
