@@ -5,6 +5,8 @@ import dev.postdate.clickhouse.outcomes.SendMark;
 import dev.postdate.clickhouse.outcomes.SendMarkStore;
 import dev.postdate.clickhouse.status.BatchStatusStore;
 import dev.postdate.clickhouse.status.EmailEvent;
+import dev.postdate.clickhouse.suppressions.Suppression;
+import dev.postdate.clickhouse.suppressions.SuppressionStore;
 import dev.postdate.core.state.EmailStatus;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanIterator;
@@ -209,6 +211,29 @@ class DurableTruthTest {
         assertEquals(EmailStatus.SENT, fixture.state(sentInRedis), "the guard decides where Redis has it");
         assertEquals(EmailStatus.SENT, fixture.state(released));
         assertEquals(EmailStatus.SENT, fixture.state(unmarked));
+    }
+
+    @Test
+    void anEmailNotToBeSentWhoseSendMayHaveBegunIsInDoubtNotCancelledOrSuppressed() throws Exception {
+        // Each has an unreleased send mark of a dead worker and no guard (Redis lost it): its send may
+        // have happened, so neither a cancelled batch nor a suppression may call it not sent.
+        WorkerFixture.Stored inCancelledBatch = fixture.insert("acme-stop", "stopped", 1).getFirst();
+        WorkerFixture.Stored toSuppressed = fixture.insert("acme-stop", "", 1).getFirst();
+        fixture.batches.cancel("acme-stop", "stopped", Duration.ofHours(1));
+        fixture.control.getBean(SuppressionStore.class).add("acme-stop", List.of(
+                new Suppression(toSuppressed.to(), "hard_bounce", "test", Instant.now(), null)));
+        fixture.control.getBean(SendMarkStore.class).record(List.of(
+                mark(inCancelledBatch, "dead-worker", SendMark.Kind.SENDING, 1),
+                mark(toSuppressed, "dead-worker", SendMark.Kind.SENDING, 1)), Duration.ofSeconds(10));
+
+        ApplicationContext worker = fixture.startWorker("w-stop", Map.of("postdate.worker.sender", "blackhole"));
+        List<WorkerFixture.Stored> both = List.of(inCancelledBatch, toSuppressed);
+        fixture.publish(WorkerFixture.rangeOf("t1-stop", both, both.size()));
+        assertTrue(WorkerFixture.await(Duration.ofSeconds(30), () -> fixture.messagesLeft(fixture.env.rangesQueue()) == 0));
+
+        assertEquals(List.of(), WorkerFixture.recorder(worker).sentIds());
+        assertEquals(EmailStatus.IN_DOUBT, fixture.state(inCancelledBatch));
+        assertEquals(EmailStatus.IN_DOUBT, fixture.state(toSuppressed));
     }
 
     private static SendMark mark(WorkerFixture.Stored email, String worker, SendMark.Kind kind, long version) {

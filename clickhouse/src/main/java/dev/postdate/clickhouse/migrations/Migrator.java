@@ -21,7 +21,8 @@ import java.util.regex.Pattern;
  * idempotent here, as 18.16 has no {@code IF [NOT] EXISTS} for them: an {@code ADD COLUMN} whose
  * column already exists counts as added, a {@code RENAME TABLE a TO b} that fails while {@code b}
  * exists counts as done, an {@code INSERT INTO t ... SELECT} copy whose target {@code t} a concurrent
- * run renamed away counts as done, and so, on a cluster, does the {@code CREATE} of such a {@code t}
+ * run renamed away, or whose source is gone after a concurrent run recorded the migration, counts as
+ * done, and so, on a cluster, does the {@code CREATE} of such a {@code t}
  * whose ZooKeeper path the renamed table holds (a migration that renames must be written so that
  * these hold: see V012). After every migration, {@link ViewSources} binds every materialized view to
  * the table its query names again, where a current server let a RENAME take it along. On a cluster
@@ -121,9 +122,12 @@ public final class Migrator {
             return exists(rename.group(1));
         }
         // A copy into a table that a concurrent run has meanwhile renamed away (V012): that run renames
-        // only its finished copy, so this one is not needed.
+        // only its finished copy, so this one is not needed. Nor is a copy whose source is gone because
+        // a concurrent run finished this migration and a later one dropped the source (V016 drops
+        // emails_v001): that run recorded this migration.
         Matcher copy = COPY.matcher(statement);
-        return copy.matches() && failure.code() == ClickHouseException.UNKNOWN_TABLE && !exists(copy.group(1));
+        return copy.matches() && failure.code() == ClickHouseException.UNKNOWN_TABLE
+                && (!exists(copy.group(1)) || appliedChecksums().containsKey(migration.version()));
     }
 
     private boolean exists(String table) {

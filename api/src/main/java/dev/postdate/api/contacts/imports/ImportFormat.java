@@ -1,29 +1,14 @@
 package dev.postdate.api.contacts.imports;
 
-import java.util.Arrays;
 import java.util.Locale;
-import java.util.Optional;
 
-/** How an import's rows are written, named by the request's Content-Type. */
+/** How an import's rows are written, named by the request's Content-Type (text/csv, application/x-ndjson). */
 public enum ImportFormat {
-    CSV("text/csv"),
-    NDJSON("application/x-ndjson");
+    CSV,
+    NDJSON;
 
-    private final String mediaType;
-
-    ImportFormat(String mediaType) {
-        this.mediaType = mediaType;
-    }
-
-    public String mediaType() {
-        return mediaType;
-    }
-
+    /** The name in the API and in {@code contact_imports}. */
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);
-    }
-
-    public static Optional<ImportFormat> ofWireName(String name) {
-        return Arrays.stream(values()).filter(f -> f.wireName().equals(name)).findFirst();
     }
 }
