@@ -15,12 +15,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.UUID;
 import java.util.function.Consumer;
 
 /**
- * One file through {@code /v1/contacts/imports}: the first part POSTed, the others PUT in order, each
- * cut at a record end and sent again on a connection failure or a 503 (its rows are upserted, so a
- * repeat changes nothing).
+ * One file through {@code /v1/contacts/imports}: every part PUT in order under an import id chosen here
+ * (so that the first part too is safe to send again), each cut at a record end and sent again on a
+ * connection failure or a 503: the api answers a part it already imported as the import stands.
  */
 final class ImportUpload {
 
@@ -56,7 +57,7 @@ final class ImportUpload {
             throws IOException, InterruptedException, UploadFailed {
         String mediaType = csv ? "text/csv" : "application/x-ndjson";
         JsonNode state = null;
-        String path = null;
+        String path = "/v1/contacts/imports/" + UUID.randomUUID();
         long sent = 0;
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
             FileParts parts = new FileParts(in, partBytes, csv);
@@ -64,17 +65,11 @@ final class ImportUpload {
             for (byte[] part = parts.next(); part != null; part = parts.next()) {
                 number++;
                 String query = "?final=" + parts.isLast();
-                HttpRequest.Builder request;
-                if (number == 1) {
-                    if (types != null) {
-                        query += "&types=" + URLEncoder.encode(types, StandardCharsets.UTF_8);
-                    }
-                    request = HttpRequest.newBuilder(URI.create(api + "/v1/contacts/imports" + query))
-                            .POST(HttpRequest.BodyPublishers.ofByteArray(part));
-                } else {
-                    request = HttpRequest.newBuilder(URI.create(api + path + "/parts/" + number + query))
-                            .PUT(HttpRequest.BodyPublishers.ofByteArray(part));
+                if (number == 1 && types != null) {
+                    query += "&types=" + URLEncoder.encode(types, StandardCharsets.UTF_8);
                 }
+                HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(api + path + "/parts/" + number + query))
+                        .PUT(HttpRequest.BodyPublishers.ofByteArray(part));
                 request.header("Authorization", "Bearer " + key).header("Content-Type", mediaType)
                         .timeout(Duration.ofMinutes(10));
                 HttpResponse<String> response = send(request.build(), notes);
@@ -82,9 +77,6 @@ final class ImportUpload {
                     throw new UploadFailed("part " + number + ": HTTP " + response.statusCode() + " " + response.body());
                 }
                 state = json.readValue(response.body(), JsonNode.class);
-                if (number == 1) {
-                    path = "/v1/contacts/imports/" + state.get("id").getStringValue();
-                }
                 sent += part.length;
                 afterPart.accept(sent, state);
             }

@@ -35,18 +35,16 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.parameters.RequestBody;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 
-import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 /**
  * {@code /v1/contacts/imports}: contacts from a CSV or NDJSON file, sent whole or in parts, each part
@@ -58,6 +56,8 @@ public class ContactImportsController {
 
     private static final String CSV = "text/csv";
     private static final String NDJSON = "application/x-ndjson";
+    /** An import id a client chooses (PUT part 1). */
+    private static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
     @Serdeable
     public record ImportList(@JsonInclude(JsonInclude.Include.ALWAYS) List<ImportView> imports) {
@@ -103,13 +103,78 @@ public class ContactImportsController {
                                           @Parameter(description = "true (default): this is the whole file; false: more parts follow")
                                           @Nullable @QueryValue("final") String last,
                                           @Body @Nullable byte[] body) {
-        ImportFormat format = format(request);
+        String id = UUID.randomUUID().toString();
+        return HttpResponse.created(ImportView.of(first(request, tenant, id, types, flag(last), body)),
+                URI.create("/v1/contacts/imports/" + id));
+    }
+
+    @Operation(operationId = "importContactsPart", summary = "A part of an import, by number",
+            description = "Parts are numbered from 1 and sent in order, each cut at a line end (CSV: outside quotes);"
+                    + " only the first holds the CSV header. Part 1 here starts an import under an id the client chose"
+                    + " (1 to 64 of A-Z a-z 0-9 _ -), so that it too can be sent again safely; POST starts one under an"
+                    + " id the api chooses. Sending a part that was already imported again changes nothing and"
+                    + " answers the import as it is.")
+    @RequestBody(required = true, content = {@Content(mediaType = CSV, schema = @Schema(type = "string")),
+            @Content(mediaType = NDJSON, schema = @Schema(type = "string"))})
+    @ApiResponse(responseCode = "200", description = "the import after this part")
+    @ApiResponse(responseCode = "201", description = "part 1 started the import")
+    @ApiResponse(responseCode = "401", description = "missing, unknown or revoked API key", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "404", description = "a part after the first of an import the tenant does not have", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "409", description = "the import is done, or another part is expected (the detail says which)", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "413", description = "the part is over max-request-size", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "415", description = "not the import's format", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "422", description = "id, part, final, or the first part's header or types", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "503", description = "ClickHouse unavailable; send the part again", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @Put("/{id}/parts/{part}")
+    @Consumes({CSV, NDJSON})
+    public HttpResponse<ImportView> part(HttpRequest<?> request,
+                                         @Parameter(hidden = true) @RequestAttribute(ApiKeyAuthFilter.TENANT) String tenant,
+                                         @PathVariable String id, @Parameter(description = "1, 2, ...") @PathVariable String part,
+                                         @Parameter(description = "part 1 of a CSV import: its attribute types")
+                                         @Nullable @QueryValue String types,
+                                         @Parameter(description = "true (default): the file's last part") @Nullable @QueryValue("final") String last,
+                                         @Body @Nullable byte[] body) {
+        int number = QueryNumbers.orDefault(part, 0, 1, Integer.MAX_VALUE, "part");
         boolean isLast = flag(last);
+        Optional<ContactImport> found = store.lastPartEnd(tenant, id);
+        if (found.isEmpty() && number == 1) {
+            if (!CLIENT_ID.matcher(id).matches()) {
+                throw invalid(List.of(new FieldError("id", "1 to 64 of A-Z a-z 0-9 _ -")));
+            }
+            return HttpResponse.created(ImportView.of(first(request, tenant, id, types, isLast, body)));
+        }
+        ContactImport from = found.orElseThrow(ContactImportsController::notFound);
+        if (number <= from.parts()) {
+            return HttpResponse.ok(ImportView.of(store.find(tenant, id).orElse(from)));
+        }
+        if (from.state().equals(ContactImport.DONE)) {
+            throw new ProblemException(ProblemType.CONFLICT, "The import is done after part " + from.parts());
+        }
+        if (number != from.parts() + 1) {
+            throw new ProblemException(ProblemType.CONFLICT, "Part " + (from.parts() + 1) + " is expected next");
+        }
+        ImportFormat format = format(request);
+        if (!format.wireName().equals(from.format())) {
+            throw new ProblemException(ProblemType.UNSUPPORTED_MEDIA_TYPE, "This import is " + from.format());
+        }
+        byte[] bytes = body == null ? new byte[0] : body;
+        ContactImport result;
+        if (format == ImportFormat.CSV) {
+            PartRows rows = new PartRows.CsvPart(bytes, from.lines()).rows(CsvColumns.fromJson(json, from.columns()));
+            result = importer.run(tenant, from, rows, isLast, ContactImportsController::csvField);
+        } else {
+            result = importer.run(tenant, from, PartRows.ndjson(bytes, from.lines(), json), isLast, path -> path);
+        }
+        return HttpResponse.ok(ImportView.of(result));
+    }
+
+    /** Starts the import {@code id} with its first part: for CSV the header first, refused whole if it cannot be imported. */
+    private ContactImport first(HttpRequest<?> request, String tenant, String id, @Nullable String types, boolean isLast,
+                                @Nullable byte[] body) {
+        ImportFormat format = format(request);
         byte[] bytes = body == null ? new byte[0] : body;
         // Milliseconds, as stored: the answer reads the same as a later GET.
         Instant now = Instant.ofEpochMilli(clock.millis());
-        String id = UUID.randomUUID().toString();
-        ContactImport result;
         if (format == ImportFormat.CSV) {
             PartRows.CsvPart part = new PartRows.CsvPart(bytes, 0);
             List<FieldError> errors = new ArrayList<>();
@@ -124,62 +189,15 @@ public class ContactImportsController {
                 throw invalid(errors);
             }
             ContactImport from = new ContactImport(id, format.wireName(), ContactImport.IMPORTING, 0, 0, 0, 0, 0,
-                    List.of(), columnsJson(columns), now, now, 0);
-            result = importer.run(tenant, from, part.rows(columns), isLast, ContactImportsController::csvField);
-        } else {
-            if (types != null) {
-                throw invalid(List.of(new FieldError("types", "only for CSV: NDJSON values carry their types")));
-            }
-            ContactImport from = new ContactImport(id, format.wireName(), ContactImport.IMPORTING, 0, 0, 0, 0, 0,
-                    List.of(), "{}", now, now, 0);
-            result = importer.run(tenant, from, PartRows.ndjson(bytes, 0, json), isLast, path -> path);
+                    List.of(), columns.toJson(json), now, now, 0);
+            return importer.run(tenant, from, part.rows(columns), isLast, ContactImportsController::csvField);
         }
-        return HttpResponse.created(ImportView.of(result), URI.create("/v1/contacts/imports/" + id));
-    }
-
-    @Operation(operationId = "importContactsPart", summary = "The next part of an import",
-            description = "Parts are numbered from 1 (the POST) and sent in order, each cut at a line end (CSV: outside"
-                    + " quotes) and without the header. Sending a part that was already imported again changes"
-                    + " nothing and answers the import as it is.")
-    @RequestBody(required = true, content = {@Content(mediaType = CSV, schema = @Schema(type = "string")),
-            @Content(mediaType = NDJSON, schema = @Schema(type = "string"))})
-    @ApiResponse(responseCode = "200", description = "the import after this part")
-    @ApiResponse(responseCode = "401", description = "missing, unknown or revoked API key", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @ApiResponse(responseCode = "404", description = "the tenant has no such import", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @ApiResponse(responseCode = "409", description = "the import is done, or another part is expected (the detail says which)", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @ApiResponse(responseCode = "413", description = "the part is over max-request-size", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @ApiResponse(responseCode = "415", description = "not the import's format", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @ApiResponse(responseCode = "422", description = "part or final out of range", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @ApiResponse(responseCode = "503", description = "ClickHouse unavailable; send the part again", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @Put("/{id}/parts/{part}")
-    @Consumes({CSV, NDJSON})
-    public ImportView part(HttpRequest<?> request,
-                           @Parameter(hidden = true) @RequestAttribute(ApiKeyAuthFilter.TENANT) String tenant,
-                           @PathVariable String id, @Parameter(description = "2, 3, ...") @PathVariable String part,
-                           @Parameter(description = "true (default): the file's last part") @Nullable @QueryValue("final") String last,
-                           @Body @Nullable byte[] body) {
-        int number = QueryNumbers.orDefault(part, 0, 2, Integer.MAX_VALUE, "part");
-        boolean isLast = flag(last);
-        ContactImport from = store.lastPartEnd(tenant, id).orElseThrow(ContactImportsController::notFound);
-        if (number <= from.parts()) {
-            return ImportView.of(store.find(tenant, id).orElse(from));
+        if (types != null) {
+            throw invalid(List.of(new FieldError("types", "only for CSV: NDJSON values carry their types")));
         }
-        if (from.state().equals(ContactImport.DONE)) {
-            throw new ProblemException(ProblemType.CONFLICT, "The import is done after part " + from.parts());
-        }
-        if (number != from.parts() + 1) {
-            throw new ProblemException(ProblemType.CONFLICT, "Part " + (from.parts() + 1) + " is expected next");
-        }
-        ImportFormat format = format(request);
-        if (!format.wireName().equals(from.format())) {
-            throw new ProblemException(ProblemType.UNSUPPORTED_MEDIA_TYPE, "This import is " + from.format());
-        }
-        byte[] bytes = body == null ? new byte[0] : body;
-        ContactImport result = format == ImportFormat.CSV
-                ? importer.run(tenant, from, new PartRows.CsvPart(bytes, from.lines()).rows(columns(from.columns())),
-                        isLast, ContactImportsController::csvField)
-                : importer.run(tenant, from, PartRows.ndjson(bytes, from.lines(), json), isLast, path -> path);
-        return ImportView.of(result);
+        ContactImport from = new ContactImport(id, format.wireName(), ContactImport.IMPORTING, 0, 0, 0, 0, 0,
+                List.of(), "{}", now, now, 0);
+        return importer.run(tenant, from, PartRows.ndjson(bytes, 0, json), isLast, path -> path);
     }
 
     @Operation(operationId = "getContactImport", summary = "An import's progress, counts and first row errors")
@@ -232,31 +250,6 @@ public class ContactImportsController {
             return end < 0 ? field : field.substring(0, end);
         }
         return field;
-    }
-
-    private String columnsJson(CsvColumns columns) {
-        Map<String, JsonNode> types = new LinkedHashMap<>();
-        columns.types().forEach((name, type) -> types.put(name, JsonNode.createStringNode(type)));
-        try {
-            return json.writeValueAsString(JsonNode.createObjectNode(Map.of(
-                    "header", JsonNode.createArrayNode(columns.header().stream().map(JsonNode::createStringNode).toList()),
-                    "types", JsonNode.createObjectNode(types))));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private CsvColumns columns(String stored) {
-        try {
-            JsonNode node = json.readValue(stored, JsonNode.class);
-            List<String> header = new ArrayList<>();
-            node.get("header").values().forEach(h -> header.add(h.getStringValue()));
-            Map<String, String> types = new LinkedHashMap<>();
-            node.get("types").entries().forEach(e -> types.put(e.getKey(), e.getValue().getStringValue()));
-            return new CsvColumns(header, types);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     private static ProblemException invalid(List<FieldError> errors) {

@@ -4,9 +4,12 @@ import dev.postdate.api.problem.FieldError;
 import dev.postdate.clickhouse.contacts.AttributeValue;
 import dev.postdate.clickhouse.contacts.Consent;
 import dev.postdate.core.time.Rfc3339;
+import io.micronaut.json.JsonMapper;
 import io.micronaut.json.tree.JsonNode;
 import org.apache.commons.csv.CSVRecord;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -37,7 +40,7 @@ final class CsvColumns {
     private final List<String> header;
     private final Map<String, String> types;
 
-    CsvColumns(List<String> header, Map<String, String> types) {
+    private CsvColumns(List<String> header, Map<String, String> types) {
         this.header = List.copyOf(header);
         this.types = Map.copyOf(types);
     }
@@ -83,12 +86,30 @@ final class CsvColumns {
         return new CsvColumns(header.stream().map(String::strip).toList(), types);
     }
 
-    List<String> header() {
-        return header;
+    /** What a later part needs, as stored with the import ({@code columns} of {@code contact_imports}). */
+    String toJson(JsonMapper json) {
+        Map<String, JsonNode> typeNodes = new LinkedHashMap<>();
+        types.forEach((name, type) -> typeNodes.put(name, JsonNode.createStringNode(type)));
+        try {
+            return json.writeValueAsString(JsonNode.createObjectNode(Map.of(
+                    "header", JsonNode.createArrayNode(header.stream().map(JsonNode::createStringNode).toList()),
+                    "types", JsonNode.createObjectNode(typeNodes))));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
-    Map<String, String> types() {
-        return types;
+    static CsvColumns fromJson(JsonMapper json, String stored) {
+        try {
+            JsonNode node = json.readValue(stored, JsonNode.class);
+            List<String> header = new ArrayList<>();
+            node.get("header").values().forEach(h -> header.add(h.getStringValue()));
+            Map<String, String> types = new LinkedHashMap<>();
+            node.get("types").entries().forEach(e -> types.put(e.getKey(), e.getValue().getStringValue()));
+            return new CsvColumns(header, types);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The record as a contact's JSON; cells that cannot be their declared type are added to errors by column. */

@@ -6,6 +6,10 @@ import io.micronaut.json.tree.JsonNode;
 
 import java.util.List;
 
-/** One data row of a part: its line in the file, and the contact's JSON or why the row is not one. */
+/**
+ * One data row of a part: its line in the file, the contact's JSON as far as it could be read (null
+ * when nothing could), and the problems found reading it; a row with problems is not imported, but
+ * its JSON is still checked, so that every problem of the row is reported at once.
+ */
 record ImportRow(long line, @Nullable JsonNode contact, List<FieldError> problems) {
 }

@@ -69,7 +69,7 @@ class PartImporter {
             progress.rows++;
             List<FieldError> problems = new ArrayList<>(row.problems());
             Contact contact = row.contact() == null ? null : reader.read(withDefaultId(row.contact()), "", problems);
-            if (contact == null) {
+            if (contact == null || !row.problems().isEmpty()) {
                 progress.failed(row.line(), problems, field);
                 failedRows.increment();
             } else {

@@ -119,7 +119,7 @@ final class PartRows implements Iterator<ImportRow> {
                         lastRecord = record.getRecordNumber();
                         List<FieldError> problems = new ArrayList<>();
                         JsonNode contact = columns.contact(record, problems);
-                        return new ImportRow(linesBefore + lastRecord, problems.isEmpty() ? contact : null, problems);
+                        return new ImportRow(linesBefore + lastRecord, contact, problems);
                     } catch (UncheckedIOException e) {
                         // The parser cannot go on after it: the malformed rest of the part is one bad row.
                         ended = true;
