@@ -135,6 +135,21 @@ class SendTimeCheckTest {
     }
 
     @Test
+    void aFullSizeRangeIsCheckedInQueriesClickHouseTakes() throws Exception {
+        // 5,000 recipients as one list of literals would be a query over ClickHouse's max_query_size.
+        String tenant = "tenant-with-a-rather-long-name-" + fixture.token;
+        List<WorkerFixture.Stored> emails = fixture.insertWithTopics(tenant, 5000, i -> null);
+        WorkerFixture.Stored last = emails.getLast();
+        fixture.control.getBean(SuppressionStore.class).add(tenant, List.of(
+                new Suppression(last.to(), "manual", "test", Instant.now(), null)));
+        ApplicationContext worker = fixture.startWorker("w3", Map.of("postdate.worker.sender", "blackhole"));
+        fixture.publish(WorkerFixture.rangeOf("v1-d0", emails, emails.size()));
+        assertTrue(WorkerFixture.await(Duration.ofSeconds(60), () -> fixture.messagesLeft(fixture.env.rangesQueue()) == 0));
+        assertEquals(4999, new HashSet<>(WorkerFixture.recorder(worker).sentIds()).size());
+        assertEquals(EmailStatus.SUPPRESSED, fixture.state(last));
+    }
+
+    @Test
     void theCheckCanBeTurnedOffToMeasureItsCost() throws Exception {
         String tenant = "u" + fixture.token;
         List<WorkerFixture.Stored> emails = fixture.insertWithTopics(tenant, 2, i -> i == 0 ? "newsletter" : null);
