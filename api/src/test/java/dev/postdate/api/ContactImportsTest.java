@@ -170,12 +170,13 @@ class ContactImportsTest {
                 not json
                 [1, 2]
                 {"email": "N3@example.com", "status": "unsubscribed"}
-                """;
+                """ + "\n\n";
         ApiHarness.Response started = send(key, "POST", "/v1/contacts/imports", "application/x-ndjson",
                 file.getBytes(StandardCharsets.UTF_8));
         assertEquals(201, started.status(), started.body());
         JsonNode report = started.json();
         assertEquals(5, report.get("rows").getLongValue());
+        assertEquals(8, report.get("lines").getLongValue(), "empty lines at the end count as lines");
         assertEquals(2, report.get("imported").getLongValue());
         List<String> errors = new ArrayList<>();
         report.get("errors").values().forEach(e -> errors.add(e.get("line").getLongValue() + " "
@@ -208,6 +209,9 @@ class ContactImportsTest {
         assertEquals(1, report.get("failed").getLongValue());
         assertEquals(3, report.get("errors").get(0).get("line").getLongValue());
         assertTrue(report.get("errors").get(0).get("reason").getStringValue().startsWith("malformed CSV"));
+        JsonNode huge = csv(key, "", "email,version\nv1@example.com,99999999999999999999\n").json();
+        assertEquals(1, huge.get("failed").getLongValue(), huge.toString());
+        assertEquals("version", huge.get("errors").get(0).get("field").getStringValue());
         byte[] latin1 = "{\"email\": \"q3@example.com\", \"name\": \"Zo\u00eb\"}\n".getBytes(StandardCharsets.ISO_8859_1);
         JsonNode ndjson = send(key, "POST", "/v1/contacts/imports", "application/x-ndjson", latin1).json();
         assertEquals("not UTF-8", ndjson.get("errors").get(0).get("reason").getStringValue());

@@ -215,9 +215,10 @@ class EmailSendFlow {
                 return;
             }
             SendGuardState prior = join(guard.cancelAsync(email.tenant(), email.id(), expireAt));
-            if (prior.allowsCancel()) {
+            if (prior.kind() == SendGuardState.Kind.NONE) {
                 stopped();
             } else {
+                // Cancelled before (by the tenant, say): that is what it is, not this pass's stop.
                 taken(prior, null);
             }
         }
@@ -226,7 +227,7 @@ class EmailSendFlow {
         void taken(SendGuardState prior, OutgoingEmail outgoing) {
             Instant now = clock.instant();
             switch (prior.kind()) {
-                case CANCELLED -> stopped();
+                case CANCELLED -> cancelled();
                 case SENT -> {
                     // Sent before; its event may not have reached ClickHouse (crash before the flush).
                     metrics.alreadySent();
@@ -408,6 +409,12 @@ class EmailSendFlow {
             }
         }
 
+        void cancelled() {
+            metrics.cancelled();
+            record(EmailStatus.CANCELLED, "");
+        }
+
+        /** Stopped by this pass: cancelled in the guard by it, recorded as what made it stop. */
         void stopped() {
             if (stopState == EmailStatus.SUPPRESSED) {
                 metrics.suppressed();

@@ -150,6 +150,20 @@ class SendTimeCheckTest {
     }
 
     @Test
+    void anEmailTheTenantCancelledStaysCancelledWhenItsRecipientIsAlsoSuppressed() throws Exception {
+        String tenant = "c" + fixture.token;
+        WorkerFixture.Stored email = fixture.insertWithTopics(tenant, 1, i -> null).getFirst();
+        fixture.guard.cancel(tenant, email.id(), Instant.now().plus(Duration.ofHours(1)));
+        fixture.control.getBean(SuppressionStore.class).add(tenant, List.of(
+                new Suppression(email.to(), "manual", "test", Instant.now(), null)));
+        fixture.startWorker("w4", Map.of("postdate.worker.sender", "blackhole"));
+        fixture.publish(WorkerFixture.rangeOf("c1-d0", List.of(email), 1));
+        assertTrue(WorkerFixture.await(Duration.ofSeconds(30), () -> fixture.state(email) != EmailStatus.SCHEDULED
+                && fixture.state(email) != EmailStatus.QUEUED));
+        assertEquals(EmailStatus.CANCELLED, fixture.state(email));
+    }
+
+    @Test
     void theCheckCanBeTurnedOffToMeasureItsCost() throws Exception {
         String tenant = "u" + fixture.token;
         List<WorkerFixture.Stored> emails = fixture.insertWithTopics(tenant, 2, i -> i == 0 ? "newsletter" : null);

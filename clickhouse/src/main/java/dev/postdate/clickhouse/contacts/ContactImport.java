@@ -22,9 +22,4 @@ public record ContactImport(String id, String format, String state, int parts, l
     public static final String IMPORTING = "importing";
     public static final String OPEN = "open";
     public static final String DONE = "done";
-
-    /** A part ended here: the next part, or a retried one, starts from this state. */
-    public boolean endsPart() {
-        return !state.equals(IMPORTING);
-    }
 }

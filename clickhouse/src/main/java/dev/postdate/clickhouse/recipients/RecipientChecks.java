@@ -21,7 +21,8 @@ import java.util.stream.Collectors;
  * The send-time check (docs/contacts.md): which recipients must not get their email now. A recipient
  * is blocked when the tenant suppresses its address or domain, when a contact with the address is not
  * active, or when the email has a topic and not every contact with the address (at least one) has
- * granted it. At most three queries for any number of recipients, each bounded by the tables' keys.
+ * granted it. Three lookups for any number of recipients (suppressions, contacts_by_email, contacts),
+ * each bounded by the tables' keys and split into queries under max_query_size.
  */
 @Singleton
 public class RecipientChecks {
@@ -35,7 +36,10 @@ public class RecipientChecks {
         this.sql = sql;
     }
 
-    /** The blocked recipients among these, each with the reason recorded for it (no address in it). */
+    /**
+     * The blocked recipients among these, each with the reason recorded for it: never the address,
+     * but a contact's id, which an import makes the address when the file has no ids.
+     */
     public Map<Recipient, String> blocked(Collection<Recipient> recipients, Instant now) {
         Map<Recipient, String> blocked = new HashMap<>();
         if (recipients.isEmpty()) {

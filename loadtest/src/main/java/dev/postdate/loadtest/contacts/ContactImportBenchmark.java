@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.Callable;
 
@@ -89,7 +90,7 @@ public class ContactImportBenchmark implements Callable<Integer> {
         try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             out.write("id,email,name,timezone,locale,plan,country,churn_risk,last_login,consent.newsletter\n");
             for (int i = 0; i < rows; i++) {
-                out.write(String.format("c-%d,user%d@example.com,User %d,Europe/Berlin,de,%s,%s,%.3f,2026-11-%02dT10:00:00Z,%s%n",
+                out.write(String.format(Locale.ROOT, "c-%d,user%d@example.com,User %d,Europe/Berlin,de,%s,%s,%.3f,2026-11-%02dT10:00:00Z,%s%n",
                         i, i, i, plans[i % 3], countries[i % 5], random.nextDouble(), 1 + i % 28, i % 2 == 1));
             }
         }

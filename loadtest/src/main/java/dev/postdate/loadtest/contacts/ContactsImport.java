@@ -60,6 +60,9 @@ public class ContactsImport implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (partBytes < 1 || attempts < 1) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--part-bytes and --attempts must be at least 1");
+        }
         boolean csv = isCsv();
         long size = Files.size(file);
         try (ApplicationContext context = ToolContext.run(Map.of("postdate.clickhouse.migrate-on-start", false));

@@ -128,10 +128,11 @@ final class CsvColumns {
                 continue;
             }
             if (column.equals("version")) {
-                if (!cell.chars().allMatch(c -> c >= '0' && c <= '9') || cell.length() > 19) {
+                Long version = version(cell);
+                if (version == null) {
                     errors.add(new FieldError(column, "a whole number from 0 to 9223372036854775807"));
                 } else {
-                    contact.put(column, JsonNode.createNumberNode(Long.parseLong(cell)));
+                    contact.put(column, JsonNode.createNumberNode(version));
                 }
             } else if (BUILT_IN.contains(column)) {
                 contact.put(column, JsonNode.createStringNode(cell));
@@ -187,6 +188,18 @@ final class CsvColumns {
             case "timestamp" -> Rfc3339.instant(cell) == null ? null : JsonNode.createStringNode(cell);
             default -> JsonNode.createStringNode(cell);
         };
+    }
+
+    /** Null unless the cell is digits only and fits a long. */
+    private static Long version(String cell) {
+        if (cell.isEmpty() || !cell.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            return null;
+        }
+        try {
+            return Long.parseLong(cell);
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     private static JsonNode number(String cell) {

@@ -20,6 +20,7 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.function.LongSupplier;
 
 /**
  * The rows of one part of an import, read as they are consumed. UTF-8 is decoded strictly (a byte
@@ -28,16 +29,16 @@ import java.util.NoSuchElementException;
 final class PartRows implements Iterator<ImportRow> {
 
     private final Iterator<ImportRow> rows;
-    private long lastLine;
+    private final LongSupplier linesConsumed;
 
-    private PartRows(Iterator<ImportRow> rows, long linesBefore) {
+    private PartRows(Iterator<ImportRow> rows, LongSupplier linesConsumed) {
         this.rows = rows;
-        this.lastLine = linesBefore;
+        this.linesConsumed = linesConsumed;
     }
 
-    /** Lines of the file consumed by the rows read so far (and the parts before). */
+    /** Lines of the file consumed so far, by this part and the parts before (empty lines too). */
     long lastLine() {
-        return lastLine;
+        return linesConsumed.getAsLong();
     }
 
     @Override
@@ -47,9 +48,7 @@ final class PartRows implements Iterator<ImportRow> {
 
     @Override
     public ImportRow next() {
-        ImportRow row = rows.next();
-        lastLine = Math.max(lastLine, row.line());
-        return row;
+        return rows.next();
     }
 
     /** A CSV part: its header record, when it is the file's first part, then its rows. */
@@ -129,16 +128,16 @@ final class PartRows implements Iterator<ImportRow> {
                     }
                 }
             };
-            return new PartRows(rows, linesBefore + lastRecord);
+            return new PartRows(rows, () -> linesBefore + lastRecord);
         }
     }
 
     /** An NDJSON part's lines as rows: one JSON object per line; empty lines count as lines, not rows. */
     static PartRows ndjson(byte[] body, long linesBefore, JsonMapper json) {
         byte[] bytes = withoutBom(body);
+        long[] line = {linesBefore};
         Iterator<ImportRow> rows = new Iterator<>() {
             private int position;
-            private long line = linesBefore;
 
             @Override
             public boolean hasNext() {
@@ -156,8 +155,8 @@ final class PartRows implements Iterator<ImportRow> {
                 if (length > 0 && bytes[end - 1] == '\r') {
                     length--;
                 }
-                line++;
-                ImportRow row = parse(line, position, length);
+                line[0]++;
+                ImportRow row = parse(line[0], position, length);
                 position = end + 1;
                 return row;
             }
@@ -190,7 +189,7 @@ final class PartRows implements Iterator<ImportRow> {
                     if (!blank) {
                         return;
                     }
-                    line++;
+                    line[0]++;
                     position = end + 1;
                 }
             }
@@ -203,7 +202,11 @@ final class PartRows implements Iterator<ImportRow> {
                 return i;
             }
         };
-        return new PartRows(rows, linesBefore);
+        return new PartRows(rows, () -> {
+            // Empty lines after the last row count too: the next part's numbers follow them.
+            rows.hasNext();
+            return line[0];
+        });
     }
 
     private static byte[] withoutBom(byte[] body) {
