@@ -4,7 +4,7 @@
 # listens on its base port + N - 1 (ingest-consumer-2 on 8182, ranger-2 on 8187, worker-2 on 8191), and
 # serves /health and /prometheus on its management base port + N - 1 (ranger-2 on 9187).
 
-POSTDATE_COMPONENTS=(api ingest-consumer ranger worker)
+POSTDATE_COMPONENTS=(api ingest-consumer ranger worker campaign-expander)
 COMPONENT_HEALTH_TIMEOUT=60
 
 component_base_port_var() {
@@ -13,6 +13,7 @@ component_base_port_var() {
     ingest-consumer) echo INGEST_CONSUMER_PORT ;;
     ranger) echo RANGER_PORT ;;
     worker) echo WORKER_PORT ;;
+    campaign-expander) echo CAMPAIGN_EXPANDER_PORT ;;
     *)
       echo "postdate: unknown component '$1' (known: ${POSTDATE_COMPONENTS[*]})" >&2
       return 1
@@ -133,7 +134,7 @@ components_stop_all() {
 
 components_status() {
   local name n instance seen
-  printf '%-16s %-8s %-6s %-6s %-8s %-6s %s\n' COMPONENT INSTANCE PORT MGMT PID HEALTH LOG
+  printf '%-18s %-8s %-6s %-6s %-8s %-6s %s\n' COMPONENT INSTANCE PORT MGMT PID HEALTH LOG
   for name in "${POSTDATE_COMPONENTS[@]}"; do
     seen=0
     while read -r n instance; do
@@ -166,6 +167,6 @@ components_status_row() {
   mport="$(component_management_port "$name" "$instance")"
   pid="$(running_pid "$name-$instance" "$(component_jar "$name")")" || pid="-"
   component_healthy "$mport" && health=UP
-  printf '%-16s %-8s %-6s %-6s %-8s %-6s %s\n' "$name" "$instance" "$port" "$mport" "$pid" "$health" \
+  printf '%-18s %-8s %-6s %-6s %-8s %-6s %s\n' "$name" "$instance" "$port" "$mport" "$pid" "$health" \
     "$(component_log "$name" "$instance")"
 }

@@ -46,11 +46,13 @@ export API_PORT="${API_PORT:-8080}"
 export INGEST_CONSUMER_PORT="${INGEST_CONSUMER_PORT:-8181}"
 export RANGER_PORT="${RANGER_PORT:-8186}"
 export WORKER_PORT="${WORKER_PORT:-8190}"
+export CAMPAIGN_EXPANDER_PORT="${CAMPAIGN_EXPANDER_PORT:-8170}"
 # Base management ports (/health, /prometheus; docs/security.md), numbered the same way.
 export API_MANAGEMENT_PORT="${API_MANAGEMENT_PORT:-9080}"
 export INGEST_CONSUMER_MANAGEMENT_PORT="${INGEST_CONSUMER_MANAGEMENT_PORT:-9181}"
 export RANGER_MANAGEMENT_PORT="${RANGER_MANAGEMENT_PORT:-9186}"
 export WORKER_MANAGEMENT_PORT="${WORKER_MANAGEMENT_PORT:-9190}"
+export CAMPAIGN_EXPANDER_MANAGEMENT_PORT="${CAMPAIGN_EXPANDER_MANAGEMENT_PORT:-9170}"
 
 # How long a stop waits after SIGTERM before SIGKILL: above the components' stop-grace (10 s), which
 # they may use in full to finish or hand back their work, plus the closing of their clients.

@@ -1,7 +1,8 @@
 package dev.postdate.api;
 
-import dev.postdate.api.intake.IntakePublisher;
+import dev.postdate.api.intake.IntakePublisherFactory;
 import dev.postdate.core.intake.IntakePacketCodec;
+import dev.postdate.core.intake.IntakePublisher;
 import dev.postdate.core.sqs.QueueUrls;
 import dev.postdate.core.sqs.SqsSettings;
 import io.micronaut.context.annotation.Replaces;
@@ -26,7 +27,7 @@ public class GatedIntakePublisher extends IntakePublisher {
 
     public GatedIntakePublisher(SqsAsyncClient sqs, QueueUrls queueUrls, SqsSettings sqsSettings, ApiSettings settings,
                                 IntakePacketCodec codec) {
-        super(sqs, queueUrls, sqsSettings, settings, codec);
+        super(sqs, queueUrls, sqsSettings, IntakePublisherFactory.limits(settings), codec);
     }
 
     @Override

@@ -71,12 +71,19 @@ public class Batches {
     /** @throws ProblemException 404 when the tenant neither sent nor controlled such a batch */
     public BatchView view(String tenant, String batchId) {
         checkId(batchId);
+        BatchView view = current(tenant, batchId);
+        if (view.counts().values().stream().allMatch(n -> n == 0) && view.control() == BatchControl.ACTIVE
+                && !store.hasControls(tenant, batchId)) {
+            throw notFound();
+        }
+        return view;
+    }
+
+    /** The batch's control and counts, all 0 for a batch that has no email (yet). */
+    public BatchView current(String tenant, String batchId) {
         Map<EmailStatus, Long> found = store.counts(tenant, batchId);
         BatchControl control = store.isCancelled(tenant, batchId) ? BatchControl.CANCELLED
                 : controls.current(tenant, batchId);
-        if (found.isEmpty() && control == BatchControl.ACTIVE && !store.hasControls(tenant, batchId)) {
-            throw notFound();
-        }
         Map<EmailStatus, Long> counts = new EnumMap<>(EmailStatus.class);
         for (EmailStatus state : EmailStatus.values()) {
             EmailStatus shown = control == BatchControl.CANCELLED && state.isPending() ? EmailStatus.CANCELLED : state;

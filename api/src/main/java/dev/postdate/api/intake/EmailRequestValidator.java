@@ -6,6 +6,7 @@ import dev.postdate.api.problem.FieldError;
 import dev.postdate.api.senders.SenderIdentityCache;
 import dev.postdate.api.templates.TemplateNames;
 import dev.postdate.clickhouse.contacts.Consent;
+import dev.postdate.core.campaign.CampaignSpec;
 import dev.postdate.core.email.Address;
 import dev.postdate.core.email.EmailContent;
 import dev.postdate.core.template.DataLimits;
@@ -83,6 +84,9 @@ public class EmailRequestValidator {
         if (r.batchId() != null && !Tokens.isBatchId(r.batchId(), settings.maxIdLength())) {
             errors.add(new FieldError(email.field("batch_id"), "1 to " + settings.maxIdLength()
                     + " of A-Z a-z 0-9 . _ ~ -"));
+        } else if (r.batchId() != null && r.batchId().startsWith(CampaignSpec.BATCH_PREFIX)) {
+            errors.add(new FieldError(email.field("batch_id"), "must not start with \"" + CampaignSpec.BATCH_PREFIX
+                    + "\": campaigns' occurrences use those batches"));
         }
         if (r.idempotencyKey() != null && !(Tokens.isVisibleAscii(r.idempotencyKey())
                 && r.idempotencyKey().length() <= settings.maxIdLength())) {

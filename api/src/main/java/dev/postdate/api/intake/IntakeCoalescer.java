@@ -2,6 +2,9 @@ package dev.postdate.api.intake;
 
 import dev.postdate.api.ApiSettings;
 import dev.postdate.core.email.ScheduledEmail;
+import dev.postdate.core.intake.OversizedEmailsException;
+import dev.postdate.core.intake.IntakeUnavailableException;
+import dev.postdate.core.intake.IntakePublisher;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 

@@ -2,9 +2,14 @@ package dev.postdate.clickhouse.audiences;
 
 import dev.postdate.clickhouse.ClickHouseSql;
 import dev.postdate.clickhouse.SqlLiteral;
+import io.micronaut.json.JsonMapper;
+import io.micronaut.json.tree.JsonNode;
 import jakarta.inject.Singleton;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -13,9 +18,27 @@ import java.util.Optional;
 public class AudienceStore {
 
     private final ClickHouseSql sql;
+    private final JsonMapper json;
 
-    public AudienceStore(ClickHouseSql sql) {
+    public AudienceStore(ClickHouseSql sql, JsonMapper json) {
         this.sql = sql;
+        this.json = json;
+    }
+
+    /** A stored version's rule: it was checked when saved, so a problem now is a bug, not the tenant's. */
+    public Rule rule(AudienceVersion version) {
+        List<RuleParser.Problem> problems = new ArrayList<>();
+        Rule rule;
+        try {
+            rule = RuleParser.parse(json.readValue(version.rule(), JsonNode.class), "rule", problems);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (rule == null) {
+            throw new IllegalStateException("stored rule of audience " + version.id() + " v" + version.version()
+                    + " no longer parses: " + problems);
+        }
+        return rule;
     }
 
     /** Writes a version whose number the caller reserved; writing the same version twice is harmless. */

@@ -13,6 +13,17 @@ public sealed interface AttributeValue {
     /** The type's name in stored JSON and in the API's documentation. */
     String type();
 
+    /** The value as templates see it: a string, number, boolean, RFC 3339 string or list of strings. */
+    default Object plain() {
+        return switch (this) {
+            case Text text -> text.value();
+            case Number number -> number.value();
+            case Flag flag -> flag.value();
+            case Time time -> time.value().toString();
+            case Texts texts -> texts.values();
+        };
+    }
+
     record Text(String value) implements AttributeValue {
         public String type() {
             return "string";

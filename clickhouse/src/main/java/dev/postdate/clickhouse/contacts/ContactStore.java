@@ -217,7 +217,8 @@ public class ContactStore {
         };
     }
 
-    private static Map<String, AttributeValue> attributes(JsonNode stored) {
+    /** The attributes of a contact from their stored JSON ({@code contacts.attributes}). */
+    public static Map<String, AttributeValue> attributes(JsonNode stored) {
         Map<String, AttributeValue> out = new LinkedHashMap<>();
         for (Map.Entry<String, JsonNode> entry : stored.entries()) {
             JsonNode v = entry.getValue().get("v");

@@ -1,14 +1,8 @@
-package dev.postdate.api.intake;
+package dev.postdate.core.intake;
 
-import dev.postdate.api.ApiSettings;
 import dev.postdate.core.email.ScheduledEmail;
-import dev.postdate.core.intake.IntakePacker;
-import dev.postdate.core.intake.IntakePacket;
-import dev.postdate.core.intake.IntakePacketCodec;
-import dev.postdate.core.intake.PackedEmail;
 import dev.postdate.core.sqs.QueueUrls;
 import dev.postdate.core.sqs.SqsSettings;
-import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
@@ -26,10 +20,18 @@ import java.util.stream.IntStream;
 /**
  * Packs accepted emails into intake messages and sends them with SendMessageBatch, all calls of a
  * request in flight at once. Returns only when SQS acknowledged every message: SQS then holds them
- * durably, which is what a 202 promises.
+ * durably, which is what the api's 202 and the campaign expander's checkpoint promise.
  */
-@Singleton
 public class IntakePublisher {
+
+    /**
+     * @param maxPacketBytes  largest intake SQS message body (SQS: 262,144 bytes with attributes)
+     * @param maxSqsCallBytes largest sum of bodies in one SendMessageBatch call (SQS limit: 262,144)
+     * @param sqsMaxInFlight  SendMessageBatch calls in flight at once across all callers
+     * @param sqsAttempts     attempts per message when SQS fails single entries of a batch call
+     */
+    public record Limits(int maxPacketBytes, int maxSqsCallBytes, int sqsMaxInFlight, int sqsAttempts) {
+    }
 
     private static final Logger LOG = LoggerFactory.getLogger(IntakePublisher.class);
     /** SendMessageBatch takes at most ten entries. */
@@ -38,14 +40,14 @@ public class IntakePublisher {
     private final SqsAsyncClient sqs;
     private final QueueUrls queueUrls;
     private final SqsSettings sqsSettings;
-    private final ApiSettings settings;
+    private final Limits settings;
     private final IntakePacketCodec codec;
     private final IntakePacker packer;
     /** Bounds calls in flight across requests: beyond the SDK's connection pool they would only queue and time out. */
     private final Semaphore inFlight;
 
     public IntakePublisher(SqsAsyncClient sqs, QueueUrls queueUrls, SqsSettings sqsSettings,
-                           ApiSettings settings, IntakePacketCodec codec) {
+                           Limits settings, IntakePacketCodec codec) {
         this.sqs = sqs;
         this.queueUrls = queueUrls;
         this.sqsSettings = sqsSettings;

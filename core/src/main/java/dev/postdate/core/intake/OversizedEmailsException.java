@@ -1,4 +1,4 @@
-package dev.postdate.api.intake;
+package dev.postdate.core.intake;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package dev.postdate.api.intake;
+package dev.postdate.core.intake;
 
 /** SQS did not acknowledge every intake message of a request. */
 public class IntakeUnavailableException extends RuntimeException {

@@ -1,0 +1,263 @@
+package dev.postdate.api.campaigns;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.postdate.api.auth.ApiKeyAuthFilter;
+import dev.postdate.api.batches.Batches;
+import dev.postdate.api.intake.EmailRequestReader;
+import dev.postdate.api.intake.QueryNumbers;
+import dev.postdate.api.problem.Problem;
+import dev.postdate.api.problem.ProblemException;
+import dev.postdate.api.problem.ProblemResponses;
+import dev.postdate.api.problem.ProblemType;
+import dev.postdate.clickhouse.campaigns.Campaign;
+import dev.postdate.clickhouse.campaigns.StoredOccurrence;
+import dev.postdate.core.campaign.CampaignSchedule;
+import dev.postdate.core.campaign.CampaignSpec;
+import dev.postdate.core.campaign.CampaignState;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Consumes;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.http.annotation.RequestAttribute;
+import io.micronaut.http.annotation.Status;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.serde.annotation.Serdeable;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/** {@code /v1/campaigns}: one-off and recurring sends to an audience (docs/campaigns.md). */
+@Controller("/v1/campaigns")
+@ExecuteOn(TaskExecutors.BLOCKING)
+public class CampaignsController {
+
+    @Serdeable
+    @Schema(name = "CampaignCreate", description = "see docs/campaigns.md for every field")
+    public record CreateRequest(String name, Map<String, Object> template, Map<String, Object> audience, Object from,
+                                @Nullable Object reply_to, @Nullable String topic, Map<String, Object> schedule,
+                                @Nullable Map<String, Object> delivery, @Nullable String expire_after,
+                                @Nullable List<String> tags, @Nullable Map<String, Object> catch_up,
+                                @Nullable String overlap) {
+    }
+
+    @Serdeable
+    @Schema(name = "CampaignList")
+    public record CampaignList(@JsonInclude(JsonInclude.Include.ALWAYS) List<CampaignView> campaigns) {
+    }
+
+    @Serdeable
+    @Schema(name = "CampaignOccurrenceList")
+    public record OccurrenceList(@JsonInclude(JsonInclude.Include.ALWAYS) List<OccurrenceView> occurrences) {
+    }
+
+    private static final int DEFAULT_LIST = 50;
+    private static final int MAX_LIST = 500;
+
+    private final EmailRequestReader json;
+    private final Campaigns campaigns;
+    private final Batches batches;
+    private final Clock clock;
+
+    public CampaignsController(EmailRequestReader json, Campaigns campaigns, Batches batches, Clock clock) {
+        this.json = json;
+        this.campaigns = campaigns;
+        this.batches = batches;
+        this.clock = clock;
+    }
+
+    @Operation(operationId = "createCampaign", summary = "Create a campaign (a draft: POST .../schedule starts it)")
+    @RequestBody(required = true, content = @Content(schema = @Schema(implementation = CreateRequest.class)))
+    @ApiResponse(responseCode = "201", description = "the draft campaign with its id")
+    @ApiResponse(responseCode = "400", description = "malformed JSON", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "401", description = "missing, unknown or revoked API key", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "422", description = "invalid fields; each error names its JSON path (schedule.rrule)", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "503", description = "ClickHouse unavailable; repeat the request", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @Post
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Status(HttpStatus.CREATED)
+    public CampaignView create(@Parameter(hidden = true) @RequestAttribute(ApiKeyAuthFilter.TENANT) String tenant,
+                               @Body @Nullable byte[] body) {
+        return view(campaigns.create(tenant, json.parse(body)));
+    }
+
+    @Operation(operationId = "listCampaigns", summary = "The tenant's campaigns, newest first")
+    @ApiResponse(responseCode = "200", description = "the campaigns")
+    @ApiResponse(responseCode = "401", description = "missing, unknown or revoked API key", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "422", description = "limit out of range", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "503", description = "ClickHouse unavailable", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @Get
+    public CampaignList list(@Parameter(hidden = true) @RequestAttribute(ApiKeyAuthFilter.TENANT) String tenant,
+                             @Parameter(description = "1 to 500, default 50") @QueryValue @Nullable String limit) {
+        return new CampaignList(campaigns.list(tenant, QueryNumbers.orDefault(limit, DEFAULT_LIST, 1, MAX_LIST, "limit")).stream().map(this::view).toList());
+    }
+
+    @Operation(operationId = "getCampaign", summary = "A campaign and where it stands")
+    @ApiResponse(responseCode = "200", description = "the campaign")
+    @ApiResponse(responseCode = "401", description = "missing, unknown or revoked API key", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "404", description = "the tenant has no such campaign", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "503", description = "ClickHouse unavailable", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @Get("/{id}")
+    public CampaignView get(@Parameter(hidden = true) @RequestAttribute(ApiKeyAuthFilter.TENANT) String tenant,
+                            @PathVariable String id) {
+        return view(campaigns.find(tenant, id));
+    }
+
+    @Operation(operationId = "scheduleCampaign", summary = "Move a draft to scheduled: its occurrences expand when due")
+    @ApiResponse(responseCode = "200", description = "the scheduled campaign (repeating the call changes nothing)")
+    @ApiResponse(responseCode = "401", description = "missing, unknown or revoked API key", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "404", description = "the tenant has no such campaign", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "409", description = "the campaign is paused or cancelled", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "503", description = "Redis or ClickHouse unavailable; repeat the request", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @Post("/{id}/schedule")
+    public CampaignView schedule(@Parameter(hidden = true) @RequestAttribute(ApiKeyAuthFilter.TENANT) String tenant,
+                                 @PathVariable String id) {
+        return view(campaigns.schedule(tenant, id));
+    }
+
+    @Operation(operationId = "pauseCampaign", summary = "Pause a scheduled campaign: no occurrence expands, unsent mail of started ones waits")
+    @ApiResponse(responseCode = "200", description = "the paused campaign")
+    @ApiResponse(responseCode = "401", description = "missing, unknown or revoked API key", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "404", description = "the tenant has no such campaign", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "409", description = "the campaign is a draft or cancelled", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "503", description = "Redis or ClickHouse unavailable; repeat the request", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @Post("/{id}/pause")
+    public CampaignView pause(@Parameter(hidden = true) @RequestAttribute(ApiKeyAuthFilter.TENANT) String tenant,
+                              @PathVariable String id) {
+        return view(campaigns.pause(tenant, id));
+    }
+
+    @Operation(operationId = "resumeCampaign", summary = "Resume a paused campaign; occurrences missed meanwhile follow its catch_up policy")
+    @ApiResponse(responseCode = "200", description = "the scheduled campaign")
+    @ApiResponse(responseCode = "401", description = "missing, unknown or revoked API key", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "404", description = "the tenant has no such campaign", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "409", description = "the campaign is a draft or cancelled", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "503", description = "Redis or ClickHouse unavailable; repeat the request", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @Post("/{id}/resume")
+    public CampaignView resume(@Parameter(hidden = true) @RequestAttribute(ApiKeyAuthFilter.TENANT) String tenant,
+                               @PathVariable String id) {
+        return view(campaigns.resume(tenant, id));
+    }
+
+    @Operation(operationId = "cancelCampaign", summary = "Cancel a campaign for good: no occurrence starts, unsent mail is cancelled up to its send")
+    @ApiResponse(responseCode = "200", description = "the cancelled campaign (repeating the call changes nothing)")
+    @ApiResponse(responseCode = "401", description = "missing, unknown or revoked API key", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "404", description = "the tenant has no such campaign", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "503", description = "Redis or ClickHouse unavailable; repeat the request", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @Post("/{id}/cancel")
+    public CampaignView cancel(@Parameter(hidden = true) @RequestAttribute(ApiKeyAuthFilter.TENANT) String tenant,
+                               @PathVariable String id) {
+        return view(campaigns.cancel(tenant, id));
+    }
+
+    @Operation(operationId = "listCampaignOccurrences", summary = "The occurrences expanded or skipped so far, with their counts")
+    @ApiResponse(responseCode = "200", description = "the occurrences, by number")
+    @ApiResponse(responseCode = "401", description = "missing, unknown or revoked API key", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "404", description = "the tenant has no such campaign", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "503", description = "Redis or ClickHouse unavailable", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @Get("/{id}/occurrences")
+    public OccurrenceList occurrences(@Parameter(hidden = true) @RequestAttribute(ApiKeyAuthFilter.TENANT) String tenant,
+                                      @PathVariable String id) {
+        return new OccurrenceList(campaigns.occurrences(tenant, id).stream().map(o -> occurrenceView(tenant, o)).toList());
+    }
+
+    @Operation(operationId = "getCampaignOccurrence", summary = "One occurrence: expansion, control and counts per state")
+    @ApiResponse(responseCode = "200", description = "the occurrence")
+    @ApiResponse(responseCode = "401", description = "missing, unknown or revoked API key", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "404", description = "no such campaign, or the occurrence has not started", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "503", description = "Redis or ClickHouse unavailable", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @Get("/{id}/occurrences/{number}")
+    public OccurrenceView occurrence(@Parameter(hidden = true) @RequestAttribute(ApiKeyAuthFilter.TENANT) String tenant,
+                                     @PathVariable String id, @PathVariable String number) {
+        return occurrenceView(tenant, campaigns.occurrence(tenant, id, number(number)));
+    }
+
+    @Operation(operationId = "pauseCampaignOccurrence", summary = "Pause one occurrence's unsent mail")
+    @ApiResponse(responseCode = "200", description = "the occurrence")
+    @ApiResponse(responseCode = "401", description = "missing, unknown or revoked API key", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "404", description = "no such campaign, or the occurrence has not started", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "409", description = "the occurrence is cancelled", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "503", description = "Redis or ClickHouse unavailable; repeat the request", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @Post("/{id}/occurrences/{number}/pause")
+    public OccurrenceView pauseOccurrence(@Parameter(hidden = true) @RequestAttribute(ApiKeyAuthFilter.TENANT) String tenant,
+                                          @PathVariable String id, @PathVariable String number) {
+        batches.pause(tenant, campaigns.occurrenceBatch(tenant, id, number(number)));
+        return occurrence(tenant, id, number);
+    }
+
+    @Operation(operationId = "resumeCampaignOccurrence", summary = "Resume one paused occurrence")
+    @ApiResponse(responseCode = "200", description = "the occurrence")
+    @ApiResponse(responseCode = "401", description = "missing, unknown or revoked API key", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "404", description = "no such campaign, or the occurrence has not started", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "409", description = "the occurrence is cancelled", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "503", description = "Redis or ClickHouse unavailable; repeat the request", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @Post("/{id}/occurrences/{number}/resume")
+    public OccurrenceView resumeOccurrence(@Parameter(hidden = true) @RequestAttribute(ApiKeyAuthFilter.TENANT) String tenant,
+                                           @PathVariable String id, @PathVariable String number) {
+        batches.resume(tenant, campaigns.occurrenceBatch(tenant, id, number(number)));
+        return occurrence(tenant, id, number);
+    }
+
+    @Operation(operationId = "cancelCampaignOccurrence", summary = "Cancel one occurrence's unsent mail for good")
+    @ApiResponse(responseCode = "200", description = "the occurrence")
+    @ApiResponse(responseCode = "401", description = "missing, unknown or revoked API key", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "404", description = "no such campaign, or the occurrence has not started", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "503", description = "Redis or ClickHouse unavailable; repeat the request", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @Post("/{id}/occurrences/{number}/cancel")
+    public OccurrenceView cancelOccurrence(@Parameter(hidden = true) @RequestAttribute(ApiKeyAuthFilter.TENANT) String tenant,
+                                           @PathVariable String id, @PathVariable String number) {
+        batches.cancel(tenant, campaigns.occurrenceBatch(tenant, id, number(number)));
+        return occurrence(tenant, id, number);
+    }
+
+    private OccurrenceView occurrenceView(String tenant, StoredOccurrence o) {
+        return OccurrenceView.of(o, batches.current(tenant, CampaignSpec.batchId(o.campaignId(), o.number())));
+    }
+
+    /**
+     * A scheduled campaign is completed when no occurrence is planned after now and every planned one
+     * is stored as skipped or expanded with all its mail settled.
+     */
+    private CampaignView view(Campaign campaign) {
+        Instant now = clock.instant();
+        Instant next = campaign.state() == CampaignState.DRAFT || campaign.state() == CampaignState.CANCELLED ? null
+                : campaign.spec().schedule().nextAfter(now).orElse(null);
+        boolean completed = false;
+        if (campaign.state() == CampaignState.SCHEDULED && next == null) {
+            Map<Integer, StoredOccurrence> stored = campaigns.occurrences(campaign.tenant(), campaign.id()).stream()
+                    .collect(Collectors.toMap(StoredOccurrence::number, Function.identity()));
+            List<CampaignSchedule.Occurrence> planned = campaign.spec().schedule().plannedThrough(now);
+            completed = planned.stream().allMatch(o -> stored.containsKey(o.number())
+                    && occurrenceView(campaign.tenant(), stored.get(o.number())).finished());
+        }
+        return CampaignView.of(campaign, completed, next);
+    }
+
+    private static int number(String text) {
+        try {
+            int n = Integer.parseInt(text);
+            if (n >= 1) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // a path that names no occurrence
+        }
+        throw new ProblemException(ProblemType.NOT_FOUND, "No such occurrence");
+    }
+}

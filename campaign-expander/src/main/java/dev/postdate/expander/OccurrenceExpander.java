@@ -1,0 +1,167 @@
+package dev.postdate.expander;
+
+import dev.postdate.clickhouse.audiences.AudienceMembers;
+import dev.postdate.clickhouse.audiences.AudienceStore;
+import dev.postdate.clickhouse.audiences.AudienceVersion;
+import dev.postdate.clickhouse.audiences.Rule;
+import dev.postdate.clickhouse.campaigns.Campaign;
+import dev.postdate.clickhouse.campaigns.CampaignStore;
+import dev.postdate.clickhouse.campaigns.OccurrenceStore;
+import dev.postdate.clickhouse.campaigns.StoredOccurrence;
+import dev.postdate.core.campaign.AudienceRef;
+import dev.postdate.core.campaign.CampaignSchedule;
+import dev.postdate.core.campaign.CampaignState;
+import dev.postdate.core.email.ScheduledEmail;
+import dev.postdate.core.intake.IntakePublisher;
+import io.micrometer.core.instrument.Timer;
+import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Expands one occurrence: its audience's eligible contacts, page by page in contact-id order, become
+ * emails on the intake queue; after each page is acknowledged by SQS the occurrence's checkpoint (the
+ * last contact id) is stored. A restart continues after the checkpoint; the page in flight when it
+ * stopped is published again under the same email ids (docs/campaigns.md, "Expansion").
+ */
+@Singleton
+public class OccurrenceExpander {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OccurrenceExpander.class);
+
+    private final CampaignStore campaigns;
+    private final OccurrenceStore occurrences;
+    private final AudienceStore audiences;
+    private final AudienceMembers members;
+    private final IntakePublisher publisher;
+    private final OccurrenceClaims claims;
+    private final ExpanderSettings settings;
+    private final ExpanderMetrics metrics;
+    private final Clock clock;
+
+    public OccurrenceExpander(CampaignStore campaigns, OccurrenceStore occurrences, AudienceStore audiences,
+                              AudienceMembers members, IntakePublisher publisher, OccurrenceClaims claims,
+                              ExpanderSettings settings, ExpanderMetrics metrics, Clock clock) {
+        this.campaigns = campaigns;
+        this.occurrences = occurrences;
+        this.audiences = audiences;
+        this.members = members;
+        this.publisher = publisher;
+        this.claims = claims;
+        this.settings = settings;
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    /** Records an occurrence as skipped, with the reason, so that its absence is visible. */
+    public void skip(Campaign campaign, CampaignSchedule.Occurrence occurrence, String reason) {
+        Instant now = clock.instant();
+        occurrences.save(new StoredOccurrence(campaign.tenant(), campaign.id(), occurrence.number(), now.toEpochMilli(),
+                StoredOccurrence.State.SKIPPED, occurrence.planned().toInstant(), 0, "", 0, 0, reason, now, now));
+        metrics.skipped();
+        LOG.info("Campaign {} occurrence {} skipped: {}", campaign.id(), occurrence.number(), reason);
+    }
+
+    /**
+     * Expands the occurrence from where it stands to its end, unless another expander holds it, the
+     * campaign stopped being scheduled, or the claim lapsed meanwhile (then the next round continues).
+     */
+    public void expand(Campaign campaign, CampaignSchedule.Occurrence occurrence, Optional<StoredOccurrence> known) {
+        if (!claims.claim(campaign.tenant(), campaign.id(), occurrence.number())) {
+            return;
+        }
+        try {
+            Optional<StoredOccurrence> started = known.isPresent() ? known : start(campaign, occurrence);
+            if (started.isPresent()) {
+                run(campaign, occurrence, started.get());
+            }
+        } finally {
+            claims.release(campaign.tenant(), campaign.id(), occurrence.number());
+        }
+    }
+
+    /** Fixes the audience version and stores the occurrence before any of its emails exists. */
+    private Optional<StoredOccurrence> start(Campaign campaign, CampaignSchedule.Occurrence occurrence) {
+        AudienceRef ref = campaign.spec().audience();
+        Optional<AudienceVersion> audience = ref.version() == null ? audiences.latest(campaign.tenant(), ref.id())
+                : audiences.find(campaign.tenant(), ref.id(), ref.version());
+        if (audience.isEmpty()) {
+            skip(campaign, occurrence, "audience " + ref.id() + (ref.version() == null ? "" : " v" + ref.version())
+                    + " not found");
+            return Optional.empty();
+        }
+        Instant now = clock.instant();
+        StoredOccurrence started = new StoredOccurrence(campaign.tenant(), campaign.id(), occurrence.number(),
+                now.toEpochMilli(), StoredOccurrence.State.EXPANDING, occurrence.planned().toInstant(),
+                audience.get().version(), "", 0, 0, "", now, now);
+        occurrences.save(started);
+        LOG.info("Campaign {} occurrence {} (planned {}) expanding audience {} v{}", campaign.id(), occurrence.number(),
+                occurrence.planned(), ref.id(), audience.get().version());
+        return Optional.of(started);
+    }
+
+    private void run(Campaign campaign, CampaignSchedule.Occurrence occurrence, StoredOccurrence row) {
+        AudienceVersion audience = audiences.find(campaign.tenant(), campaign.spec().audience().id(), row.audienceVersion())
+                .orElseThrow(() -> new IllegalStateException("audience version " + row.audienceVersion() + " vanished"));
+        Rule rule = audiences.rule(audience);
+        StoredOccurrence current = row;
+        while (current.state() == StoredOccurrence.State.EXPANDING) {
+            if (!stillScheduled(campaign)) {
+                LOG.info("Campaign {} is no longer scheduled; occurrence {} stops at {} emails", campaign.id(),
+                        occurrence.number(), current.expanded());
+                return;
+            }
+            Timer.Sample sample = Timer.start();
+            current = chunk(campaign, occurrence, rule, current);
+            sample.stop(metrics.chunk());
+            if (current.state() == StoredOccurrence.State.EXPANDED) {
+                metrics.expanded();
+                LOG.info("Campaign {} occurrence {} expanded: {} emails, {} recipients skipped (local time passed)",
+                        campaign.id(), occurrence.number(), current.expanded(), current.passedSkipped());
+            } else if (!claims.renew(campaign.tenant(), campaign.id(), occurrence.number())) {
+                LOG.warn("Campaign {} occurrence {}: the claim lapsed; another expander continues", campaign.id(),
+                        occurrence.number());
+                return;
+            }
+        }
+    }
+
+    /** One page: published, then checkpointed. */
+    private StoredOccurrence chunk(Campaign campaign, CampaignSchedule.Occurrence occurrence, Rule rule,
+                                   StoredOccurrence row) {
+        Instant now = clock.instant();
+        List<AudienceMembers.Member> page = members.page(campaign.tenant(), rule, now, campaign.spec().topic(),
+                row.checkpoint(), settings.chunk());
+        List<ScheduledEmail> emails = new ArrayList<>(page.size());
+        int passed = 0;
+        for (AudienceMembers.Member member : page) {
+            Optional<ScheduledEmail> email = RecipientEmails.of(campaign, occurrence, member, now);
+            if (email.isPresent()) {
+                emails.add(email.get());
+            } else {
+                passed++;
+            }
+        }
+        if (!emails.isEmpty()) {
+            publisher.send(publisher.pack(emails));
+        }
+        boolean last = page.size() < settings.chunk();
+        StoredOccurrence next = row.progressed(last ? StoredOccurrence.State.EXPANDED : StoredOccurrence.State.EXPANDING,
+                page.isEmpty() ? row.checkpoint() : page.getLast().id(), row.expanded() + emails.size(),
+                row.passedSkipped() + passed, clock.instant());
+        occurrences.save(next);
+        metrics.published(emails.size(), passed);
+        return next;
+    }
+
+    private boolean stillScheduled(Campaign campaign) {
+        return campaigns.find(campaign.tenant(), campaign.id()).map(c -> c.state() == CampaignState.SCHEDULED)
+                .orElse(false);
+    }
+}

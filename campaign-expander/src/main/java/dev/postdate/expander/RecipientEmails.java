@@ -1,0 +1,74 @@
+package dev.postdate.expander;
+
+import dev.postdate.clickhouse.audiences.AudienceMembers;
+import dev.postdate.clickhouse.campaigns.Campaign;
+import dev.postdate.core.campaign.CampaignSchedule;
+import dev.postdate.core.campaign.CampaignSpec;
+import dev.postdate.core.campaign.LocalDelivery;
+import dev.postdate.core.email.Address;
+import dev.postdate.core.email.EmailContent;
+import dev.postdate.core.email.ScheduledEmail;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * One recipient's email of an occurrence. Its id is derived from (tenant, campaign, occurrence,
+ * contact): expanding a recipient again, after a crash or by a second expander, yields the same email,
+ * which the worker's send guard sends once. The template sees {@code contact} (id, email, name,
+ * timezone, locale, attributes as of expansion) and {@code campaign} (id, name, occurrence).
+ */
+final class RecipientEmails {
+
+    private RecipientEmails() {
+    }
+
+    static String emailId(String tenant, String campaignId, int occurrence, String contactId) {
+        String name = tenant + '\u0000' + campaignId + '\u0000' + occurrence + '\u0000' + contactId;
+        return UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8)).toString();
+    }
+
+    /** The member's email, or empty when its local time has passed and the campaign skips such recipients. */
+    static Optional<ScheduledEmail> of(Campaign campaign, CampaignSchedule.Occurrence occurrence,
+                                       AudienceMembers.Member member, Instant now) {
+        CampaignSpec spec = campaign.spec();
+        Instant sendAt;
+        if (spec.delivery() == null) {
+            sendAt = occurrence.planned().toInstant();
+        } else {
+            Optional<LocalDelivery.Slot> slot = spec.delivery().slot(CampaignSpec.dateOf(occurrence),
+                    member.timezone(), now);
+            if (slot.isEmpty()) {
+                return Optional.empty();
+            }
+            sendAt = slot.get().sendAt();
+        }
+        Instant accepted = now.truncatedTo(ChronoUnit.SECONDS);
+        sendAt = sendAt.isBefore(accepted) ? accepted : sendAt.truncatedTo(ChronoUnit.SECONDS);
+        EmailContent content = new EmailContent(new Address(member.email(), member.name().isEmpty() ? null : member.name()),
+                spec.from(), spec.replyTo(), null, null, null, spec.template(), data(campaign, occurrence, member),
+                Map.of(), spec.tags(), spec.topic());
+        return Optional.of(new ScheduledEmail(emailId(campaign.tenant(), campaign.id(), occurrence.number(), member.id()),
+                campaign.tenant(), CampaignSpec.batchId(campaign.id(), occurrence.number()), sendAt, accepted, content));
+    }
+
+    private static Map<String, Object> data(Campaign campaign, CampaignSchedule.Occurrence occurrence,
+                                            AudienceMembers.Member member) {
+        Map<String, Object> attributes = new LinkedHashMap<>();
+        member.attributes().forEach((name, value) -> attributes.put(name, value.plain()));
+        Map<String, Object> contact = new LinkedHashMap<>();
+        contact.put("id", member.id());
+        contact.put("email", member.email());
+        contact.put("name", member.name());
+        contact.put("timezone", member.timezone());
+        contact.put("locale", member.locale());
+        contact.put("attributes", attributes);
+        return Map.of("contact", contact, "campaign", Map.of("id", campaign.id(), "name", campaign.spec().name(),
+                "occurrence", occurrence.number()));
+    }
+}

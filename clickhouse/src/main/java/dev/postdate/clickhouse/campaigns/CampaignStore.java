@@ -1,0 +1,82 @@
+package dev.postdate.clickhouse.campaigns;
+
+import dev.postdate.clickhouse.ClickHouseSql;
+import dev.postdate.clickhouse.SqlLiteral;
+import dev.postdate.core.campaign.CampaignSpec;
+import dev.postdate.core.campaign.CampaignState;
+import io.micronaut.json.JsonMapper;
+import jakarta.inject.Singleton;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** Campaigns' states ({@code campaigns}, V022): each write appends one, the highest version is current. */
+@Singleton
+public class CampaignStore {
+
+    private static final String COLUMNS = "tenant, campaign_id, version, state, spec, created_ms, updated_ms";
+
+    private final ClickHouseSql sql;
+    private final JsonMapper json;
+
+    public CampaignStore(ClickHouseSql sql, JsonMapper json) {
+        this.sql = sql;
+        this.json = json;
+    }
+
+    public void save(Campaign c) {
+        sql.execute("INSERT INTO " + sql.table("campaigns") + " (" + COLUMNS + ") VALUES (" + String.join(", ",
+                SqlLiteral.string(c.tenant()), SqlLiteral.string(c.id()), Long.toUnsignedString(c.version()),
+                SqlLiteral.string(c.state().wireName()), SqlLiteral.string(write(c.spec())),
+                Long.toString(c.createdAt().toEpochMilli()), Long.toString(c.updatedAt().toEpochMilli())) + ")");
+    }
+
+    public Optional<Campaign> find(String tenant, String id) {
+        return read("tenant = " + SqlLiteral.string(tenant) + " AND campaign_id = " + SqlLiteral.string(id), 1)
+                .stream().findFirst();
+    }
+
+    /** The tenant's campaigns in their current states, newest first. */
+    public List<Campaign> list(String tenant, int limit) {
+        return read("tenant = " + SqlLiteral.string(tenant), limit);
+    }
+
+    /** Every tenant's campaigns whose current state is {@code state}: what the expander works on. */
+    public List<Campaign> inState(CampaignState state) {
+        return sql.select("SELECT * FROM (SELECT " + COLUMNS + " FROM " + sql.table("campaigns")
+                        + " ORDER BY tenant, campaign_id, version DESC LIMIT 1 BY tenant, campaign_id) WHERE state = "
+                        + SqlLiteral.string(state.wireName()))
+                .stream().map(this::decode).toList();
+    }
+
+    private List<Campaign> read(String where, int limit) {
+        return sql.select("SELECT * FROM (SELECT " + COLUMNS + " FROM " + sql.table("campaigns") + " WHERE " + where
+                        + " ORDER BY campaign_id, version DESC LIMIT 1 BY campaign_id) ORDER BY created_ms DESC, campaign_id LIMIT " + limit)
+                .stream().map(this::decode).toList();
+    }
+
+    private Campaign decode(List<String> row) {
+        return new Campaign(row.get(0), row.get(1), Long.parseUnsignedLong(row.get(2)),
+                CampaignState.of(row.get(3)).orElseThrow(), read(row.get(4)),
+                Instant.ofEpochMilli(Long.parseLong(row.get(5))), Instant.ofEpochMilli(Long.parseLong(row.get(6))));
+    }
+
+    private String write(CampaignSpec spec) {
+        try {
+            return json.writeValueAsString(spec);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private CampaignSpec read(String spec) {
+        try {
+            return json.readValue(spec, CampaignSpec.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package dev.postdate.clickhouse.campaigns;
+
+import dev.postdate.clickhouse.ClickHouseSql;
+import dev.postdate.clickhouse.SqlLiteral;
+import jakarta.inject.Singleton;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** Occurrences' expansion states ({@code campaign_occurrences}, V022): appended, the highest version current. */
+@Singleton
+public class OccurrenceStore {
+
+    private static final String COLUMNS = "tenant, campaign_id, occurrence, version, state, planned_ms, audience_version,"
+            + " checkpoint, expanded, passed_skipped, reason, started_ms, updated_ms";
+
+    private final ClickHouseSql sql;
+
+    public OccurrenceStore(ClickHouseSql sql) {
+        this.sql = sql;
+    }
+
+    public void save(StoredOccurrence o) {
+        sql.execute("INSERT INTO " + sql.table("campaign_occurrences") + " (" + COLUMNS + ") VALUES (" + String.join(", ",
+                SqlLiteral.string(o.tenant()), SqlLiteral.string(o.campaignId()), Integer.toString(o.number()),
+                Long.toUnsignedString(o.version()), SqlLiteral.string(o.state().wireName()),
+                Long.toString(o.planned().toEpochMilli()), Integer.toString(o.audienceVersion()),
+                SqlLiteral.string(o.checkpoint()), Long.toString(o.expanded()), Long.toString(o.passedSkipped()),
+                SqlLiteral.string(o.reason()), Long.toString(o.startedAt().toEpochMilli()),
+                Long.toString(o.updatedAt().toEpochMilli())) + ")");
+    }
+
+    /** The campaign's occurrences in their current states, by number. */
+    public List<StoredOccurrence> of(String tenant, String campaignId) {
+        return read(scope(tenant, campaignId));
+    }
+
+    public Optional<StoredOccurrence> find(String tenant, String campaignId, int number) {
+        return read(scope(tenant, campaignId) + " AND occurrence = " + number).stream().findFirst();
+    }
+
+    private List<StoredOccurrence> read(String where) {
+        return sql.select("SELECT " + COLUMNS + " FROM " + sql.table("campaign_occurrences") + " WHERE " + where
+                        + " ORDER BY occurrence, version DESC LIMIT 1 BY occurrence")
+                .stream().map(OccurrenceStore::decode).toList();
+    }
+
+    private static String scope(String tenant, String campaignId) {
+        return "tenant = " + SqlLiteral.string(tenant) + " AND campaign_id = " + SqlLiteral.string(campaignId);
+    }
+
+    private static StoredOccurrence decode(List<String> row) {
+        return new StoredOccurrence(row.get(0), row.get(1), Integer.parseInt(row.get(2)), Long.parseUnsignedLong(row.get(3)),
+                StoredOccurrence.State.of(row.get(4)).orElseThrow(), Instant.ofEpochMilli(Long.parseLong(row.get(5))),
+                Integer.parseInt(row.get(6)), row.get(7), Long.parseLong(row.get(8)), Long.parseLong(row.get(9)),
+                row.get(10), Instant.ofEpochMilli(Long.parseLong(row.get(11))), Instant.ofEpochMilli(Long.parseLong(row.get(12))));
+    }
+}

@@ -1,0 +1,37 @@
+package dev.postdate.clickhouse.campaigns;
+
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * An occurrence's expansion as stored ({@code campaign_occurrences}); the highest version is current.
+ *
+ * @param checkpoint    the last contact id whose email is on the intake queue ("" before the first)
+ * @param expanded      emails published so far
+ * @param passedSkipped recipients left out because their local time had passed ({@code if_passed: skip})
+ * @param reason        why a skipped occurrence was skipped
+ */
+public record StoredOccurrence(String tenant, String campaignId, int number, long version, State state,
+                               Instant planned, int audienceVersion, String checkpoint, long expanded,
+                               long passedSkipped, String reason, Instant startedAt, Instant updatedAt) {
+
+    public enum State {
+        EXPANDING, EXPANDED, SKIPPED;
+
+        public String wireName() {
+            return name().toLowerCase();
+        }
+
+        public static Optional<State> of(String wireName) {
+            return Arrays.stream(values()).filter(s -> s.wireName().equals(wireName)).findFirst();
+        }
+    }
+
+    /** The next state, written at {@code at} under a version above this one's. */
+    public StoredOccurrence progressed(State newState, String newCheckpoint, long newExpanded, long newPassedSkipped,
+                                       Instant at) {
+        return new StoredOccurrence(tenant, campaignId, number, Math.max(version + 1, at.toEpochMilli()), newState,
+                planned, audienceVersion, newCheckpoint, newExpanded, newPassedSkipped, reason, startedAt, at);
+    }
+}

@@ -1,0 +1,38 @@
+-- Campaigns (docs/campaigns.md): one row per written state of a campaign, the highest version being
+-- its state. spec is what it sends, to whom and when, as the api checked it (core's CampaignSpec JSON).
+CREATE TABLE IF NOT EXISTS ${db}.campaigns
+(
+    tenant      String,
+    campaign_id String,
+    version     UInt64,
+    state       String,
+    spec        String,
+    created_ms  UInt64,
+    updated_ms  UInt64
+)
+ENGINE = MergeTree()
+ORDER BY (tenant, campaign_id, version);
+
+-- Occurrences of campaigns, one row per written state, the highest version being current. The expander
+-- writes an occurrence before it publishes its first email (fixing the audience version it expands) and
+-- again after each chunk of recipients is on the intake queue: checkpoint is the last contact id
+-- published, expanded the emails published so far, passed_skipped the recipients whose local time had
+-- passed under if_passed = skip. A skipped occurrence (catch-up, overlap) has state skipped and a reason.
+CREATE TABLE IF NOT EXISTS ${db}.campaign_occurrences
+(
+    tenant           String,
+    campaign_id      String,
+    occurrence       UInt32,
+    version          UInt64,
+    state            String,
+    planned_ms       Int64,
+    audience_version UInt32,
+    checkpoint       String,
+    expanded         UInt64,
+    passed_skipped   UInt64,
+    reason           String,
+    started_ms       UInt64,
+    updated_ms       UInt64
+)
+ENGINE = MergeTree()
+ORDER BY (tenant, campaign_id, occurrence, version);
