@@ -20,7 +20,8 @@ import java.util.UUID;
 /**
  * One recipient's email of an occurrence. Its id is derived from (tenant, campaign, occurrence,
  * contact): expanding a recipient again, after a crash or by a second expander, yields the same email,
- * which the worker's send guard sends once. The template sees {@code contact} (id, email, name,
+ * which the worker's send guard sends once. With {@code expire_after}, it expires that long after the
+ * recipient's planned time (under {@code if_passed: next_day}, the next day's). The template sees {@code contact} (id, email, name,
  * timezone, locale, attributes as of expansion) and {@code campaign} (id, name, occurrence).
  */
 final class RecipientEmails {
@@ -37,22 +38,26 @@ final class RecipientEmails {
     static Optional<ScheduledEmail> of(Campaign campaign, CampaignSchedule.Occurrence occurrence,
                                        AudienceMembers.Member member, Instant now) {
         CampaignSpec spec = campaign.spec();
+        Instant planned;
         Instant sendAt;
         if (spec.delivery() == null) {
-            sendAt = occurrence.planned().toInstant();
+            planned = occurrence.planned().toInstant();
+            sendAt = planned;
         } else {
             Optional<LocalDelivery.Slot> slot = spec.delivery().slot(CampaignSpec.dateOf(occurrence),
                     member.timezone(), now);
             if (slot.isEmpty()) {
                 return Optional.empty();
             }
+            planned = slot.get().planned();
             sendAt = slot.get().sendAt();
         }
         Instant accepted = now.truncatedTo(ChronoUnit.SECONDS);
         sendAt = sendAt.isBefore(accepted) ? accepted : sendAt.truncatedTo(ChronoUnit.SECONDS);
         EmailContent content = new EmailContent(new Address(member.email(), member.name().isEmpty() ? null : member.name()),
                 spec.from(), spec.replyTo(), null, null, null, spec.template(), data(campaign, occurrence, member),
-                Map.of(), spec.tags(), spec.topic());
+                Map.of(), spec.tags(), spec.topic(),
+                spec.expireAfter() == null ? null : planned.plus(spec.expireAfter()));
         return Optional.of(new ScheduledEmail(emailId(campaign.tenant(), campaign.id(), occurrence.number(), member.id()),
                 campaign.tenant(), CampaignSpec.batchId(campaign.id(), occurrence.number()), sendAt, accepted, content));
     }

@@ -30,8 +30,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * One email's way through a pass: recorded outcome -> batch control -> send-time check of the
- * recipient -> render -> claim -> durable
+ * One email's way through a pass: recorded outcome -> batch control -> expiry -> send-time check of
+ * the recipient -> render -> claim -> durable
  * send mark -> call slot -> rate permit -> mark sending -> send -> mark sent -> record. ClickHouse's
  * recorded outcome decides first, and its send marks say whether a send may have begun where Redis
  * lost the guard; the guard in Redis settles the races. docs/worker.md argues why no path sends an
@@ -83,7 +83,7 @@ class EmailSendFlow {
         private boolean holdsCallSlot;
         /** The sending mark is in Redis: the provider call may begin. */
         private boolean callStarted;
-        /** What this pass records when it finds or sets the guard cancelled: a cancel, or a suppression. */
+        /** What this pass records when it finds or sets the guard cancelled: a cancel, a suppression, an expiry. */
         private EmailStatus stopState = EmailStatus.CANCELLED;
         private String stopDetail = "";
 
@@ -138,6 +138,10 @@ class EmailSendFlow {
                     return;
                 }
             }
+            if (content.expiresAt() != null && clock.instant().isAfter(content.expiresAt())) {
+                stopUnlessTaken(EmailStatus.EXPIRED, "not sent by " + content.expiresAt());
+                return;
+            }
             String blocked = pass.blockedRecipient(email);
             if (blocked != null) {
                 stopUnlessTaken(EmailStatus.SUPPRESSED, blocked);
@@ -189,6 +193,7 @@ class EmailSendFlow {
                 case SENT -> metrics.alreadySent();
                 case CANCELLED -> metrics.cancelled();
                 case SUPPRESSED -> metrics.suppressed();
+                case EXPIRED -> metrics.expired();
                 case IN_DOUBT -> {
                     if (resends || join(guard.currentAsync(email.tenant(), email.id())).kind()
                             == SendGuardState.Kind.RESEND) {
@@ -416,10 +421,10 @@ class EmailSendFlow {
 
         /** Stopped by this pass: cancelled in the guard by it, recorded as what made it stop. */
         void stopped() {
-            if (stopState == EmailStatus.SUPPRESSED) {
-                metrics.suppressed();
-            } else {
-                metrics.cancelled();
+            switch (stopState) {
+                case SUPPRESSED -> metrics.suppressed();
+                case EXPIRED -> metrics.expired();
+                default -> metrics.cancelled();
             }
             record(stopState, stopDetail);
         }

@@ -18,6 +18,7 @@ public class WorkerMetrics {
     private final Counter failed;
     private final Counter cancelled;
     private final Counter suppressed;
+    private final Counter expired;
     private final Counter alreadySent;
     private final Counter inDoubt;
     private final Counter resent;
@@ -46,6 +47,7 @@ public class WorkerMetrics {
         this.failed = registry.counter("postdate.worker.emails.failed");
         this.cancelled = registry.counter("postdate.worker.emails.skipped", "reason", "cancelled");
         this.suppressed = registry.counter("postdate.worker.emails.skipped", "reason", "suppressed");
+        this.expired = registry.counter("postdate.worker.emails.skipped", "reason", "expired");
         this.alreadySent = registry.counter("postdate.worker.emails.skipped", "reason", "already_sent");
         this.inDoubt = registry.counter("postdate.worker.emails.in_doubt");
         this.resent = registry.counter("postdate.worker.emails.resent_in_doubt");
@@ -109,6 +111,10 @@ public class WorkerMetrics {
 
     void suppressed() {
         suppressed.increment();
+    }
+
+    void expired() {
+        expired.increment();
     }
 
     void alreadySent() {

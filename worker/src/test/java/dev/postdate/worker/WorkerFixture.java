@@ -114,17 +114,23 @@ final class WorkerFixture implements AutoCloseable {
     /** As above, with each template email's data given by its index. */
     List<Stored> insert(String tenant, String batchId, int count, java.util.function.IntFunction<String> subjectOverride,
                         java.util.function.IntFunction<Map<String, Object>> templateData) {
-        return insert(tenant, batchId, count, subjectOverride, templateData, i -> null);
+        return insert(tenant, batchId, count, subjectOverride, templateData, i -> null, i -> null);
     }
 
     /** Literal emails, each with the consent topic given by its index (null: none). */
     List<Stored> insertWithTopics(String tenant, int count, java.util.function.IntFunction<String> topic) {
-        return insert(tenant, "", count, i -> null, i -> Map.of(), topic);
+        return insert(tenant, "", count, i -> null, i -> Map.of(), topic, i -> null);
+    }
+
+    /** Emails that may not be sent after {@code expiresAt} (null: no limit). */
+    List<Stored> insertExpiring(String tenant, int count, java.util.function.IntFunction<Instant> expiresAt) {
+        return insert(tenant, "", count, i -> null, i -> Map.of(), i -> null, expiresAt);
     }
 
     private List<Stored> insert(String tenant, String batchId, int count, java.util.function.IntFunction<String> subjectOverride,
                                 java.util.function.IntFunction<Map<String, Object>> templateData,
-                                java.util.function.IntFunction<String> topic) {
+                                java.util.function.IntFunction<String> topic,
+                                java.util.function.IntFunction<Instant> expiresAt) {
         long sendAt = Instant.now().getEpochSecond() - 60;
         List<Stored> stored = new ArrayList<>();
         StringBuilder values = new StringBuilder();
@@ -139,10 +145,10 @@ final class WorkerFixture implements AutoCloseable {
             EmailContent content = template == null
                     ? new EmailContent(new Address(to, "Reader " + i), new Address("news@example.org", "News"), null,
                     subject, "<p>Hi reader " + i + "</p>", "Hi reader " + i, null, null,
-                    Map.of("X-Campaign", "c-" + token), List.of(), topic.apply(i))
+                    Map.of("X-Campaign", "c-" + token), List.of(), topic.apply(i), expiresAt.apply(i))
                     : new EmailContent(new Address(to, "Reader " + i), new Address("news@example.org", "News"), null,
                     null, null, null, template, templateData.apply(i),
-                    Map.of("X-Campaign", "c-" + token), List.of(), topic.apply(i));
+                    Map.of("X-Campaign", "c-" + token), List.of(), topic.apply(i), expiresAt.apply(i));
             long s = seq.incrementAndGet();
             stored.add(new Stored(id, tenant, batchId, sendAt, s, to, subject));
             if (!values.isEmpty()) {

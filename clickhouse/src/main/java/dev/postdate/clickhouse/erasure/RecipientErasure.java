@@ -2,6 +2,7 @@ package dev.postdate.clickhouse.erasure;
 
 import dev.postdate.clickhouse.ClickHouseSql;
 import dev.postdate.clickhouse.SqlLiteral;
+import dev.postdate.clickhouse.status.StatusSql;
 import jakarta.inject.Singleton;
 
 import java.nio.charset.StandardCharsets;
@@ -26,7 +27,7 @@ public class RecipientErasure {
      * An email to the address that still has its payload.
      *
      * @param seq     its arrival sequence, with {@code sendAt} its key (an outcome row carries it)
-     * @param settled whether it has a final outcome (sent, failed, cancelled) already
+     * @param settled whether it has a final outcome (sent, failed, cancelled, suppressed, expired) already
      */
     public record EmailTo(String id, String batchId, Instant sendAt, long seq, boolean settled) {
     }
@@ -41,7 +42,7 @@ public class RecipientErasure {
     public List<EmailTo> emailsTo(String tenant, String address) {
         return sql.select("SELECT id, any(batch_id), toUnixTimestamp(any(send_at)), any(seq), id IN (SELECT id FROM "
                         + sql.table("email_events") + " WHERE tenant = " + SqlLiteral.string(tenant)
-                        + " AND state IN ('sent', 'failed', 'cancelled')) FROM " + sql.table("emails")
+                        + " AND state IN (" + StatusSql.finalStates() + ")) FROM " + sql.table("emails")
                         + " WHERE " + toAddress(tenant, address) + " GROUP BY id ORDER BY id").stream()
                 .map(row -> new EmailTo(row.get(0), row.get(1), Instant.ofEpochSecond(Long.parseLong(row.get(2))),
                         Long.parseLong(row.get(3)), row.get(4).equals("1")))

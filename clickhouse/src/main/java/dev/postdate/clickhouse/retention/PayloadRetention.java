@@ -2,13 +2,14 @@ package dev.postdate.clickhouse.retention;
 
 import dev.postdate.clickhouse.ClickHouseSql;
 import dev.postdate.clickhouse.Mutations;
+import dev.postdate.clickhouse.status.StatusSql;
 import jakarta.inject.Singleton;
 
 import java.time.Instant;
 
 /**
  * Drops the payloads (addresses, subject, bodies, data) of emails whose final outcome (sent, failed,
- * cancelled; in_doubt is not final) is older than a cutoff: one {@code ALTER TABLE emails UPDATE}
+ * cancelled, suppressed, expired; in_doubt is not final) is older than a cutoff: one {@code ALTER TABLE emails UPDATE}
  * mutation, which 18.16 supports as current releases do, with an {@code IN} subquery on
  * {@code email_events}. The row, its events and so every status and count stay. Idempotent: a
  * dropped payload is empty and not matched again, and a worker that meets one has nothing to send.
@@ -44,7 +45,7 @@ public class PayloadRetention {
         }
         // No bound on send_at: an email cancelled long before its send_at has its final outcome already.
         String settled = "payload != '' AND (tenant, id) IN (SELECT tenant, id FROM " + sql.table("email_events")
-                + " WHERE state IN ('sent', 'failed', 'cancelled') AND at >= " + dateTime(notBefore)
+                + " WHERE state IN (" + StatusSql.finalStates() + ") AND at >= " + dateTime(notBefore)
                 + " AND at < " + dateTime(cutoff) + ")";
         long payloads = Long.parseLong(sql.select("SELECT count() FROM " + sql.table("emails") + " WHERE " + settled)
                 .getFirst().getFirst());

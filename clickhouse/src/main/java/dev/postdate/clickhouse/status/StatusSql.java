@@ -30,4 +30,10 @@ public final class StatusSql {
         String ordinals = Arrays.stream(states).map(s -> Integer.toString(s.ordinal())).collect(Collectors.joining(","));
         return "transform(" + column + ", [" + names + "], [" + ordinals + "], 0)";
     }
+
+    /** {@code 'sent', 'failed', ...}: the states that settle an email for good ({@link EmailStatus#isFinal}), for IN lists. */
+    public static String finalStates() {
+        return Arrays.stream(EmailStatus.values()).filter(EmailStatus::isFinal).map(s -> "'" + s.wireName() + "'")
+                .collect(Collectors.joining(", "));
+    }
 }

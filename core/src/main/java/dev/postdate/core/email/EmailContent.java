@@ -3,13 +3,16 @@ package dev.postdate.core.email;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
 /**
  * What is sent: either literal bodies ({@code html} and/or {@code text}) or a {@code template} rendered
  * with {@code data}. Stored in ClickHouse as one JSON column; the worker reads it back as is.
- * {@code topic}, when set, names the consent the recipient must have granted when it is sent.
+ * {@code topic}, when set, names the consent the recipient must have granted when it is sent;
+ * {@code expiresAt}, when set, is the last instant it may still be sent (a campaign's {@code expire_after}):
+ * later, the worker records it {@code expired} instead.
  */
 @Serdeable
 public record EmailContent(
@@ -23,5 +26,6 @@ public record EmailContent(
         @Nullable Map<String, Object> data,
         Map<String, String> headers,
         List<String> tags,
-        @Nullable String topic) {
+        @Nullable String topic,
+        @Nullable Instant expiresAt) {
 }

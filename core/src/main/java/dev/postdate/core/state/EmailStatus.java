@@ -14,6 +14,8 @@ public enum EmailStatus {
     CANCELLED,
     /** Not sent: the recipient is suppressed, not active, or has not consented to the email's topic. */
     SUPPRESSED,
+    /** Not sent: its {@code expires_at} (a campaign's {@code expire_after}) passed before it could go out. */
+    EXPIRED,
     FAILED,
     SENT;
 
@@ -32,6 +34,11 @@ public enum EmailStatus {
     /** Neither sent nor finally failed nor cancelled: a cancel can still stop it. */
     public boolean isPending() {
         return this == SCHEDULED || this == QUEUED;
+    }
+
+    /** Settled for good: sent, failed, cancelled, suppressed or expired (in doubt is not: an operator may resend). */
+    public boolean isFinal() {
+        return !isPending() && this != IN_DOUBT;
     }
 
     public EmailStatus max(EmailStatus other) {

@@ -39,7 +39,7 @@ final class Reconciliation {
                 } else {
                     counts.duplicates += received - 1;
                 }
-                if (state == EmailStatus.CANCELLED || state == EmailStatus.SUPPRESSED) {
+                if (state == EmailStatus.CANCELLED || state == EmailStatus.SUPPRESSED || state == EmailStatus.EXPIRED) {
                     counts.cancelledButSent.add(ids[i]);
                 } else if (state != EmailStatus.SENT && state != EmailStatus.IN_DOUBT) {
                     counts.unrecorded++;
@@ -51,8 +51,8 @@ final class Reconciliation {
             }
             switch (state) {
                 case FAILED -> counts.failed++;
-                // The demo suppresses nobody: a suppressed email is one not to be sent, like a cancelled one.
-                case CANCELLED, SUPPRESSED -> counts.cancelled++;
+                // The demo suppresses and expires nothing: such an email is one not to be sent, like a cancelled one.
+                case CANCELLED, SUPPRESSED, EXPIRED -> counts.cancelled++;
                 case IN_DOUBT -> { }
                 default -> {
                     counts.lost++;
