@@ -169,6 +169,64 @@ class CampaignsTest {
     }
 
     @Test
+    void theDryRunCountsExcludesRendersAndNamesMissingDataWithoutSchedulingAnything() throws Exception {
+        assertEquals(200, api.post(key, "/v1/contacts", """
+                {"contacts": [
+                 {"id": "d1", "email": "d1@example.com", "name": "Dee", "timezone": "Europe/Berlin", "attributes": {"plan": "pro", "city": "Berlin"}, "consent": {"newsletter": true}},
+                 {"id": "d2", "email": "d2@example.net", "name": "Dan", "timezone": "America/New_York", "attributes": {"plan": "pro", "city": "NYC"}, "consent": {"newsletter": true}},
+                 {"id": "d3", "email": "d3@example.com", "attributes": {"plan": "pro"}, "consent": {"newsletter": true}},
+                 {"id": "d4", "email": "d4@example.com", "status": "unsubscribed", "attributes": {"plan": "pro", "city": "Rome"}, "consent": {"newsletter": true}},
+                 {"id": "d5", "email": "d5@example.org", "attributes": {"plan": "pro", "city": "Oslo"}, "consent": {"newsletter": true}},
+                 {"id": "d6", "email": "d6@example.com", "attributes": {"plan": "pro", "city": "Lima"}},
+                 {"id": "d7", "email": "d7@example.com", "attributes": {"plan": "free", "city": "Pune"}, "consent": {"newsletter": true}}]}""").status());
+        assertEquals(200, api.post(key, "/v1/suppressions", "{\"suppressions\": [{\"address\": \"d5@example.org\", \"reason\": \"manual\"}]}").status());
+        assertEquals(201, api.post(key, "/v1/templates", """
+                {"name": "city", "subject": "News for {{ contact.attributes.city }}", "text": "Hi {{ contact.name }}"}""").status());
+        String id = create(recurring().replace("\"name\": \"digest\"", "\"name\": \"city\"")).get("id").getStringValue();
+
+        ApiHarness.Response response = api.post(key, "/v1/campaigns/" + id + "/dry-run?samples=3", "");
+        assertEquals(200, response.status(), response.body());
+        JsonNode dry = response.json();
+        assertEquals(6, dry.get("matching").getLongValue());
+        assertEquals(3, dry.get("recipients").getLongValue());
+        JsonNode excluded = dry.get("excluded");
+        assertEquals(1, excluded.get("unsubscribed").getLongValue());
+        assertEquals(1, excluded.get("suppressed").getLongValue());
+        assertEquals(1, excluded.get("no_consent").getLongValue());
+        assertEquals(0, excluded.get("local_time_passed").getLongValue());
+        assertEquals("example.com", dry.get("domains").get(0).get("domain").getStringValue());
+        assertEquals(2, dry.get("domains").get(0).get("recipients").getLongValue());
+        // 08:00 in Berlin (d1, and d3 through the fallback zone) and New York: two hours in UTC, one local hour.
+        assertEquals(2, dry.get("send_times_utc").size(), dry.toString());
+        assertEquals(2, dry.get("send_times_utc").get(0).get("recipients").getLongValue());
+        assertEquals(1, dry.get("send_times_local").size());
+        assertEquals("08:00", dry.get("send_times_local").get(0).get("local_hour").getStringValue());
+        assertEquals(3, dry.get("send_times_local").get(0).get("recipients").getLongValue());
+        JsonNode samples = dry.get("samples");
+        assertEquals(3, samples.size());
+        assertEquals("News for Berlin", samples.get(0).get("subject").getStringValue());
+        assertEquals("Hi Dee", samples.get(0).get("text").getStringValue());
+        assertTrue(samples.get(2).get("problem").getStringValue().contains("city"), samples.get(2).toString());
+        JsonNode missing = dry.get("missing_variables");
+        assertEquals(2, missing.size(), missing.toString());
+        assertEquals("contact.attributes.city", missing.get(0).get("variable").getStringValue());
+        assertEquals(1, missing.get(0).get("recipients").getLongValue());
+        assertEquals("d3", missing.get(0).get("contact_ids").get(0).getStringValue());
+        assertTrue(missing.get(0).get("fails").getBooleanValue());
+        assertEquals("contact.name", missing.get(1).get("variable").getStringValue());
+        assertFalse(missing.get(1).get("fails").getBooleanValue());
+
+        // What the expander would page through now is exactly the dry run's recipients.
+        var audienceStore = api.bean(dev.postdate.clickhouse.audiences.AudienceStore.class);
+        var rule = audienceStore.rule(audienceStore.latest(tenant, audience).orElseThrow());
+        assertEquals(3, api.bean(dev.postdate.clickhouse.audiences.AudienceMembers.class)
+                .page(tenant, rule, Instant.now(), "newsletter", "", 100).size());
+        assertEquals("draft", api.get(key, "/v1/campaigns/" + id).json().get("state").getStringValue());
+        assertEquals(0, api.get(key, "/v1/campaigns/" + id + "/occurrences").json().get("occurrences").size());
+        assertEquals(List.of("samples"), ApiHarness.problemFields(api.post(key, "/v1/campaigns/" + id + "/dry-run?samples=21", "")));
+    }
+
+    @Test
     void anotherTenantSeesNothing() throws Exception {
         String id = create(recurring()).get("id").getStringValue();
         assertEquals(404, api.get(otherKey, "/v1/campaigns/" + id).status());

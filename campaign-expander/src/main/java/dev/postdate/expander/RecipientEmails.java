@@ -2,6 +2,7 @@ package dev.postdate.expander;
 
 import dev.postdate.clickhouse.audiences.AudienceMembers;
 import dev.postdate.clickhouse.campaigns.Campaign;
+import dev.postdate.clickhouse.campaigns.RecipientData;
 import dev.postdate.core.campaign.CampaignSchedule;
 import dev.postdate.core.campaign.CampaignSpec;
 import dev.postdate.core.campaign.LocalDelivery;
@@ -12,7 +13,6 @@ import dev.postdate.core.email.ScheduledEmail;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -21,8 +21,8 @@ import java.util.UUID;
  * One recipient's email of an occurrence. Its id is derived from (tenant, campaign, occurrence,
  * contact): expanding a recipient again, after a crash or by a second expander, yields the same email,
  * which the worker's send guard sends once. With {@code expire_after}, it expires that long after the
- * recipient's planned time (under {@code if_passed: next_day}, the next day's). The template sees {@code contact} (id, email, name,
- * timezone, locale, attributes as of expansion) and {@code campaign} (id, name, occurrence).
+ * recipient's planned time (under {@code if_passed: next_day}, the next day's). The template sees
+ * {@link RecipientData} as of expansion.
  */
 final class RecipientEmails {
 
@@ -55,25 +55,11 @@ final class RecipientEmails {
         Instant accepted = now.truncatedTo(ChronoUnit.SECONDS);
         sendAt = sendAt.isBefore(accepted) ? accepted : sendAt.truncatedTo(ChronoUnit.SECONDS);
         EmailContent content = new EmailContent(new Address(member.email(), member.name().isEmpty() ? null : member.name()),
-                spec.from(), spec.replyTo(), null, null, null, spec.template(), data(campaign, occurrence, member),
+                spec.from(), spec.replyTo(), null, null, null, spec.template(),
+                RecipientData.of(campaign, occurrence.number(), member),
                 Map.of(), spec.tags(), spec.topic(),
                 spec.expireAfter() == null ? null : planned.plus(spec.expireAfter()));
         return Optional.of(new ScheduledEmail(emailId(campaign.tenant(), campaign.id(), occurrence.number(), member.id()),
                 campaign.tenant(), CampaignSpec.batchId(campaign.id(), occurrence.number()), sendAt, accepted, content));
-    }
-
-    private static Map<String, Object> data(Campaign campaign, CampaignSchedule.Occurrence occurrence,
-                                            AudienceMembers.Member member) {
-        Map<String, Object> attributes = new LinkedHashMap<>();
-        member.attributes().forEach((name, value) -> attributes.put(name, value.plain()));
-        Map<String, Object> contact = new LinkedHashMap<>();
-        contact.put("id", member.id());
-        contact.put("email", member.email());
-        contact.put("name", member.name());
-        contact.put("timezone", member.timezone());
-        contact.put("locale", member.locale());
-        contact.put("attributes", attributes);
-        return Map.of("contact", contact, "campaign", Map.of("id", campaign.id(), "name", campaign.spec().name(),
-                "occurrence", occurrence.number()));
     }
 }

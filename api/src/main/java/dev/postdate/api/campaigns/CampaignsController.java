@@ -73,12 +73,17 @@ public class CampaignsController {
     private final EmailRequestReader json;
     private final Campaigns campaigns;
     private final Batches batches;
+    private final DryRun dryRun;
+    private final CampaignSettings settings;
     private final Clock clock;
 
-    public CampaignsController(EmailRequestReader json, Campaigns campaigns, Batches batches, Clock clock) {
+    public CampaignsController(EmailRequestReader json, Campaigns campaigns, Batches batches, DryRun dryRun,
+                               CampaignSettings settings, Clock clock) {
         this.json = json;
         this.campaigns = campaigns;
         this.batches = batches;
+        this.dryRun = dryRun;
+        this.settings = settings;
         this.clock = clock;
     }
 
@@ -164,6 +169,23 @@ public class CampaignsController {
     public CampaignView cancel(@Parameter(hidden = true) @RequestAttribute(ApiKeyAuthFilter.TENANT) String tenant,
                                @PathVariable String id) {
         return view(campaigns.cancel(tenant, id));
+    }
+
+    @Operation(operationId = "dryRunCampaign", summary = "What the next occurrence would do now; nothing is sent or scheduled",
+            description = "Recipients and exclusions by reason, top domains, send times (UTC and local hours) with an ETA,"
+                    + " sample renders, and the recipients whose data lacks what the template reads. Works on drafts.")
+    @ApiResponse(responseCode = "200", description = "the dry run")
+    @ApiResponse(responseCode = "401", description = "missing, unknown or revoked API key", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "404", description = "the tenant has no such campaign", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "409", description = "the campaign's audience no longer exists", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "422", description = "samples out of range", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "503", description = "ClickHouse unavailable", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @Post("/{id}/dry-run")
+    public DryRunView dryRun(@Parameter(hidden = true) @RequestAttribute(ApiKeyAuthFilter.TENANT) String tenant,
+                             @PathVariable String id,
+                             @Parameter(description = "sample renders, 0 to max-dry-run-samples (20); default 3") @QueryValue @Nullable String samples) {
+        return dryRun.run(tenant, id, QueryNumbers.orDefault(samples, settings.dryRunSamples(), 0,
+                settings.maxDryRunSamples(), "samples"));
     }
 
     @Operation(operationId = "listCampaignOccurrences", summary = "The occurrences expanded or skipped so far, with their counts")

@@ -29,6 +29,10 @@ public class Templates {
     public record Preview(int version, RenderedEmail rendered) {
     }
 
+    /** A stored version rendered with data: the email, or why it does not render (a worker would fail it). */
+    public record Rendering(@Nullable RenderedEmail email, @Nullable String problem) {
+    }
+
     private final TemplateStore store;
     private final VersionCounter counter;
     private final TemplateSandbox sandbox;
@@ -83,11 +87,20 @@ public class Templates {
     public Preview preview(String tenant, String name, @Nullable Integer version, @Nullable Map<String, Object> data) {
         TemplateVersion v = (version == null ? latest(tenant, name) : version(tenant, name, version))
                 .orElseThrow(() -> notFound(name, version));
+        Rendering rendering = render(tenant, new TemplateRef(name, v.version()), data);
+        if (rendering.problem() != null) {
+            throw new ProblemException(ProblemType.VALIDATION, rendering.problem(),
+                    List.of(new FieldError("data", rendering.problem())));
+        }
+        return new Preview(v.version(), rendering.email());
+    }
+
+    /** Renders a stored version exactly as a worker would. */
+    public Rendering render(String tenant, TemplateRef ref, @Nullable Map<String, Object> data) {
         try {
-            return new Preview(v.version(), sandbox.render(renderer.compiled(tenant, new TemplateRef(name, v.version())), data));
+            return new Rendering(sandbox.render(renderer.compiled(tenant, ref), data), null);
         } catch (RenderException e) {
-            throw new ProblemException(ProblemType.VALIDATION, e.getMessage(),
-                    List.of(new FieldError("data", e.getMessage())));
+            return new Rendering(null, e.getMessage());
         }
     }
 

@@ -74,7 +74,8 @@ public record LocalDelivery(LocalTime localTime, String fallbackTimezone, IfPass
         return ZonedDateTime.ofLocal(date.atTime(localTime), zone, null).toInstant();
     }
 
-    private ZoneId zoneOf(@Nullable String contactZone) {
+    /** The zone a contact's mail is timed in: its own when valid, else the fallback. */
+    public ZoneId zoneOf(@Nullable String contactZone) {
         if (contactZone != null && !contactZone.isEmpty()) {
             try {
                 return ZoneId.of(contactZone);
