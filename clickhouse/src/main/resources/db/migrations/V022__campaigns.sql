@@ -36,3 +36,19 @@ CREATE TABLE IF NOT EXISTS ${db}.campaign_occurrences
 )
 ENGINE = MergeTree()
 ORDER BY (tenant, campaign_id, occurrence, version);
+
+-- The ledger of an occurrence: one row per email the expander (or a resend) made, written once the
+-- email is on the intake queue. resend_of is the email a resend replaces ('' for the occurrence's own):
+-- a recipient's current email is the one no resend replaced. Rows written twice (a page published
+-- again) fold.
+CREATE TABLE IF NOT EXISTS ${db}.campaign_recipients
+(
+    tenant      String,
+    campaign_id String,
+    occurrence  UInt32,
+    email_id    String,
+    contact_id  String,
+    resend_of   String
+)
+ENGINE = ReplacingMergeTree()
+ORDER BY (tenant, campaign_id, occurrence, email_id);

@@ -1,8 +1,13 @@
 package dev.postdate.api;
 
+import dev.postdate.clickhouse.campaigns.CampaignRecipients;
 import dev.postdate.clickhouse.campaigns.OccurrenceStore;
 import dev.postdate.clickhouse.campaigns.StoredOccurrence;
 import dev.postdate.clickhouse.status.BatchStatusStore;
+import dev.postdate.clickhouse.status.EmailEvent;
+import dev.postdate.clickhouse.status.EmailStatusStore;
+import dev.postdate.core.email.ScheduledEmail;
+import dev.postdate.core.state.EmailStatus;
 import io.micronaut.json.tree.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,6 +45,16 @@ class CampaignsTest {
                 "{\"name\": \"pro\", \"rule\": {\"attr\": \"plan\", \"op\": \"eq\", \"value\": \"pro\"}}");
         assertEquals(201, created.status(), created.body());
         audience = created.json().get("id").getStringValue();
+        assertEquals(200, api.post(key, "/v1/contacts", """
+                {"contacts": [
+                 {"id": "d1", "email": "d1@example.com", "name": "Dee", "timezone": "Europe/Berlin", "attributes": {"plan": "pro", "city": "Berlin"}, "consent": {"newsletter": true}},
+                 {"id": "d2", "email": "d2@example.net", "name": "Dan", "timezone": "America/New_York", "attributes": {"plan": "pro", "city": "NYC"}, "consent": {"newsletter": true}},
+                 {"id": "d3", "email": "d3@example.com", "attributes": {"plan": "pro"}, "consent": {"newsletter": true}},
+                 {"id": "d4", "email": "d4@example.com", "status": "unsubscribed", "attributes": {"plan": "pro", "city": "Rome"}, "consent": {"newsletter": true}},
+                 {"id": "d5", "email": "d5@example.org", "attributes": {"plan": "pro", "city": "Oslo"}, "consent": {"newsletter": true}},
+                 {"id": "d6", "email": "d6@example.com", "attributes": {"plan": "pro", "city": "Lima"}},
+                 {"id": "d7", "email": "d7@example.com", "attributes": {"plan": "free", "city": "Pune"}, "consent": {"newsletter": true}}]}""").status());
+        assertEquals(200, api.post(key, "/v1/suppressions", "{\"suppressions\": [{\"address\": \"d5@example.org\", \"reason\": \"manual\"}]}").status());
     }
 
     @AfterAll
@@ -170,16 +185,6 @@ class CampaignsTest {
 
     @Test
     void theDryRunCountsExcludesRendersAndNamesMissingDataWithoutSchedulingAnything() throws Exception {
-        assertEquals(200, api.post(key, "/v1/contacts", """
-                {"contacts": [
-                 {"id": "d1", "email": "d1@example.com", "name": "Dee", "timezone": "Europe/Berlin", "attributes": {"plan": "pro", "city": "Berlin"}, "consent": {"newsletter": true}},
-                 {"id": "d2", "email": "d2@example.net", "name": "Dan", "timezone": "America/New_York", "attributes": {"plan": "pro", "city": "NYC"}, "consent": {"newsletter": true}},
-                 {"id": "d3", "email": "d3@example.com", "attributes": {"plan": "pro"}, "consent": {"newsletter": true}},
-                 {"id": "d4", "email": "d4@example.com", "status": "unsubscribed", "attributes": {"plan": "pro", "city": "Rome"}, "consent": {"newsletter": true}},
-                 {"id": "d5", "email": "d5@example.org", "attributes": {"plan": "pro", "city": "Oslo"}, "consent": {"newsletter": true}},
-                 {"id": "d6", "email": "d6@example.com", "attributes": {"plan": "pro", "city": "Lima"}},
-                 {"id": "d7", "email": "d7@example.com", "attributes": {"plan": "free", "city": "Pune"}, "consent": {"newsletter": true}}]}""").status());
-        assertEquals(200, api.post(key, "/v1/suppressions", "{\"suppressions\": [{\"address\": \"d5@example.org\", \"reason\": \"manual\"}]}").status());
         assertEquals(201, api.post(key, "/v1/templates", """
                 {"name": "city", "subject": "News for {{ contact.attributes.city }}", "text": "Hi {{ contact.name }}"}""").status());
         String id = create(recurring().replace("\"name\": \"digest\"", "\"name\": \"city\"")).get("id").getStringValue();
@@ -224,6 +229,67 @@ class CampaignsTest {
         assertEquals("draft", api.get(key, "/v1/campaigns/" + id).json().get("state").getStringValue());
         assertEquals(0, api.get(key, "/v1/campaigns/" + id + "/occurrences").json().get("occurrences").size());
         assertEquals(List.of("samples"), ApiHarness.problemFields(api.post(key, "/v1/campaigns/" + id + "/dry-run?samples=21", "")));
+    }
+
+    @Test
+    void theLedgerListsRecipientsAndAResendReachesExactlyTheFailedOnesOnce() throws Exception {
+        String id = create(oneOff(Instant.now().plus(1, ChronoUnit.HOURS))).get("id").getStringValue();
+        api.post(key, "/v1/campaigns/" + id + "/schedule", "");
+        Instant now = Instant.now();
+        api.bean(OccurrenceStore.class).save(new StoredOccurrence(tenant, id, 1, now.toEpochMilli(),
+                StoredOccurrence.State.EXPANDED, now, 1, "d4", 4, 0, "", now, now));
+        // As the expander leaves it: four emails in the ledger; d1's failed, d2's sent, d3's not settled,
+        // d4's failed but d4 has unsubscribed since.
+        String batch = "campaign." + id + ".1";
+        api.bean(CampaignRecipients.class).record(tenant, id, 1, List.of(new CampaignRecipients.Entry("e1", "d1", ""),
+                new CampaignRecipients.Entry("e2", "d2", ""), new CampaignRecipients.Entry("e3", "d3", ""),
+                new CampaignRecipients.Entry("e4", "d4", "")));
+        EmailStatusStore events = api.bean(EmailStatusStore.class);
+        events.record(tenant, "e1", batch, now, 1, new EmailEvent(EmailStatus.FAILED, now, "550 mailbox unavailable"));
+        events.record(tenant, "e2", batch, now, 2, new EmailEvent(EmailStatus.SENT, now, "provider-id"));
+        events.record(tenant, "e4", batch, now, 4, new EmailEvent(EmailStatus.FAILED, now, "550 mailbox unavailable"));
+
+        JsonNode all = api.get(key, "/v1/campaigns/" + id + "/occurrences/1/recipients").json();
+        assertEquals(List.of("e1:failed", "e2:sent", "e3:scheduled", "e4:failed"), recipients(all));
+        assertEquals(List.of("e1:failed", "e4:failed"),
+                recipients(api.get(key, "/v1/campaigns/" + id + "/occurrences/1/recipients?state=failed").json()));
+        JsonNode firstPage = api.get(key, "/v1/campaigns/" + id + "/occurrences/1/recipients?limit=2").json();
+        assertEquals("e2", firstPage.get("next").getStringValue());
+        assertEquals(List.of("e3:scheduled", "e4:failed"), recipients(api.get(key,
+                "/v1/campaigns/" + id + "/occurrences/1/recipients?limit=2&after=e2").json()));
+        ApiHarness.Response csv = api.get(key, "/v1/campaigns/" + id + "/occurrences/1/recipients?state=failed&format=csv");
+        assertEquals(200, csv.status(), csv.body());
+        assertTrue(csv.contentType().startsWith("text/csv"), csv.contentType());
+        assertEquals("email_id,contact_id,state,detail,resend_of\r\ne1,d1,failed,550 mailbox unavailable,\r\n"
+                + "e4,d4,failed,550 mailbox unavailable,\r\n", csv.body());
+        JsonNode counts = api.get(key, "/v1/campaigns/" + id + "/occurrences/1").json();
+        assertEquals(2, counts.get("counts").get("failed").getLongValue());
+        assertEquals("sending", counts.get("state").getStringValue());
+
+        JsonNode resent = api.post(key, "/v1/campaigns/" + id + "/occurrences/1/resend", "{\"states\": [\"failed\"]}").json();
+        assertEquals(1, resent.get("resent").getLongValue(), resent.toString());
+        assertEquals(1, resent.get("ineligible").getLongValue(), "d4 unsubscribed");
+        ScheduledEmail again = api.awaitIntake(1).getFirst();
+        assertEquals(batch, again.batchId());
+        assertEquals("d1@example.com", again.content().to().email());
+        JsonNode after = api.get(key, "/v1/campaigns/" + id + "/occurrences/1/recipients").json();
+        assertEquals(java.util.Set.of("e2:sent", "e3:scheduled", "e4:failed", again.id() + ":scheduled"),
+                java.util.Set.copyOf(recipients(after)));
+        after.get("recipients").values().forEach(r -> assertEquals(r.get("email_id").getStringValue().equals(again.id())
+                ? "e1" : "", r.get("resend_of").getStringValue()));
+        // Once: e1 is no longer current, so nothing more goes out (d4 is still not mailable).
+        JsonNode repeated = api.post(key, "/v1/campaigns/" + id + "/occurrences/1/resend", "").json();
+        assertEquals(0, repeated.get("resent").getLongValue());
+        api.assertIntakeEmpty();
+        assertEquals(List.of("states"), ApiHarness.problemFields(api.post(key, "/v1/campaigns/" + id
+                + "/occurrences/1/resend", "{\"states\": [\"sent\"]}")));
+    }
+
+    private static List<String> recipients(JsonNode list) {
+        List<String> out = new java.util.ArrayList<>();
+        list.get("recipients").values().forEach(r -> out.add(r.get("email_id").getStringValue() + ":"
+                + r.get("state").getStringValue()));
+        return out;
     }
 
     @Test

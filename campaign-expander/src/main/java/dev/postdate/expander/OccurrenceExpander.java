@@ -5,8 +5,10 @@ import dev.postdate.clickhouse.audiences.AudienceStore;
 import dev.postdate.clickhouse.audiences.AudienceVersion;
 import dev.postdate.clickhouse.audiences.Rule;
 import dev.postdate.clickhouse.campaigns.Campaign;
+import dev.postdate.clickhouse.campaigns.CampaignRecipients;
 import dev.postdate.clickhouse.campaigns.CampaignStore;
 import dev.postdate.clickhouse.campaigns.OccurrenceStore;
+import dev.postdate.clickhouse.campaigns.RecipientEmails;
 import dev.postdate.clickhouse.campaigns.StoredOccurrence;
 import dev.postdate.core.campaign.AudienceRef;
 import dev.postdate.core.campaign.CampaignSchedule;
@@ -26,8 +28,8 @@ import java.util.Optional;
 
 /**
  * Expands one occurrence: its audience's eligible contacts, page by page in contact-id order, become
- * emails on the intake queue; after each page is acknowledged by SQS the occurrence's checkpoint (the
- * last contact id) is stored. A restart continues after the checkpoint; the page in flight when it
+ * emails on the intake queue; after each page is acknowledged by SQS its ledger entries and then the
+ * occurrence's checkpoint (the last contact id) are stored. A restart continues after the checkpoint; the page in flight when it
  * stopped is published again under the same email ids (docs/campaigns.md, "Expansion").
  */
 @Singleton
@@ -39,6 +41,7 @@ public class OccurrenceExpander {
     private final OccurrenceStore occurrences;
     private final AudienceStore audiences;
     private final AudienceMembers members;
+    private final CampaignRecipients ledger;
     private final IntakePublisher publisher;
     private final OccurrenceClaims claims;
     private final ExpanderSettings settings;
@@ -46,12 +49,14 @@ public class OccurrenceExpander {
     private final Clock clock;
 
     public OccurrenceExpander(CampaignStore campaigns, OccurrenceStore occurrences, AudienceStore audiences,
-                              AudienceMembers members, IntakePublisher publisher, OccurrenceClaims claims,
+                              AudienceMembers members, CampaignRecipients ledger, IntakePublisher publisher,
+                              OccurrenceClaims claims,
                               ExpanderSettings settings, ExpanderMetrics metrics, Clock clock) {
         this.campaigns = campaigns;
         this.occurrences = occurrences;
         this.audiences = audiences;
         this.members = members;
+        this.ledger = ledger;
         this.publisher = publisher;
         this.claims = claims;
         this.settings = settings;
@@ -139,17 +144,20 @@ public class OccurrenceExpander {
         List<AudienceMembers.Member> page = members.page(campaign.tenant(), rule, now, campaign.spec().topic(),
                 row.checkpoint(), settings.chunk());
         List<ScheduledEmail> emails = new ArrayList<>(page.size());
+        List<CampaignRecipients.Entry> entries = new ArrayList<>(page.size());
         int passed = 0;
         for (AudienceMembers.Member member : page) {
             Optional<ScheduledEmail> email = RecipientEmails.of(campaign, occurrence, member, now);
             if (email.isPresent()) {
                 emails.add(email.get());
+                entries.add(new CampaignRecipients.Entry(email.get().id(), member.id(), ""));
             } else {
                 passed++;
             }
         }
         if (!emails.isEmpty()) {
             publisher.send(publisher.pack(emails));
+            ledger.record(campaign.tenant(), campaign.id(), occurrence.number(), entries);
         }
         boolean last = page.size() < settings.chunk();
         StoredOccurrence next = row.progressed(last ? StoredOccurrence.State.EXPANDED : StoredOccurrence.State.EXPANDING,

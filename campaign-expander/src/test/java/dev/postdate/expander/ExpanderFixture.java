@@ -5,6 +5,7 @@ import dev.postdate.clickhouse.audiences.AudienceMembers;
 import dev.postdate.clickhouse.audiences.AudienceStore;
 import dev.postdate.clickhouse.audiences.AudienceVersion;
 import dev.postdate.clickhouse.campaigns.Campaign;
+import dev.postdate.clickhouse.campaigns.CampaignRecipients;
 import dev.postdate.clickhouse.campaigns.CampaignStore;
 import dev.postdate.clickhouse.campaigns.OccurrenceStore;
 import dev.postdate.clickhouse.campaigns.StoredOccurrence;
@@ -74,7 +75,8 @@ final class ExpanderFixture implements AutoCloseable {
         ExpanderSettings settings = settings(instanceId);
         ExpanderMetrics metrics = context.getBean(ExpanderMetrics.class);
         OccurrenceExpander expander = new OccurrenceExpander(campaigns, occurrences, audiences,
-                context.getBean(AudienceMembers.class), publisher, claims(instanceId), settings, metrics, clock);
+                context.getBean(AudienceMembers.class), context.getBean(CampaignRecipients.class), publisher,
+                claims(instanceId), settings, metrics, clock);
         return new ExpanderLoop(campaigns, occurrences, context.getBean(BatchStatusStore.class), expander, settings,
                 metrics, clock);
     }

@@ -1,6 +1,8 @@
 package dev.postdate.expander;
 
 import dev.postdate.clickhouse.campaigns.Campaign;
+import dev.postdate.clickhouse.campaigns.CampaignRecipients;
+import dev.postdate.clickhouse.campaigns.RecipientEmails;
 import dev.postdate.clickhouse.campaigns.StoredOccurrence;
 import dev.postdate.clickhouse.contacts.AttributeValue;
 import dev.postdate.clickhouse.contacts.Consent;
@@ -205,6 +207,11 @@ class ExpansionTest {
         StoredOccurrence done = fixture.occurrence(campaign, 1);
         assertEquals(StoredOccurrence.State.EXPANDED, done.state());
         assertEquals(eligiblePro.size(), done.expanded());
+        // The ledger holds each recipient once, the repeated page folded.
+        List<CampaignRecipients.Recipient> ledger = fixture.context.getBean(CampaignRecipients.class)
+                .page(tenant, campaign.id(), 1, false, Set.of(), "", 1000);
+        assertEquals(eligiblePro, ledger.stream().map(CampaignRecipients.Recipient::contactId).collect(Collectors.toSet()));
+        assertEquals(eligiblePro.size(), ledger.size());
     }
 
     @Test

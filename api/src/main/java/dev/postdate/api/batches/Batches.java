@@ -82,8 +82,7 @@ public class Batches {
     /** The batch's control and counts, all 0 for a batch that has no email (yet). */
     public BatchView current(String tenant, String batchId) {
         Map<EmailStatus, Long> found = store.counts(tenant, batchId);
-        BatchControl control = store.isCancelled(tenant, batchId) ? BatchControl.CANCELLED
-                : controls.current(tenant, batchId);
+        BatchControl control = control(tenant, batchId);
         Map<EmailStatus, Long> counts = new EnumMap<>(EmailStatus.class);
         for (EmailStatus state : EmailStatus.values()) {
             EmailStatus shown = control == BatchControl.CANCELLED && state.isPending() ? EmailStatus.CANCELLED : state;
@@ -91,6 +90,11 @@ public class Batches {
             counts.putIfAbsent(state, 0L);
         }
         return new BatchView(control, counts);
+    }
+
+    /** Cancelled when ClickHouse holds a cancel (durable, whatever Redis says); else what Redis says. */
+    public BatchControl control(String tenant, String batchId) {
+        return store.isCancelled(tenant, batchId) ? BatchControl.CANCELLED : controls.current(tenant, batchId);
     }
 
     private void checkId(String batchId) {

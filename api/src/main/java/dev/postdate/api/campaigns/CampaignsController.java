@@ -1,31 +1,41 @@
 package dev.postdate.api.campaigns;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.postdate.api.auth.ApiKeyAuthFilter;
 import dev.postdate.api.batches.Batches;
 import dev.postdate.api.intake.EmailRequestReader;
 import dev.postdate.api.intake.QueryNumbers;
+import dev.postdate.api.problem.FieldError;
 import dev.postdate.api.problem.Problem;
 import dev.postdate.api.problem.ProblemException;
 import dev.postdate.api.problem.ProblemResponses;
 import dev.postdate.api.problem.ProblemType;
 import dev.postdate.clickhouse.campaigns.Campaign;
+import dev.postdate.clickhouse.campaigns.CampaignRecipients;
 import dev.postdate.clickhouse.campaigns.StoredOccurrence;
 import dev.postdate.core.campaign.CampaignSchedule;
 import dev.postdate.core.campaign.CampaignSpec;
 import dev.postdate.core.campaign.CampaignState;
+import dev.postdate.core.state.BatchControl;
+import dev.postdate.core.state.EmailStatus;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpHeaders;
+import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
+import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Consumes;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Header;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.http.annotation.RequestAttribute;
 import io.micronaut.http.annotation.Status;
+import io.micronaut.json.tree.JsonNode;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.serde.annotation.Serdeable;
@@ -38,8 +48,11 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -67,6 +80,28 @@ public class CampaignsController {
     public record OccurrenceList(@JsonInclude(JsonInclude.Include.ALWAYS) List<OccurrenceView> occurrences) {
     }
 
+    @Serdeable
+    @Schema(name = "CampaignRecipient")
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    public record RecipientView(@JsonProperty("email_id") String emailId, @JsonProperty("contact_id") String contactId,
+                                String state, String detail,
+                                @JsonProperty("resend_of") @Schema(description = "the email this one resent; empty for the occurrence's own") String resendOf) {
+    }
+
+    @Serdeable
+    @Schema(name = "CampaignRecipientList")
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    public record RecipientList(List<RecipientView> recipients,
+                                @Schema(description = "pass as after for the next page; null after the last") @Nullable String next) {
+    }
+
+    @Serdeable
+    @Schema(name = "CampaignResendRequest")
+    public record ResendRequest(@Schema(description = "failed, expired, in_doubt; default [failed]") @Nullable List<String> states) {
+    }
+
+    private static final int DEFAULT_RECIPIENTS = 1000;
+    private static final int MAX_RECIPIENTS = 10000;
     private static final int DEFAULT_LIST = 50;
     private static final int MAX_LIST = 500;
 
@@ -74,15 +109,19 @@ public class CampaignsController {
     private final Campaigns campaigns;
     private final Batches batches;
     private final DryRun dryRun;
+    private final CampaignRecipients ledger;
+    private final CampaignResend resend;
     private final CampaignSettings settings;
     private final Clock clock;
 
     public CampaignsController(EmailRequestReader json, Campaigns campaigns, Batches batches, DryRun dryRun,
-                               CampaignSettings settings, Clock clock) {
+                               CampaignRecipients ledger, CampaignResend resend, CampaignSettings settings, Clock clock) {
         this.json = json;
         this.campaigns = campaigns;
         this.batches = batches;
         this.dryRun = dryRun;
+        this.ledger = ledger;
+        this.resend = resend;
         this.settings = settings;
         this.clock = clock;
     }
@@ -210,6 +249,89 @@ public class CampaignsController {
         return occurrenceView(tenant, campaigns.occurrence(tenant, id, number(number)));
     }
 
+    @Operation(operationId = "listCampaignRecipients", summary = "An occurrence's recipients with the state of their current email",
+            description = "Paged by email id: pass the last email_id as after. text/csv with Accept: text/csv or format=csv;"
+                    + " the next page's URL is then in the Link header.")
+    @ApiResponse(responseCode = "200", description = "a page of recipients", content = {
+            @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RecipientList.class)),
+            @Content(mediaType = "text/csv", schema = @Schema(type = "string", description = "email_id,contact_id,state,detail,resend_of"))})
+    @ApiResponse(responseCode = "401", description = "missing, unknown or revoked API key", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "404", description = "no such campaign, or the occurrence has not started", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "422", description = "an unknown state, format or limit", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "503", description = "Redis or ClickHouse unavailable", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @Get(value = "/{id}/occurrences/{number}/recipients", produces = {MediaType.APPLICATION_JSON, "text/csv"})
+    public HttpResponse<?> recipients(@Parameter(hidden = true) @RequestAttribute(ApiKeyAuthFilter.TENANT) String tenant,
+                                      @PathVariable String id, @PathVariable String number,
+                                      @Parameter(description = "comma-separated states; all when absent") @QueryValue @Nullable String state,
+                                      @Parameter(description = "the last email_id of the previous page") @QueryValue @Nullable String after,
+                                      @Parameter(description = "1 to 10000, default 1000") @QueryValue @Nullable String limit,
+                                      @Parameter(description = "csv for text/csv") @QueryValue @Nullable String format,
+                                      @Parameter(hidden = true) @Header(value = HttpHeaders.ACCEPT, defaultValue = "") String accept) {
+        int n = number(number);
+        StoredOccurrence occurrence = campaigns.occurrence(tenant, id, n);
+        boolean cancelled = batches.control(tenant, CampaignSpec.batchId(id, n)) == BatchControl.CANCELLED;
+        int size = QueryNumbers.orDefault(limit, DEFAULT_RECIPIENTS, 1, MAX_RECIPIENTS, "limit");
+        List<CampaignRecipients.Recipient> page = ledger.page(tenant, id, occurrence.number(), cancelled,
+                states(state, "state", Set.of(EmailStatus.values())), after == null ? "" : after, size);
+        String next = page.size() < size ? null : page.getLast().emailId();
+        if (format != null && !format.equals("csv") && !format.equals("json")) {
+            throw new ProblemException(ProblemType.VALIDATION, "Unknown format", List.of(new FieldError("format", "csv or json")));
+        }
+        if ("csv".equals(format) || format == null && accept.contains("text/csv")) {
+            MutableHttpResponse<String> csv = HttpResponse.ok(RecipientCsv.of(page)).contentType("text/csv; charset=utf-8");
+            if (next != null) {
+                csv.header(HttpHeaders.LINK, "</v1/campaigns/" + id + "/occurrences/" + n + "/recipients?format=csv&after="
+                        + next + "&limit=" + size + (state == null ? "" : "&state=" + state) + ">; rel=\"next\"");
+            }
+            return csv;
+        }
+        return HttpResponse.ok(new RecipientList(page.stream().map(r -> new RecipientView(r.emailId(), r.contactId(),
+                r.state().wireName(), r.detail(), r.resendOf())).toList(), next)).contentType(MediaType.APPLICATION_JSON_TYPE);
+    }
+
+    @Operation(operationId = "resendCampaignOccurrence", summary = "Send an occurrence again to exactly the recipients whose email ended in the given states, once",
+            description = "Body {\"states\": [\"failed\"]} (failed, expired, in_doubt; default failed). Each gets a new email"
+                    + " replacing the old one in the ledger; repeating the call resends nothing more.")
+    @RequestBody(content = @Content(schema = @Schema(implementation = ResendRequest.class)))
+    @ApiResponse(responseCode = "200", description = "how many were resent, and how many are no longer mailable")
+    @ApiResponse(responseCode = "400", description = "malformed JSON", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "401", description = "missing, unknown or revoked API key", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "404", description = "no such campaign, or the occurrence has not started", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "409", description = "the occurrence is still expanding, skipped or cancelled", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "422", description = "a state that cannot be resent", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "503", description = "SQS, Redis or ClickHouse unavailable; repeat the request to continue", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @Post("/{id}/occurrences/{number}/resend")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public CampaignResend.Result resend(@Parameter(hidden = true) @RequestAttribute(ApiKeyAuthFilter.TENANT) String tenant,
+                                        @PathVariable String id, @PathVariable String number, @Body @Nullable byte[] body) {
+        JsonNode root = body == null || body.length == 0 ? JsonNode.createObjectNode(Map.of()) : json.parse(body);
+        List<FieldError> errors = new ArrayList<>();
+        root.entries().forEach(e -> {
+            if (!e.getKey().equals("states")) {
+                errors.add(new FieldError(e.getKey(), "unknown field (states)"));
+            }
+        });
+        JsonNode states = root.get("states");
+        String listed = null;
+        if (states != null && !states.isNull()) {
+            List<String> names = new ArrayList<>();
+            if (states.isArray()) {
+                states.values().forEach(v -> names.add(v.isString() ? v.getStringValue() : "?"));
+            }
+            if (!states.isArray() || names.isEmpty()) {
+                errors.add(new FieldError("states", "a non-empty list of failed, expired, in_doubt"));
+            } else {
+                listed = String.join(",", names);
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new ProblemException(ProblemType.VALIDATION, "Nothing was resent", errors);
+        }
+        Set<EmailStatus> chosen = listed == null ? Set.of(EmailStatus.FAILED)
+                : states(listed, "states", CampaignResend.RESENDABLE);
+        return resend.resend(tenant, id, number(number), chosen);
+    }
+
     @Operation(operationId = "pauseCampaignOccurrence", summary = "Pause one occurrence's unsent mail")
     @ApiResponse(responseCode = "200", description = "the occurrence")
     @ApiResponse(responseCode = "401", description = "missing, unknown or revoked API key", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
@@ -249,7 +371,9 @@ public class CampaignsController {
     }
 
     private OccurrenceView occurrenceView(String tenant, StoredOccurrence o) {
-        return OccurrenceView.of(o, batches.current(tenant, CampaignSpec.batchId(o.campaignId(), o.number())));
+        BatchControl control = batches.control(tenant, CampaignSpec.batchId(o.campaignId(), o.number()));
+        return OccurrenceView.of(o, control, ledger.counts(tenant, o.campaignId(), o.number(),
+                control == BatchControl.CANCELLED));
     }
 
     /**
@@ -269,6 +393,21 @@ public class CampaignsController {
                     && occurrenceView(campaign.tenant(), stored.get(o.number())).finished());
         }
         return CampaignView.of(campaign, completed, next);
+    }
+
+    /** Comma-separated state names, each one of {@code allowed}. */
+    private static Set<EmailStatus> states(@Nullable String text, String field, Set<EmailStatus> allowed) {
+        if (text == null || text.isEmpty()) {
+            return Set.of();
+        }
+        Set<EmailStatus> states = EnumSet.noneOf(EmailStatus.class);
+        for (String name : text.split(",")) {
+            EmailStatus found = allowed.stream().filter(s -> s.wireName().equals(name.trim())).findFirst().orElseThrow(() ->
+                    new ProblemException(ProblemType.VALIDATION, "Unknown state " + name, List.of(new FieldError(field,
+                            "states among " + allowed.stream().map(EmailStatus::wireName).sorted().collect(Collectors.joining(", "))))));
+            states.add(found);
+        }
+        return states;
     }
 
     private static int number(String text) {

@@ -44,8 +44,21 @@ public class AudienceMembers {
         return sql.select("SELECT contact_id, email, name, timezone, locale, attributes FROM "
                         + audiences.matching(tenant, rule, now, "contact_id > " + SqlLiteral.string(afterId))
                         + " AND " + audiences.eligible(tenant, now, topic) + " ORDER BY contact_id LIMIT " + limit)
-                .stream().map(row -> new Member(row.get(0), row.get(1), row.get(2), row.get(3), row.get(4),
-                        ContactStore.attributes(parse(row.get(5))))).toList();
+                .stream().map(this::member).toList();
+    }
+
+    /** Those of {@code contactIds} that a campaign of {@code topic} may mail now, whatever audience they are in. */
+    public List<Member> eligibleAmong(String tenant, List<String> contactIds, Instant now, @Nullable String topic) {
+        if (contactIds.isEmpty()) {
+            return List.of();
+        }
+        return sql.select("SELECT contact_id, email, name, timezone, locale, attributes FROM "
+                        + audiences.among(tenant, contactIds) + " AND " + audiences.eligible(tenant, now, topic))
+                .stream().map(this::member).toList();
+    }
+
+    private Member member(List<String> row) {
+        return new Member(row.get(0), row.get(1), row.get(2), row.get(3), row.get(4), ContactStore.attributes(parse(row.get(5))));
     }
 
     private JsonNode parse(String attributes) {

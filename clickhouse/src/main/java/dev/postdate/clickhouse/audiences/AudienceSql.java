@@ -7,6 +7,8 @@ import dev.postdate.clickhouse.suppressions.SuppressionStore;
 import io.micronaut.core.annotation.Nullable;
 
 import java.time.Instant;
+import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * The SQL of "who an audience's rule selects among a tenant's contacts now". Each contact counts once,
@@ -32,6 +34,13 @@ final class AudienceSql {
     String matching(String tenant, Rule rule, Instant now, String keyCondition) {
         return "(SELECT * FROM " + sql.table("contacts") + " FINAL WHERE tenant = " + SqlLiteral.string(tenant)
                 + " AND " + keyCondition + ") WHERE deleted = 0 AND (" + rules.where(tenant, rule, now) + ")";
+    }
+
+    /** A FROM clause and WHERE over the tenant's (not deleted) contacts with these ids. */
+    String among(String tenant, List<String> contactIds) {
+        return "(SELECT * FROM " + sql.table("contacts") + " FINAL WHERE tenant = " + SqlLiteral.string(tenant)
+                + " AND contact_id IN (" + contactIds.stream().map(SqlLiteral::string).collect(Collectors.joining(", "))
+                + ")) WHERE deleted = 0";
     }
 
     /** The condition on matching rows that a campaign mails them: active, not suppressed, consented to {@code topic}. */

@@ -1,8 +1,6 @@
-package dev.postdate.expander;
+package dev.postdate.clickhouse.campaigns;
 
 import dev.postdate.clickhouse.audiences.AudienceMembers;
-import dev.postdate.clickhouse.campaigns.Campaign;
-import dev.postdate.clickhouse.campaigns.RecipientData;
 import dev.postdate.core.campaign.CampaignSchedule;
 import dev.postdate.core.campaign.CampaignSpec;
 import dev.postdate.core.campaign.LocalDelivery;
@@ -24,18 +22,18 @@ import java.util.UUID;
  * recipient's planned time (under {@code if_passed: next_day}, the next day's). The template sees
  * {@link RecipientData} as of expansion.
  */
-final class RecipientEmails {
+public final class RecipientEmails {
 
     private RecipientEmails() {
     }
 
-    static String emailId(String tenant, String campaignId, int occurrence, String contactId) {
+    public static String emailId(String tenant, String campaignId, int occurrence, String contactId) {
         String name = tenant + '\u0000' + campaignId + '\u0000' + occurrence + '\u0000' + contactId;
         return UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8)).toString();
     }
 
     /** The member's email, or empty when its local time has passed and the campaign skips such recipients. */
-    static Optional<ScheduledEmail> of(Campaign campaign, CampaignSchedule.Occurrence occurrence,
+    public static Optional<ScheduledEmail> of(Campaign campaign, CampaignSchedule.Occurrence occurrence,
                                        AudienceMembers.Member member, Instant now) {
         CampaignSpec spec = campaign.spec();
         Instant planned;
@@ -61,5 +59,22 @@ final class RecipientEmails {
                 spec.expireAfter() == null ? null : planned.plus(spec.expireAfter()));
         return Optional.of(new ScheduledEmail(emailId(campaign.tenant(), campaign.id(), occurrence.number(), member.id()),
                 campaign.tenant(), CampaignSpec.batchId(campaign.id(), occurrence.number()), sendAt, accepted, content));
+    }
+
+    /**
+     * A new email replacing {@code original} for the same recipient, due now. Its id is derived from the
+     * original's, so resending the same email again yields the same one, sent once.
+     */
+    public static ScheduledEmail resend(Campaign campaign, int occurrence, AudienceMembers.Member member,
+                                        String original, Instant now) {
+        CampaignSpec spec = campaign.spec();
+        Instant accepted = now.truncatedTo(ChronoUnit.SECONDS);
+        EmailContent content = new EmailContent(new Address(member.email(), member.name().isEmpty() ? null : member.name()),
+                spec.from(), spec.replyTo(), null, null, null, spec.template(),
+                RecipientData.of(campaign, occurrence, member), Map.of(), spec.tags(), spec.topic(),
+                spec.expireAfter() == null ? null : accepted.plus(spec.expireAfter()));
+        String id = UUID.nameUUIDFromBytes(("resend\u0000" + original).getBytes(StandardCharsets.UTF_8)).toString();
+        return new ScheduledEmail(id, campaign.tenant(), CampaignSpec.batchId(campaign.id(), occurrence), accepted,
+                accepted, content);
     }
 }
