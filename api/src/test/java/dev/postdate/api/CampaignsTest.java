@@ -293,6 +293,36 @@ class CampaignsTest {
     }
 
     @Test
+    void aTestSendGoesToTheSeedsWithTheChosenContactsDataOutsideTheLedger() throws Exception {
+        String id = create(recurring()).get("id").getStringValue();
+        ApiHarness.Response sent = api.post(key, "/v1/campaigns/" + id + "/test",
+                "{\"to\": [\"qa@example.net\", \"boss@example.net\"], \"contacts\": [\"d4\"]}");
+        assertEquals(202, sent.status(), sent.body());
+        assertEquals(2, sent.json().get("emails").size());
+        assertEquals("d4", sent.json().get("emails").get(0).get("contact_id").getStringValue());
+        List<ScheduledEmail> queued = api.awaitIntake(2);
+        for (ScheduledEmail email : queued) {
+            assertEquals("", email.batchId(), "outside the occurrence's batch");
+            assertTrue(email.content().headers().get("X-Postdate-Test").contains(id));
+            assertTrue(email.content().tags().contains("test"));
+            assertEquals(null, email.content().topic(), "a seed is not a contact");
+            @SuppressWarnings("unchecked")
+            Map<String, Object> contact = (Map<String, Object>) email.content().data().get("contact");
+            assertEquals("d4", contact.get("id"), "an unsubscribed contact's data may be shown to a seed");
+        }
+        assertEquals(java.util.Set.of("qa@example.net", "boss@example.net"),
+                java.util.Set.copyOf(queued.stream().map(e -> e.content().to().email()).toList()));
+        // Without contacts: the first recipient's data.
+        assertEquals("d1", api.post(key, "/v1/campaigns/" + id + "/test", "{\"to\": [\"qa@example.net\"]}").json()
+                .get("emails").get(0).get("contact_id").getStringValue());
+        api.awaitIntake(1);
+        assertEquals(List.of("contacts[0]", "to[1].email"), ApiHarness.problemFields(api.post(key, "/v1/campaigns/" + id
+                + "/test", "{\"to\": [\"qa@example.net\", \"not an address\"], \"contacts\": [\"nobody\"]}"))
+                .stream().sorted().toList());
+        assertEquals(0, api.get(key, "/v1/campaigns/" + id + "/occurrences").json().get("occurrences").size());
+    }
+
+    @Test
     void anotherTenantSeesNothing() throws Exception {
         String id = create(recurring()).get("id").getStringValue();
         assertEquals(404, api.get(otherKey, "/v1/campaigns/" + id).status());

@@ -96,6 +96,21 @@ public class CampaignsController {
     }
 
     @Serdeable
+    @Schema(name = "CampaignTestRequest")
+    public record TestRequest(List<String> to, @Nullable List<String> contacts) {
+    }
+
+    @Serdeable
+    @Schema(name = "CampaignTestEmail")
+    public record TestEmail(String id, String to, @JsonProperty("contact_id") String contactId) {
+    }
+
+    @Serdeable
+    @Schema(name = "CampaignTestEmails")
+    public record TestEmails(List<TestEmail> emails) {
+    }
+
+    @Serdeable
     @Schema(name = "CampaignResendRequest")
     public record ResendRequest(@Schema(description = "failed, expired, in_doubt; default [failed]") @Nullable List<String> states) {
     }
@@ -111,17 +126,20 @@ public class CampaignsController {
     private final DryRun dryRun;
     private final CampaignRecipients ledger;
     private final CampaignResend resend;
+    private final CampaignTestSend testSend;
     private final CampaignSettings settings;
     private final Clock clock;
 
     public CampaignsController(EmailRequestReader json, Campaigns campaigns, Batches batches, DryRun dryRun,
-                               CampaignRecipients ledger, CampaignResend resend, CampaignSettings settings, Clock clock) {
+                               CampaignRecipients ledger, CampaignResend resend, CampaignTestSend testSend,
+                               CampaignSettings settings, Clock clock) {
         this.json = json;
         this.campaigns = campaigns;
         this.batches = batches;
         this.dryRun = dryRun;
         this.ledger = ledger;
         this.resend = resend;
+        this.testSend = testSend;
         this.settings = settings;
         this.clock = clock;
     }
@@ -225,6 +243,26 @@ public class CampaignsController {
                              @Parameter(description = "sample renders, 0 to max-dry-run-samples (20); default 3") @QueryValue @Nullable String samples) {
         return dryRun.run(tenant, id, QueryNumbers.orDefault(samples, settings.dryRunSamples(), 0,
                 settings.maxDryRunSamples(), "samples"));
+    }
+
+    @Operation(operationId = "testCampaign", summary = "Send the campaign's email now to seed addresses, with chosen contacts' data",
+            description = "Body {\"to\": [seed addresses, 1 to 10], \"contacts\": [contact ids, 1 to 5; default: the first"
+                    + " recipient]}. One email per seed and contact, header X-Postdate-Test, tag test; outside the"
+                    + " campaign's ledger and counts (GET /v1/emails/{id} shows each).")
+    @RequestBody(required = true, content = @Content(schema = @Schema(implementation = TestRequest.class)))
+    @ApiResponse(responseCode = "202", description = "the test emails' ids, accepted like POST /v1/emails")
+    @ApiResponse(responseCode = "400", description = "malformed JSON", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "401", description = "missing, unknown or revoked API key", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "404", description = "the tenant has no such campaign", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "422", description = "bad seed addresses or unknown contacts, each named by its path", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "503", description = "SQS or ClickHouse unavailable; repeat the request", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @Post("/{id}/test")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Status(HttpStatus.ACCEPTED)
+    public TestEmails test(@Parameter(hidden = true) @RequestAttribute(ApiKeyAuthFilter.TENANT) String tenant,
+                           @PathVariable String id, @Body @Nullable byte[] body) {
+        return new TestEmails(testSend.send(tenant, id, json.parse(body)).stream()
+                .map(e -> new TestEmail(e.id(), e.to(), e.contactId())).toList());
     }
 
     @Operation(operationId = "listCampaignOccurrences", summary = "The occurrences expanded or skipped so far, with their counts")
