@@ -265,6 +265,10 @@ class CampaignsTest {
         JsonNode counts = api.get(key, "/v1/campaigns/" + id + "/occurrences/1").json();
         assertEquals(2, counts.get("counts").get("failed").getLongValue());
         assertEquals("sending", counts.get("state").getStringValue());
+        // Three emails settled within the last minute: 0.05 per second; one left (e3) goes at that pace.
+        assertEquals(0.05, counts.get("rate").getDoubleValue(), 1e-9);
+        Instant eta = Instant.parse(counts.get("eta").getStringValue());
+        assertTrue(eta.isAfter(now.plusSeconds(15)) && eta.isBefore(Instant.now().plusSeconds(25)), eta.toString());
 
         JsonNode resent = api.post(key, "/v1/campaigns/" + id + "/occurrences/1/resend", "{\"states\": [\"failed\"]}").json();
         assertEquals(1, resent.get("resent").getLongValue(), resent.toString());

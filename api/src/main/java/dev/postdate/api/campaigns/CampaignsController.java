@@ -14,6 +14,7 @@ import dev.postdate.api.problem.ProblemType;
 import dev.postdate.clickhouse.campaigns.Campaign;
 import dev.postdate.clickhouse.campaigns.CampaignRecipients;
 import dev.postdate.clickhouse.campaigns.StoredOccurrence;
+import dev.postdate.clickhouse.status.BatchStatusStore;
 import dev.postdate.core.campaign.CampaignSchedule;
 import dev.postdate.core.campaign.CampaignSpec;
 import dev.postdate.core.campaign.CampaignState;
@@ -128,11 +129,12 @@ public class CampaignsController {
     private final CampaignResend resend;
     private final CampaignTestSend testSend;
     private final CampaignSettings settings;
+    private final BatchStatusStore batchStatus;
     private final Clock clock;
 
     public CampaignsController(EmailRequestReader json, Campaigns campaigns, Batches batches, DryRun dryRun,
                                CampaignRecipients ledger, CampaignResend resend, CampaignTestSend testSend,
-                               CampaignSettings settings, Clock clock) {
+                               CampaignSettings settings, BatchStatusStore batchStatus, Clock clock) {
         this.json = json;
         this.campaigns = campaigns;
         this.batches = batches;
@@ -141,6 +143,7 @@ public class CampaignsController {
         this.resend = resend;
         this.testSend = testSend;
         this.settings = settings;
+        this.batchStatus = batchStatus;
         this.clock = clock;
     }
 
@@ -409,9 +412,13 @@ public class CampaignsController {
     }
 
     private OccurrenceView occurrenceView(String tenant, StoredOccurrence o) {
-        BatchControl control = batches.control(tenant, CampaignSpec.batchId(o.campaignId(), o.number()));
+        String batch = CampaignSpec.batchId(o.campaignId(), o.number());
+        BatchControl control = batches.control(tenant, batch);
+        Instant now = clock.instant();
+        double rate = (double) batchStatus.settledSince(tenant, batch, now.minus(settings.rateWindow()))
+                / settings.rateWindow().toSeconds();
         return OccurrenceView.of(o, control, ledger.counts(tenant, o.campaignId(), o.number(),
-                control == BatchControl.CANCELLED));
+                control == BatchControl.CANCELLED), rate, now);
     }
 
     /**

@@ -6,9 +6,11 @@ import dev.postdate.clickhouse.campaigns.StoredOccurrence;
 import dev.postdate.core.campaign.CampaignSpec;
 import dev.postdate.core.state.BatchControl;
 import dev.postdate.core.state.EmailStatus;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import io.swagger.v3.oas.annotations.media.Schema;
 
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -29,10 +31,16 @@ public record OccurrenceView(
         @Schema(description = "active, paused or cancelled") String control,
         @Schema(description = "recipients per state of their current email (scheduled, queued, in_doubt, cancelled, suppressed, expired, failed, sent); a resend replaces the email it resends")
         Map<String, Long> counts,
+        @Schema(description = "emails settled per second over the last rate-window (60 s)") double rate,
+        @Schema(description = "when the unsent recipients would be done at that rate; null when none is left or nothing moves") @Nullable String eta,
         @JsonProperty("started_at") String startedAt, @JsonProperty("updated_at") String updatedAt) {
 
-    /** @param recipients the ledger's current recipients per state */
-    static OccurrenceView of(StoredOccurrence o, BatchControl control, Map<EmailStatus, Long> recipients) {
+    /**
+     * @param recipients the ledger's current recipients per state
+     * @param rate       emails settled per second recently
+     */
+    static OccurrenceView of(StoredOccurrence o, BatchControl control, Map<EmailStatus, Long> recipients, double rate,
+                             Instant now) {
         Map<String, Long> counts = new LinkedHashMap<>();
         long pending = 0;
         for (EmailStatus state : EmailStatus.values()) {
@@ -47,7 +55,9 @@ public record OccurrenceView(
         };
         return new OccurrenceView(o.number(), state, o.reason(), o.planned().toString(),
                 CampaignSpec.batchId(o.campaignId(), o.number()), o.audienceVersion(), o.expanded(), o.passedSkipped(),
-                control.wireName(), counts, o.startedAt().toString(), o.updatedAt().toString());
+                control.wireName(), counts, rate, pending == 0 || rate == 0 ? null
+                : now.plusMillis((long) Math.ceil(pending * 1000 / rate)).toString(),
+                o.startedAt().toString(), o.updatedAt().toString());
     }
 
     boolean finished() {

@@ -38,6 +38,13 @@ public class BatchStatusStore {
         return counts;
     }
 
+    /** How many of the batch's emails reached a final state at or after {@code since}: its recent pace. */
+    public long settledSince(String tenant, String batchId, Instant since) {
+        return Long.parseLong(sql.select("SELECT count() FROM " + sql.table("email_events") + " WHERE tenant = "
+                + SqlLiteral.string(tenant) + " AND batch_id = " + SqlLiteral.string(batchId) + " AND state IN ("
+                + StatusSql.finalStates() + ") AND at >= " + StatusSql.dateTime(since)).getFirst().getFirst());
+    }
+
     public void recordControl(String tenant, String batchId, String action, Instant at) {
         sql.execute("INSERT INTO " + sql.table("batch_controls") + " (tenant, batch_id, action, at) VALUES ("
                 + SqlLiteral.string(tenant) + ", " + SqlLiteral.string(batchId) + ", " + SqlLiteral.string(action)
