@@ -54,26 +54,31 @@ final class TenantLedger {
     }
 
     /**
-     * Lateness of sent emails (first {@code sent} event minus {@code send_at}, in ms) at the 50th and
-     * 99th percentile, and the sending rate of the scheduled burst: emails due at or after
+     * Lateness of sent emails at the 50th and 99th percentile: Postdate's own (first {@code sent} event
+     * minus the later of {@code send_at} and acceptance: an email accepted after its time could not go
+     * out before it arrived) and from {@code send_at} alone (what a recipient sees, the client's intake
+     * pace included). And the sending rate of the scheduled burst: emails due at or after
      * {@code burstFrom} that were sent, over the time from {@code burstFrom} to the last of them sent.
      * Emails sent as soon as accepted go out while intake is still running, so they would stretch
      * a first-to-last window with time that measures the client, not the sending.
      */
     Delivery delivery(Instant burstFrom) {
-        String sent = "SELECT toInt64(at_ms) - toInt64(toUInt32(send_at)) * 1000 AS late, at_ms, send_at FROM ("
+        String sent = "SELECT toInt64(at_ms) - toInt64(greatest(toUInt32(send_at), toUInt32(accepted_at))) * 1000 AS late,"
+                + " toInt64(at_ms) - toInt64(toUInt32(send_at)) * 1000 AS late_from_due, at_ms, send_at FROM ("
                 + "SELECT id, min(at_ms) AS at_ms FROM " + sql.table("email_events") + tenantIs + " AND state = 'sent' GROUP BY id)"
-                + " AS sent_emails ANY INNER JOIN (SELECT id, any(send_at) AS send_at FROM " + sql.table("emails_by_id") + tenantIs
-                + " GROUP BY id) AS due USING id";
+                + " AS sent_emails ANY INNER JOIN (SELECT id, any(send_at) AS send_at, any(accepted_at) AS accepted_at FROM "
+                + sql.table("emails_by_id") + tenantIs + " GROUP BY id) AS due USING id";
         List<String> row = sql.select("SELECT count(), quantileExact(0.5)(late), quantileExact(0.99)(late),"
                 + " countIf(toUInt32(send_at) >= " + burstFrom.getEpochSecond() + "),"
-                + " maxIf(at_ms, toUInt32(send_at) >= " + burstFrom.getEpochSecond() + ") FROM (" + sent + ")").getFirst();
+                + " maxIf(at_ms, toUInt32(send_at) >= " + burstFrom.getEpochSecond() + "),"
+                + " quantileExact(0.5)(late_from_due), quantileExact(0.99)(late_from_due) FROM (" + sent + ")").getFirst();
         if (Long.parseLong(row.get(0)) == 0) {
-            return new Delivery(0, 0, 0, 0);
+            return new Delivery(0, 0, 0, 0, 0, 0);
         }
         long burst = Long.parseLong(row.get(3));
         double seconds = Math.max(1, Long.parseLong(row.get(4)) - burstFrom.toEpochMilli()) / 1000.0;
-        return new Delivery(Long.parseLong(row.get(1)), Long.parseLong(row.get(2)), burst, burst == 0 ? 0 : burst / seconds);
+        return new Delivery(Long.parseLong(row.get(1)), Long.parseLong(row.get(2)), Long.parseLong(row.get(5)),
+                Long.parseLong(row.get(6)), burst, burst == 0 ? 0 : burst / seconds);
     }
 
     private String latestStates() {
@@ -111,6 +116,8 @@ final class TenantLedger {
         }
     }
 
-    record Delivery(long latenessP50Ms, long latenessP99Ms, long burstSent, double burstEmailsPerSecond) {
+    /** Lateness from the later of send_at and acceptance, and from send_at alone; the burst's pace. */
+    record Delivery(long latenessP50Ms, long latenessP99Ms, long fromDueP50Ms, long fromDueP99Ms, long burstSent,
+                    double burstEmailsPerSecond) {
     }
 }
