@@ -118,6 +118,12 @@ class CampaignsTest {
         assertEquals("cancelled", api.post(key, "/v1/campaigns/" + id + "/cancel", "").json().get("state").getStringValue());
         assertEquals(200, api.post(key, "/v1/campaigns/" + id + "/cancel", "").status(), "repeating changes nothing");
         assertEquals(409, api.post(key, "/v1/campaigns/" + id + "/resume", "").status(), "cancelled is final");
+        // Even against a resume that raced the cancel and was written after it.
+        var store = api.bean(dev.postdate.clickhouse.campaigns.CampaignStore.class);
+        var cancelled = store.find(tenant, id).orElseThrow();
+        store.save(cancelled.with(dev.postdate.core.campaign.CampaignState.SCHEDULED, cancelled.spec(),
+                Instant.now().plusSeconds(1)));
+        assertEquals("cancelled", api.get(key, "/v1/campaigns/" + id).json().get("state").getStringValue());
     }
 
     @Test
@@ -179,6 +185,11 @@ class CampaignsTest {
                         "}, \"delivery\": {\"local_time\": \"08:00\", \"fallback_timezone\": \"UTC\"}}"))));
         assertEquals(List.of("schedule.rrule"), ApiHarness.problemFields(api.post(key, "/v1/campaigns",
                 recurring().replace("FREQ=WEEKLY;INTERVAL=2;BYDAY=MO", "FREQ=MINUTELY"))));
+        // Local delivery takes one occurrence a day at most: every recipient would get each one at the same local time.
+        assertEquals(List.of("schedule.rrule"), ApiHarness.problemFields(api.post(key, "/v1/campaigns",
+                recurring().replace("FREQ=WEEKLY;INTERVAL=2;BYDAY=MO", "FREQ=DAILY;BYHOUR=8,20"))));
+        assertEquals(List.of("schedule.start"), ApiHarness.problemFields(api.post(key, "/v1/campaigns",
+                recurring().replace("2026-12-07", "2020-01-06"))));
         assertEquals(400, api.post(key, "/v1/campaigns", "{\"name\": ").status());
         assertEquals(before, api.get(key, "/v1/campaigns?limit=500").json().get("campaigns").size());
     }

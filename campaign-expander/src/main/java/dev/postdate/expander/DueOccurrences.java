@@ -10,8 +10,10 @@ import io.micronaut.core.annotation.Nullable;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.IntPredicate;
 
 /**
@@ -36,28 +38,42 @@ final class DueOccurrences {
      * @param stored       the campaign's recorded occurrences by number
      * @param stillSending whether an occurrence (by number) has emails not yet sent or settled
      */
-    static List<Decision> decide(CampaignSpec spec, Map<Integer, StoredOccurrence> stored, Instant now, Duration lead,
-                                 IntPredicate stillSending) {
+    /**
+     * @param createdAt    when the campaign was created: occurrences whose last recipient was due before
+     *                     it predate the campaign and are neither sent nor recorded
+     * @param stored       the campaign's recorded occurrences by number
+     * @param stillSending whether an occurrence (by number) has recipients whose email is not settled yet
+     */
+    static List<Decision> decide(CampaignSpec spec, Instant createdAt, Map<Integer, StoredOccurrence> stored, Instant now,
+                                 Duration lead, IntPredicate stillSending) {
         List<CampaignSchedule.Occurrence> due = spec.schedule().plannedThrough(now.plus(lead).plus(PLANNING_REACH))
-                .stream().filter(o -> !spec.expansionStart(o, lead).isAfter(now)).toList();
+                .stream().filter(o -> !spec.expansionStart(o, lead).isAfter(now))
+                .filter(o -> !spec.lastDue(o).isBefore(createdAt)).toList();
         List<Decision> decisions = new ArrayList<>();
+        Set<Integer> expanding = new HashSet<>();
         for (int i = 0; i < due.size(); i++) {
             CampaignSchedule.Occurrence occurrence = due.get(i);
             StoredOccurrence known = stored.get(occurrence.number());
             if (known != null) {
                 if (known.state() == StoredOccurrence.State.EXPANDING) {
                     decisions.add(new Decision(occurrence, null));
+                    expanding.add(occurrence.number());
                 }
                 continue;
             }
-            decisions.add(new Decision(occurrence, skipReason(spec, due, i, now, stored, stillSending)));
+            String reason = skipReason(spec, due, i, now, stored, expanding, stillSending);
+            decisions.add(new Decision(occurrence, reason));
+            if (reason == null) {
+                expanding.add(occurrence.number());
+            }
         }
         return decisions;
     }
 
+    /** @param expanding the occurrences this round expands, the previous one's included when it does */
     private static @Nullable String skipReason(CampaignSpec spec, List<CampaignSchedule.Occurrence> due, int index,
                                                Instant now, Map<Integer, StoredOccurrence> stored,
-                                               IntPredicate stillSending) {
+                                               Set<Integer> expanding, IntPredicate stillSending) {
         CampaignSchedule.Occurrence occurrence = due.get(index);
         Instant lastDue = spec.lastDue(occurrence);
         CatchUp catchUp = spec.catchUp();
@@ -72,8 +88,8 @@ final class DueOccurrences {
             }
         }
         int previous = occurrence.number() - 1;
-        if (spec.overlap() == Overlap.SKIP && stored.containsKey(previous)
-                && (stored.get(previous).state() == StoredOccurrence.State.EXPANDING || stillSending.test(previous))) {
+        if (spec.overlap() == Overlap.SKIP && (expanding.contains(previous) || stored.containsKey(previous)
+                && stored.get(previous).state() == StoredOccurrence.State.EXPANDED && stillSending.test(previous))) {
             return "overlap: occurrence " + previous + " was still sending";
         }
         return null;

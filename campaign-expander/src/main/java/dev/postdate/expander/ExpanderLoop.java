@@ -1,6 +1,7 @@
 package dev.postdate.expander;
 
 import dev.postdate.clickhouse.campaigns.Campaign;
+import dev.postdate.clickhouse.campaigns.CampaignRecipients;
 import dev.postdate.clickhouse.campaigns.CampaignStore;
 import dev.postdate.clickhouse.campaigns.OccurrenceStore;
 import dev.postdate.clickhouse.campaigns.StoredOccurrence;
@@ -14,7 +15,6 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -31,17 +31,19 @@ public class ExpanderLoop {
     private final CampaignStore campaigns;
     private final OccurrenceStore occurrences;
     private final BatchStatusStore batches;
+    private final CampaignRecipients ledger;
     private final OccurrenceExpander expander;
     private final ExpanderSettings settings;
     private final ExpanderMetrics metrics;
     private final Clock clock;
 
     public ExpanderLoop(CampaignStore campaigns, OccurrenceStore occurrences, BatchStatusStore batches,
-                        OccurrenceExpander expander, ExpanderSettings settings,
+                        CampaignRecipients ledger, OccurrenceExpander expander, ExpanderSettings settings,
                         ExpanderMetrics metrics, Clock clock) {
         this.campaigns = campaigns;
         this.occurrences = occurrences;
         this.batches = batches;
+        this.ledger = ledger;
         this.expander = expander;
         this.settings = settings;
         this.metrics = metrics;
@@ -65,19 +67,20 @@ public class ExpanderLoop {
         Map<Integer, StoredOccurrence> stored = occurrences.of(campaign.tenant(), campaign.id()).stream()
                 .collect(Collectors.toMap(StoredOccurrence::number, Function.identity()));
         Instant now = clock.instant();
-        for (DueOccurrences.Decision decision : DueOccurrences.decide(campaign.spec(), stored, now, settings.lead(),
-                n -> stillSending(campaign, n))) {
+        for (DueOccurrences.Decision decision : DueOccurrences.decide(campaign.spec(), campaign.createdAt(), stored, now,
+                settings.lead(), n -> stillSending(campaign, n))) {
             if (decision.skipReason() != null) {
                 expander.skip(campaign, decision.occurrence(), decision.skipReason());
             } else {
-                expander.expand(campaign, decision.occurrence(),
-                        Optional.ofNullable(stored.get(decision.occurrence().number())));
+                expander.expand(campaign, decision.occurrence());
             }
         }
     }
 
+    /** Whether some recipient's email is unsettled: as the occurrence view counts (the ledger, cancels applied). */
     private boolean stillSending(Campaign campaign, int occurrence) {
-        return batches.counts(campaign.tenant(), CampaignSpec.batchId(campaign.id(), occurrence)).entrySet().stream()
+        boolean cancelled = batches.isCancelled(campaign.tenant(), CampaignSpec.batchId(campaign.id(), occurrence));
+        return ledger.counts(campaign.tenant(), campaign.id(), occurrence, cancelled).entrySet().stream()
                 .anyMatch(e -> e.getKey().isPending() && e.getValue() > 0);
     }
 }

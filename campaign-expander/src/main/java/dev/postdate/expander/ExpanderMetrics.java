@@ -11,6 +11,7 @@ public class ExpanderMetrics {
 
     private final Counter emails;
     private final Counter passedSkipped;
+    private final Counter oversized;
     private final Counter expanded;
     private final Counter skipped;
     private final Counter failures;
@@ -19,6 +20,7 @@ public class ExpanderMetrics {
     public ExpanderMetrics(MeterRegistry registry) {
         this.emails = registry.counter("postdate.expander.emails.published");
         this.passedSkipped = registry.counter("postdate.expander.recipients.passed.skipped");
+        this.oversized = registry.counter("postdate.expander.recipients.oversized");
         this.expanded = registry.counter("postdate.expander.occurrences.expanded");
         this.skipped = registry.counter("postdate.expander.occurrences.skipped");
         this.failures = registry.counter("postdate.expander.failures");
@@ -28,6 +30,10 @@ public class ExpanderMetrics {
     void published(int count, int passed) {
         emails.increment(count);
         passedSkipped.increment(passed);
+    }
+
+    void oversized(int count) {
+        oversized.increment(count);
     }
 
     void expanded() {

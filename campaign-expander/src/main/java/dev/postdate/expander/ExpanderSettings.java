@@ -15,10 +15,12 @@ import java.time.Duration;
  * @param chunk      recipients published to the intake queue and checkpointed together
  * @param claimTtl   how long a claim on an occurrence keeps other expanders away (renewed per chunk)
  * @param instanceId this process's name in claims
+ * @param writeAttempts attempts to record a page on SQS (its ledger entries and checkpoint) before the
+ *                   round gives up and a later one publishes the page again
  */
 @ConfigurationProperties("postdate.expander")
 public record ExpanderSettings(@NotNull Duration interval, @NotNull Duration lead, @Positive int chunk,
-                               @NotNull Duration claimTtl, @NotBlank String instanceId,
+                               @NotNull Duration claimTtl, @NotBlank String instanceId, @Positive int writeAttempts,
                                @Positive int maxPacketBytes, @Positive int maxSqsCallBytes,
                                @Positive int sqsMaxInFlight, @Positive int sqsAttempts) {
 }

@@ -15,14 +15,19 @@ import dev.postdate.core.campaign.CampaignSchedule;
 import dev.postdate.core.campaign.CampaignState;
 import dev.postdate.core.email.ScheduledEmail;
 import dev.postdate.core.intake.IntakePublisher;
+import dev.postdate.core.intake.OversizedEmailsException;
+import dev.failsafe.Failsafe;
+import dev.failsafe.RetryPolicy;
 import io.micrometer.core.instrument.Timer;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
@@ -47,6 +52,7 @@ public class OccurrenceExpander {
     private final ExpanderSettings settings;
     private final ExpanderMetrics metrics;
     private final Clock clock;
+    private final RetryPolicy<Object> writeRetry;
 
     public OccurrenceExpander(CampaignStore campaigns, OccurrenceStore occurrences, AudienceStore audiences,
                               AudienceMembers members, CampaignRecipients ledger, IntakePublisher publisher,
@@ -62,26 +68,44 @@ public class OccurrenceExpander {
         this.settings = settings;
         this.metrics = metrics;
         this.clock = clock;
+        this.writeRetry = RetryPolicy.builder().handle(RuntimeException.class).withMaxAttempts(settings.writeAttempts())
+                .withBackoff(Duration.ofMillis(200), settings.interval())
+                .onRetry(e -> LOG.warn("Recording a published page failed, retrying: {}", e.getLastException().getMessage()))
+                .build();
     }
 
-    /** Records an occurrence as skipped, with the reason, so that its absence is visible. */
+    /**
+     * Records a new occurrence as skipped, with the reason, so that its absence is visible: under the
+     * occurrence's claim, and only if no expander stored it meanwhile.
+     */
     public void skip(Campaign campaign, CampaignSchedule.Occurrence occurrence, String reason) {
-        Instant now = clock.instant();
-        occurrences.save(new StoredOccurrence(campaign.tenant(), campaign.id(), occurrence.number(), now.toEpochMilli(),
-                StoredOccurrence.State.SKIPPED, occurrence.planned().toInstant(), 0, "", 0, 0, reason, now, now));
-        metrics.skipped();
-        LOG.info("Campaign {} occurrence {} skipped: {}", campaign.id(), occurrence.number(), reason);
+        if (!claims.claim(campaign.tenant(), campaign.id(), occurrence.number())) {
+            return;
+        }
+        try {
+            if (occurrences.find(campaign.tenant(), campaign.id(), occurrence.number()).isEmpty()) {
+                recordSkipped(campaign, occurrence, reason);
+            }
+        } finally {
+            claims.release(campaign.tenant(), campaign.id(), occurrence.number());
+        }
     }
 
     /**
      * Expands the occurrence from where it stands to its end, unless another expander holds it, the
      * campaign stopped being scheduled, or the claim lapsed meanwhile (then the next round continues).
+     * Where it stands is read again under the claim: the round's list may be older than another
+     * expander's work on it.
      */
-    public void expand(Campaign campaign, CampaignSchedule.Occurrence occurrence, Optional<StoredOccurrence> known) {
+    public void expand(Campaign campaign, CampaignSchedule.Occurrence occurrence) {
         if (!claims.claim(campaign.tenant(), campaign.id(), occurrence.number())) {
             return;
         }
         try {
+            Optional<StoredOccurrence> known = occurrences.find(campaign.tenant(), campaign.id(), occurrence.number());
+            if (known.isPresent() && known.get().state() != StoredOccurrence.State.EXPANDING) {
+                return;
+            }
             Optional<StoredOccurrence> started = known.isPresent() ? known : start(campaign, occurrence);
             if (started.isPresent()) {
                 run(campaign, occurrence, started.get());
@@ -91,13 +115,21 @@ public class OccurrenceExpander {
         }
     }
 
+    private void recordSkipped(Campaign campaign, CampaignSchedule.Occurrence occurrence, String reason) {
+        Instant now = clock.instant();
+        occurrences.save(new StoredOccurrence(campaign.tenant(), campaign.id(), occurrence.number(), now.toEpochMilli(),
+                StoredOccurrence.State.SKIPPED, occurrence.planned().toInstant(), 0, "", 0, 0, reason, now, now));
+        metrics.skipped();
+        LOG.info("Campaign {} occurrence {} skipped: {}", campaign.id(), occurrence.number(), reason);
+    }
+
     /** Fixes the audience version and stores the occurrence before any of its emails exists. */
     private Optional<StoredOccurrence> start(Campaign campaign, CampaignSchedule.Occurrence occurrence) {
         AudienceRef ref = campaign.spec().audience();
         Optional<AudienceVersion> audience = ref.version() == null ? audiences.latest(campaign.tenant(), ref.id())
                 : audiences.find(campaign.tenant(), ref.id(), ref.version());
         if (audience.isEmpty()) {
-            skip(campaign, occurrence, "audience " + ref.id() + (ref.version() == null ? "" : " v" + ref.version())
+            recordSkipped(campaign, occurrence, "audience " + ref.id() + (ref.version() == null ? "" : " v" + ref.version())
                     + " not found");
             return Optional.empty();
         }
@@ -156,16 +188,43 @@ public class OccurrenceExpander {
             }
         }
         if (!emails.isEmpty()) {
-            publisher.send(publisher.pack(emails));
-            ledger.record(campaign.tenant(), campaign.id(), occurrence.number(), entries);
+            List<String> bodies = packed(campaign, occurrence, emails, entries);
+            if (!bodies.isEmpty()) {
+                publisher.send(bodies);
+            }
         }
         boolean last = page.size() < settings.chunk();
         StoredOccurrence next = row.progressed(last ? StoredOccurrence.State.EXPANDED : StoredOccurrence.State.EXPANDING,
                 page.isEmpty() ? row.checkpoint() : page.getLast().id(), row.expanded() + emails.size(),
                 row.passedSkipped() + passed, clock.instant());
-        occurrences.save(next);
+        // The page is on SQS: keep trying to record it, so that only a crash publishes it again.
+        Failsafe.with(writeRetry).run(() -> {
+            ledger.record(campaign.tenant(), campaign.id(), occurrence.number(), entries);
+            occurrences.save(next);
+        });
         metrics.published(emails.size(), passed);
         return next;
+    }
+
+    /**
+     * The page's intake messages. An email too large for one message even alone (a contact with huge
+     * attributes) is left out, logged by contact id and counted, rather than blocking the occurrence.
+     */
+    private List<String> packed(Campaign campaign, CampaignSchedule.Occurrence occurrence, List<ScheduledEmail> emails,
+                                List<CampaignRecipients.Entry> entries) {
+        try {
+            return publisher.pack(emails);
+        } catch (OversizedEmailsException e) {
+            List<Integer> oversized = e.indexes().stream().sorted(Comparator.reverseOrder()).toList();
+            for (int i : oversized) {
+                LOG.warn("Campaign {} occurrence {}: the email of contact {} does not fit an intake message; not sent",
+                        campaign.id(), occurrence.number(), entries.get(i).contactId());
+                emails.remove(i);
+                entries.remove(i);
+            }
+            metrics.oversized(oversized.size());
+            return emails.isEmpty() ? List.of() : publisher.pack(emails);
+        }
     }
 
     private boolean stillScheduled(Campaign campaign) {

@@ -61,7 +61,8 @@ final class ExpanderFixture implements AutoCloseable {
 
     ExpanderSettings settings(String instanceId) {
         ExpanderSettings s = context.getBean(ExpanderSettings.class);
-        return new ExpanderSettings(s.interval(), s.lead(), s.chunk(), s.claimTtl(), instanceId, s.maxPacketBytes(),
+        return new ExpanderSettings(s.interval(), s.lead(), s.chunk(), s.claimTtl(), instanceId, s.writeAttempts(),
+                s.maxPacketBytes(),
                 s.maxSqsCallBytes(), s.sqsMaxInFlight(), s.sqsAttempts());
     }
 
@@ -77,7 +78,8 @@ final class ExpanderFixture implements AutoCloseable {
         OccurrenceExpander expander = new OccurrenceExpander(campaigns, occurrences, audiences,
                 context.getBean(AudienceMembers.class), context.getBean(CampaignRecipients.class), publisher,
                 claims(instanceId), settings, metrics, clock);
-        return new ExpanderLoop(campaigns, occurrences, context.getBean(BatchStatusStore.class), expander, settings,
+        return new ExpanderLoop(campaigns, occurrences, context.getBean(BatchStatusStore.class),
+                context.getBean(CampaignRecipients.class), expander, settings,
                 metrics, clock);
     }
 

@@ -26,6 +26,7 @@ import dev.postdate.core.intake.PackedEmail;
 import io.micronaut.serde.ObjectMapper;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -97,6 +98,12 @@ class ExpansionTest {
     @AfterAll
     void stop() throws Exception {
         fixture.close();
+    }
+
+    /** Campaigns are created at the start of time here: occurrences due before a campaign existed are not its. */
+    @BeforeEach
+    void rewind() {
+        fixture.clock.set(Instant.parse("2030-01-01T00:00:00Z"));
     }
 
     private static final String PRO = "{\"attr\": \"plan\", \"op\": \"eq\", \"value\": \"pro\"}";
@@ -265,6 +272,29 @@ class ExpansionTest {
         assertEquals(StoredOccurrence.State.SKIPPED, two.state());
         assertTrue(two.reason().startsWith("overlap"), two.reason());
         assertOnceEach(campaign, 1, fixture.drainIntake(), eligiblePro);
+    }
+
+    @Test
+    void occurrencesDueBeforeTheCampaignExistedAreNotItsAndTwoDueInOneRoundDoNotOverlap() {
+        String audienceId = UUID.randomUUID().toString();
+        fixture.audience(tenant, audienceId, 1, PRO);
+        // Created on 2030-01-25: the rule's occurrences of 01-07 and 01-21 predate it.
+        fixture.clock.set(Instant.parse("2030-01-25T00:00:00Z"));
+        Campaign late = fixture.campaign(tenant, fortnightly(audienceId, null, CatchUp.skipOlderThan(Duration.ofDays(30)),
+                Overlap.RUN), CampaignState.SCHEDULED);
+        // Daily from 01-25 with overlap skip: the 25th and the 26th both come due in one round.
+        Campaign daily = fixture.campaign(tenant, new CampaignSpec("daily", new TemplateRef("digest", 1),
+                new AudienceRef(audienceId, 1), new Address("news@example.org", null), null, "newsletter",
+                new CampaignSchedule(null, "FREQ=DAILY;BYHOUR=9", LocalDateTime.parse("2030-01-25T00:00"), "UTC", null),
+                null, null, List.of(), CatchUp.skipOlderThan(Duration.ofDays(30)), Overlap.SKIP), CampaignState.SCHEDULED);
+        fixture.clock.set(Instant.parse("2030-02-03T23:00:00Z"));
+        fixture.expander("a").round();
+
+        assertEquals(List.of(3), fixture.occurrences.of(tenant, late.id()).stream().map(StoredOccurrence::number).toList());
+        List<StoredOccurrence> days = fixture.occurrences.of(tenant, daily.id());
+        assertEquals(StoredOccurrence.State.EXPANDED, days.getFirst().state());
+        assertTrue(days.get(1).reason().startsWith("overlap"), days.get(1).reason());
+        fixture.drainIntake();
     }
 
     /** Each eligible contact has exactly one email of the occurrence, with its deterministic id and batch. */

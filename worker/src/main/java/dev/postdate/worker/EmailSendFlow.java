@@ -86,6 +86,8 @@ class EmailSendFlow {
         /** What this pass records when it finds or sets the guard cancelled: a cancel, a suppression, an expiry. */
         private EmailStatus stopState = EmailStatus.CANCELLED;
         private String stopDetail = "";
+        /** The email's expires_at, or null: checked again right before its first provider call. */
+        private Instant expiresAt;
 
         Steps(RangePass pass, RangeEmail email) {
             this.pass = pass;
@@ -138,8 +140,9 @@ class EmailSendFlow {
                     return;
                 }
             }
-            if (content.expiresAt() != null && clock.instant().isAfter(content.expiresAt())) {
-                stopUnlessTaken(EmailStatus.EXPIRED, "not sent by " + content.expiresAt());
+            expiresAt = content.expiresAt();
+            if (expired()) {
+                stopUnlessTaken(EmailStatus.EXPIRED, "not sent by " + expiresAt);
                 return;
             }
             String blocked = pass.blockedRecipient(email);
@@ -358,6 +361,9 @@ class EmailSendFlow {
                         permit.beforeAttempt();
                     }
                     if (!markedSending.get()) {
+                        if (expired()) {
+                            throw new SendException(SendException.Kind.EXPIRED, "not sent by " + expiresAt, null);
+                        }
                         markSending(claimedAt);
                         markedSending.set(true);
                         callStarted = true;
@@ -396,11 +402,20 @@ class EmailSendFlow {
                     LOG.info("Email {} of range {} given back: {}", email.id(), pass.range.rangeId(), gaveUp.reason());
                     pass.giveUp();
                 }
+                case SendPolicy.Result.Expired expired -> {
+                    // Its claim held, no call begun: free the claim, then stop it as expired.
+                    giveBack(claimedAt);
+                    stopUnlessTaken(EmailStatus.EXPIRED, expired.reason());
+                }
                 case SendPolicy.Result.ClaimLost lost -> {
                     LOG.info("Email {} of range {} not sent: {}", email.id(), pass.range.rangeId(), lost.reason());
                     pass.leaveForLater();
                 }
             }
+        }
+
+        boolean expired() {
+            return expiresAt != null && clock.instant().isAfter(expiresAt);
         }
 
         /** Right before the first provider call: from here on a crash leaves the email in doubt. */

@@ -244,6 +244,13 @@ public class CampaignRequestReader {
         if (start != null && end != null && end.isBefore(start)) {
             errors.add(new FieldError("schedule.end", "is before start"));
         }
+        if (start != null && zone != null && start.atZone(zone).toInstant().isBefore(now.minus(settings.schedulingHorizon()))) {
+            errors.add(new FieldError("schedule.start", "is more than " + settings.schedulingHorizon().toDays()
+                    + " days in the past"));
+        } else if (start != null && zone != null && start.atZone(zone).toInstant().isAfter(now.plus(settings.schedulingHorizon()))) {
+            errors.add(new FieldError("schedule.start", "is more than " + settings.schedulingHorizon().toDays()
+                    + " days ahead"));
+        }
         return errors.size() == before ? new CampaignSchedule(null, rrule, start, zone.getId(), end) : null;
     }
 
@@ -267,6 +274,12 @@ public class CampaignRequestReader {
         if (schedule != null && !schedule.recurring()) {
             errors.add(new FieldError("delivery", "needs a schedule with rrule, start and timezone (a one-off in local"
                     + " time: FREQ=DAILY;COUNT=1): the occurrence's date is read in the schedule's zone"));
+        } else if (schedule != null) {
+            try {
+                CampaignSchedule.checkAtMostDaily(schedule.rrule());
+            } catch (IllegalArgumentException e) {
+                errors.add(new FieldError("schedule.rrule", e.getMessage()));
+            }
         }
         LocalTime localTime = null;
         JsonNode time = node.get("local_time");

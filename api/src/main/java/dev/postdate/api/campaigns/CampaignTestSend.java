@@ -11,6 +11,7 @@ import dev.postdate.clickhouse.campaigns.Campaign;
 import dev.postdate.clickhouse.campaigns.RecipientData;
 import dev.postdate.clickhouse.contacts.Contact;
 import dev.postdate.clickhouse.contacts.ContactStore;
+import dev.postdate.core.campaign.AudienceRef;
 import dev.postdate.core.campaign.CampaignSpec;
 import dev.postdate.core.email.Address;
 import dev.postdate.core.email.EmailContent;
@@ -130,7 +131,9 @@ public class CampaignTestSend {
     private List<AudienceMembers.Member> contacts(String tenant, Campaign campaign, @Nullable JsonNode node,
                                                   List<FieldError> errors) {
         if (node == null || node.isNull()) {
-            AudienceMembers.Member first = audiences.latest(tenant, campaign.spec().audience().id())
+            AudienceRef ref = campaign.spec().audience();
+            AudienceMembers.Member first = (ref.version() == null ? audiences.latest(tenant, ref.id())
+                    : audiences.find(tenant, ref.id(), ref.version()))
                     .map(v -> members.page(tenant, audiences.rule(v), clock.instant(), campaign.spec().topic(), "", 1))
                     .flatMap(page -> page.stream().findFirst()).orElse(null);
             if (first == null) {

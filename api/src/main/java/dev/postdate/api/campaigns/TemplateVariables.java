@@ -9,8 +9,9 @@ import java.util.regex.Pattern;
 
 /**
  * The contact values a template reads by their dotted paths ({@code contact.attributes.plan},
- * {@code contact.name}), except where a default is given or definedness is tested. A dynamic lookup
- * ({@code contact.attributes[key]}) is not seen; the dry run's sample renders still show its failure.
+ * {@code contact.name}), except where {@code | default(...)} or a definedness test guards the read
+ * itself. A read inside an {@code {% if ... is defined %}} block is still counted, and a dynamic lookup
+ * ({@code contact.attributes[key]}) is not seen; the dry run's sample renders show what really fails.
  */
 final class TemplateVariables {
 
@@ -18,8 +19,10 @@ final class TemplateVariables {
     record Read(Set<String> attributes, Set<String> fields) {
     }
 
-    private static final Pattern ATTRIBUTE = Pattern.compile("contact\\.attributes\\.([A-Za-z_][A-Za-z0-9_]*)(\\s*(\\||is\\s+(not\\s+)?(defined|null)))?");
-    private static final Pattern FIELD = Pattern.compile("contact\\.(name|timezone|locale)\\b(\\s*(\\||is\\s+(not\\s+)?(defined|null)))?");
+    /** A read, and whether a default or a definedness test guards it. */
+    private static final String GUARD = "(\\s*(\\|\\s*default\\b|is\\s+(not\\s+)?(defined|null)\\b))?";
+    private static final Pattern ATTRIBUTE = Pattern.compile("contact\\.attributes\\.([A-Za-z_][A-Za-z0-9_]*)" + GUARD);
+    private static final Pattern FIELD = Pattern.compile("contact\\.(name|timezone|locale)\\b" + GUARD);
 
     private TemplateVariables() {
     }
@@ -37,7 +40,7 @@ final class TemplateVariables {
         return new Read(attributes, fields);
     }
 
-    /** A reference piped into a filter ({@code | default(...)}) or tested is guarded; others are plain reads. */
+    /** A reference piped into {@code default} or tested for definedness is guarded; others are plain reads. */
     private static void collect(Matcher matcher, Set<String> into) {
         while (matcher.find()) {
             if (matcher.group(2) == null) {

@@ -36,7 +36,7 @@ public class CampaignRecipients {
         this.sql = sql;
     }
 
-    /** Writes entries (again: they fold); before their emails are published. */
+    /** Writes entries once their emails are on the intake queue (again: they fold). */
     public void record(String tenant, String campaignId, int occurrence, List<Entry> entries) {
         if (entries.isEmpty()) {
             return;

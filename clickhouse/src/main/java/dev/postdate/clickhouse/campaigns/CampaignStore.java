@@ -13,11 +13,19 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
-/** Campaigns' states ({@code campaigns}, V022): each write appends one, the highest version is current. */
+/**
+ * Campaigns' states ({@code campaigns}, V022): each write appends one, the highest version is current,
+ * except that a cancel is final: once any row says cancelled, the campaign is cancelled, whatever a
+ * concurrent write (a resume racing the cancel) appended after it. Writes are not compare-and-set:
+ * of two other concurrent changes (pause and resume) the higher version wins.
+ */
 @Singleton
 public class CampaignStore {
 
     private static final String COLUMNS = "tenant, campaign_id, version, state, spec, created_ms, updated_ms";
+    /** The row a read takes first: a cancel, else the highest version. */
+    private static final String CANCEL_FIRST = "(state = " + SqlLiteral.string(CampaignState.CANCELLED.wireName())
+            + ") DESC, version DESC";
 
     private final ClickHouseSql sql;
     private final JsonMapper json;
@@ -47,14 +55,14 @@ public class CampaignStore {
     /** Every tenant's campaigns whose current state is {@code state}: what the expander works on. */
     public List<Campaign> inState(CampaignState state) {
         return sql.select("SELECT * FROM (SELECT " + COLUMNS + " FROM " + sql.table("campaigns")
-                        + " ORDER BY tenant, campaign_id, version DESC LIMIT 1 BY tenant, campaign_id) WHERE state = "
+                        + " ORDER BY tenant, campaign_id, " + CANCEL_FIRST + " LIMIT 1 BY tenant, campaign_id) WHERE state = "
                         + SqlLiteral.string(state.wireName()))
                 .stream().map(this::decode).toList();
     }
 
     private List<Campaign> read(String where, int limit) {
         return sql.select("SELECT * FROM (SELECT " + COLUMNS + " FROM " + sql.table("campaigns") + " WHERE " + where
-                        + " ORDER BY campaign_id, version DESC LIMIT 1 BY campaign_id) ORDER BY created_ms DESC, campaign_id LIMIT " + limit)
+                        + " ORDER BY campaign_id, " + CANCEL_FIRST + " LIMIT 1 BY campaign_id) ORDER BY created_ms DESC, campaign_id LIMIT " + limit)
                 .stream().map(this::decode).toList();
     }
 

@@ -7,7 +7,8 @@ import java.util.Optional;
 /**
  * An occurrence's expansion as stored ({@code campaign_occurrences}); the highest version is current.
  *
- * @param checkpoint    the last contact id whose email is on the intake queue ("" before the first)
+ * @param checkpoint    the last contact id of the last recorded page ("" before the first): every
+ *                      recipient up to it was published (or left out: local time passed, too large)
  * @param expanded      emails published so far
  * @param passedSkipped recipients left out because their local time had passed ({@code if_passed: skip})
  * @param reason        why a skipped occurrence was skipped

@@ -13,11 +13,15 @@ public sealed interface AttributeValue {
     /** The type's name in stored JSON and in the API's documentation. */
     String type();
 
-    /** The value as templates see it: a string, number, boolean, RFC 3339 string or list of strings. */
+    /**
+     * The value as templates see it: a string, number (a whole one as a long, so that 100 renders
+     * "100", not "100.0"), boolean, RFC 3339 string or list of strings.
+     */
     default Object plain() {
         return switch (this) {
             case Text text -> text.value();
-            case Number number -> number.value();
+            case Number number -> number.value() == Math.rint(number.value()) && Math.abs(number.value()) < 1e15
+                    ? (Object) (long) number.value() : number.value();
             case Flag flag -> flag.value();
             case Time time -> time.value().toString();
             case Texts texts -> texts.values();

@@ -1,11 +1,15 @@
 package dev.postdate.clickhouse.migrations;
 
+import dev.failsafe.Failsafe;
+import dev.failsafe.FailsafeException;
+import dev.failsafe.RetryPolicy;
 import dev.postdate.clickhouse.ClickHouseException;
 import dev.postdate.clickhouse.ClickHouseSql;
 import dev.postdate.clickhouse.SqlLiteral;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -33,6 +37,9 @@ public final class Migrator {
     private static final Logger LOG = LoggerFactory.getLogger(Migrator.class);
     private static final Pattern RENAME = Pattern.compile("RENAME TABLE\\s+\\S+\\s+TO\\s+([A-Za-z0-9_.]+)");
     private static final Pattern CREATE_TABLE = Pattern.compile("CREATE TABLE IF NOT EXISTS\\s+([A-Za-z0-9_.]+)");
+    /** How long a run waits for a concurrent one to record the migration whose copy it found moved away. */
+    private static final Duration CONCURRENT_RUN_WAIT = Duration.ofSeconds(30);
+    private static final Duration CONCURRENT_RUN_POLL = Duration.ofMillis(200);
     private static final Pattern COPY = Pattern.compile("INSERT INTO\\s+([A-Za-z0-9_.]+)\\s.*\\sSELECT\\s.*", Pattern.DOTALL);
 
     private final ClickHouseSql sql;
@@ -126,8 +133,18 @@ public final class Migrator {
         // a concurrent run finished this migration and a later one dropped the source (V016 drops
         // emails_v001): that run recorded this migration.
         Matcher copy = COPY.matcher(statement);
-        return copy.matches() && failure.code() == ClickHouseException.UNKNOWN_TABLE
-                && (!exists(copy.group(1)) || appliedChecksums().containsKey(migration.version()));
+        if (!copy.matches() || failure.code() != ClickHouseException.UNKNOWN_TABLE) {
+            return false;
+        }
+        // The concurrent run that moved a table away may still be inside this migration: it records
+        // it within moments, and only then is this run sure the copy was not its own to make.
+        try {
+            return Failsafe.with(RetryPolicy.<Boolean>builder().handleResult(false).withDelay(CONCURRENT_RUN_POLL)
+                            .withMaxDuration(CONCURRENT_RUN_WAIT).withMaxAttempts(-1).build())
+                    .get(() -> !exists(copy.group(1)) || appliedChecksums().containsKey(migration.version()));
+        } catch (FailsafeException e) {
+            return false;
+        }
     }
 
     private boolean exists(String table) {

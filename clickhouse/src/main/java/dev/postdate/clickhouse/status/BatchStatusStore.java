@@ -40,7 +40,7 @@ public class BatchStatusStore {
 
     /** How many of the batch's emails reached a final state at or after {@code since}: its recent pace. */
     public long settledSince(String tenant, String batchId, Instant since) {
-        return Long.parseLong(sql.select("SELECT count() FROM " + sql.table("email_events") + " WHERE tenant = "
+        return Long.parseLong(sql.select("SELECT uniqExact(id) FROM " + sql.table("email_events") + " WHERE tenant = "
                 + SqlLiteral.string(tenant) + " AND batch_id = " + SqlLiteral.string(batchId) + " AND state IN ("
                 + StatusSql.finalStates() + ") AND at >= " + StatusSql.dateTime(since)).getFirst().getFirst());
     }

@@ -52,6 +52,22 @@ public record CampaignSchedule(@Nullable Instant at, @Nullable String rrule, @Nu
         return recur;
     }
 
+    /**
+     * Under recipient-local delivery an occurrence is a date and the time of day is the delivery's: a
+     * rule that fires more than once a day (hourly, several hours or minutes) would mail each recipient
+     * that often at the same local time.
+     *
+     * @throws IllegalArgumentException saying so
+     */
+    public static void checkAtMostDaily(String rrule) {
+        Recur<ZonedDateTime> recur = parse(rrule);
+        if (recur.getFrequency() == Frequency.HOURLY || !recur.getHourList().isEmpty()
+                || !recur.getMinuteList().isEmpty() || !recur.getSecondList().isEmpty()) {
+            throw new IllegalArgumentException("with delivery.local_time, at most one occurrence a day: no FREQ=HOURLY,"
+                    + " BYHOUR, BYMINUTE or BYSECOND (the local time gives the time of day)");
+        }
+    }
+
     /** Every occurrence planned at or before {@code until}, oldest first. */
     public List<Occurrence> plannedThrough(Instant until) {
         if (!recurring()) {

@@ -68,6 +68,7 @@ public class ExpansionBenchmark implements Callable<Integer> {
                 Map.entry("postdate.expander.lead", "10m"),
                 Map.entry("postdate.expander.claim-ttl", "2m"),
                 Map.entry("postdate.expander.instance-id", "expansion-benchmark"),
+                Map.entry("postdate.expander.write-attempts", 8),
                 Map.entry("postdate.expander.max-packet-bytes", 250000),
                 Map.entry("postdate.expander.max-sqs-call-bytes", 262144),
                 Map.entry("postdate.expander.sqs-max-in-flight", 16),

@@ -28,7 +28,12 @@ public class SendException extends Exception {
          * Not the provider's: before the call the send guard no longer held this worker's claim (another
          * pass took it over, or Redis lost it). Surely not sent, and no longer this worker's to send.
          */
-        CLAIM_LOST
+        CLAIM_LOST,
+        /**
+         * Not the provider's: the email's {@code expires_at} passed while it waited for a call slot or a
+         * rate permit, before its first provider call began. Surely not sent, and not to be sent late.
+         */
+        EXPIRED
     }
 
     private final Kind kind;

@@ -29,6 +29,8 @@ public class SendPolicy {
         record GaveUp(String reason) implements Result { }
         /** Not attempted: the claim was no longer this worker's when the call was due. */
         record ClaimLost(String reason) implements Result { }
+
+        record Expired(String reason) implements Result { }
     }
 
     private final Sender sender;
@@ -118,6 +120,7 @@ public class SendPolicy {
             case PERMANENT -> new Result.Failed(e.getMessage());
             case AMBIGUOUS -> new Result.InDoubt(e.getMessage());
             case CLAIM_LOST -> new Result.ClaimLost(e.getMessage());
+            case EXPIRED -> new Result.Expired(e.getMessage());
             case THROTTLED -> new Result.GaveUp("throttled for longer than " + settings.throttleMaxWait());
             // A give-up reason is logged, so it leaves out the provider's text, which can quote the recipient.
             case UNREACHABLE -> new Result.GaveUp("provider unreachable for longer than " + settings.unreachableMaxWait());
