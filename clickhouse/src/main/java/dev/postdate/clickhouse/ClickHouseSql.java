@@ -12,6 +12,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 
 /**
@@ -20,6 +21,9 @@ import java.util.List;
  * the client's record readers misbehave on 18.16 (see the stack notes).
  */
 public final class ClickHouseSql {
+
+    /** Characters of literal values one query's IN list takes at most (see {@link #selectIn}). */
+    private static final int MAX_LIST_CHARS = 100_000;
 
     /** How long a statement keeps being retried while another quorum insert into its table is pending. */
     private static final Duration QUORUM_WAIT = Duration.ofSeconds(30);
@@ -121,5 +125,26 @@ public final class ClickHouseSql {
             Thread.currentThread().interrupt();
         }
         return ClickHouseException.of(sql, e);
+    }
+
+    /**
+     * The rows of {@code head + tuples + tail}, asked in as many queries as it takes to keep each list
+     * of tuples under {@link #MAX_LIST_CHARS}: thousands of values as one literal list would pass
+     * ClickHouse's max_query_size (256 KiB by default), which applies to a SELECT's whole text.
+     */
+    public List<List<String>> selectIn(String head, Collection<String> tuples, String tail) {
+        List<List<String>> rows = new ArrayList<>();
+        StringBuilder list = new StringBuilder();
+        for (String tuple : tuples) {
+            if (!list.isEmpty() && list.length() + tuple.length() > MAX_LIST_CHARS) {
+                rows.addAll(select(head + list + tail));
+                list.setLength(0);
+            }
+            list.append(list.isEmpty() ? "" : ", ").append(tuple);
+        }
+        if (!list.isEmpty()) {
+            rows.addAll(select(head + list + tail));
+        }
+        return rows;
     }
 }

@@ -3,6 +3,7 @@ package dev.postdate.ingest;
 import dev.postdate.clickhouse.ingest.EmailRow;
 import dev.postdate.clickhouse.ingest.EmailRowsInsert;
 import dev.postdate.clickhouse.ingest.StoredEmailIds;
+import dev.postdate.core.campaign.CampaignSpec;
 import dev.postdate.core.intake.IntakePacket;
 import dev.postdate.core.intake.PackedEmail;
 import dev.postdate.core.intake.PacketClaim;
@@ -14,7 +15,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -75,6 +79,7 @@ class BatchIngester {
         List<EmailRow> rows = new ArrayList<>();
         List<SeqBlock> written = new ArrayList<>();
         int redeliveries = 0;
+        Set<PackedEmail> campaignCopies = campaignCopies(withEmails, claims);
         for (int i = 0; i < claims.size(); i++) {
             IntakePacket packet = withEmails.get(i);
             PacketClaim claim = claims.get(i);
@@ -82,11 +87,12 @@ class BatchIngester {
                 case INGESTED -> redeliveries++;
                 case NEW, RENEWED -> {
                     // Earlier blocks exist only after a lapsed lease; their stored rows stay where they are.
-                    addRows(rows, packet, claim.current(), stored(packet, claim.earlier()));
+                    addRows(rows, packet, claim.current(), withCampaignCopies(packet, stored(packet, claim.earlier()),
+                            campaignCopies));
                     written.add(claim.current());
                 }
                 case EXPIRED -> {
-                    Set<String> stored = stored(packet, claim.blocks());
+                    Set<String> stored = withCampaignCopies(packet, stored(packet, claim.blocks()), campaignCopies);
                     if (packet.emails().stream().allMatch(email -> stored.contains(email.id()))) {
                         redeliveries++;
                     } else {
@@ -107,6 +113,46 @@ class BatchIngester {
         }
         ledger.complete(byId.keySet(), written);
         return new Outcome(byId.size(), rows.size(), redeliveries);
+    }
+
+    /**
+     * Campaign emails of the claimed packets already stored under any key ({@link StoredEmailIds#storedById}),
+     * and the second of two copies within this batch: an expander that stopped between SQS and its
+     * checkpoint publishes a page again with the same ids, which are then stored once. Other emails
+     * have fresh ids per acceptance and skip the lookup.
+     */
+    private Set<PackedEmail> campaignCopies(List<IntakePacket> packets, List<PacketClaim> claims) {
+        List<PackedEmail> campaignEmails = new ArrayList<>();
+        for (int i = 0; i < claims.size(); i++) {
+            if (claims.get(i).status() != PacketClaim.Status.INGESTED) {
+                packets.get(i).emails().stream().filter(e -> e.batchId().startsWith(CampaignSpec.BATCH_PREFIX))
+                        .forEach(campaignEmails::add);
+            }
+        }
+        if (campaignEmails.isEmpty()) {
+            return Set.of();
+        }
+        Set<String> stored = storedIds.storedById(campaignEmails);
+        Set<String> seen = new HashSet<>();
+        // By identity: two copies of one email are equal records, and only the second is to be left out.
+        Set<PackedEmail> copies = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (PackedEmail email : campaignEmails) {
+            String key = StoredEmailIds.key(email.tenant(), email.id());
+            if (stored.contains(key) || !seen.add(key)) {
+                copies.add(email);
+            }
+        }
+        return copies;
+    }
+
+    /** The packet's ids stored before, with those of its emails that are copies of campaign emails. */
+    private static Set<String> withCampaignCopies(IntakePacket packet, Set<String> stored, Set<PackedEmail> copies) {
+        if (copies.isEmpty()) {
+            return stored;
+        }
+        Set<String> all = new HashSet<>(stored);
+        packet.emails().stream().filter(copies::contains).forEach(email -> all.add(email.id()));
+        return all;
     }
 
     private Set<String> stored(IntakePacket packet, List<SeqBlock> blocks) {

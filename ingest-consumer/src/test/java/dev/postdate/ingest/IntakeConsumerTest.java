@@ -1,12 +1,17 @@
 package dev.postdate.ingest;
 
 import dev.postdate.clickhouse.ClickHouseSql;
+import dev.postdate.core.email.Address;
+import dev.postdate.core.email.EmailContent;
+import dev.postdate.core.email.ScheduledEmail;
 import dev.postdate.core.intake.ArrivalHorizon;
 import dev.postdate.core.intake.IntakePacket;
+import dev.postdate.core.intake.IntakePacketCodec;
 import dev.postdate.core.intake.PackedEmail;
 import dev.postdate.core.testing.TestEnvironment;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
+import io.micronaut.serde.ObjectMapper;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -15,6 +20,7 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -71,6 +77,36 @@ class IntakeConsumerTest {
         ArrivalHorizon horizon = server.getApplicationContext().getBean(ArrivalHorizon.class);
         long highestSeq = Long.parseLong(sql.select("SELECT max(seq) FROM " + sql.table("emails")).getFirst().getFirst());
         assertTrue(horizon.current() >= highestSeq, "no block left in flight after the inserts");
+    }
+
+    @Test
+    void aCampaignPagePublishedAgainUnderNewPacketsIsStoredOnce() throws Exception {
+        String tenant = "tenant-" + UUID.randomUUID();
+        // An expander published a page (as one packet), stopped before its checkpoint, and published
+        // it again after a restart: the same email ids in new packets, some with a later send time.
+        IntakePacket page = campaignPage(tenant, 6, Instant.parse("2030-03-01T08:00:00Z"));
+        send(env, server.getApplicationContext(), page);
+        await("6 emails", () -> readerCounts(sql, tenant).equals(List.of(6L, 6L)));
+        IntakePacket again = campaignPage(tenant, 6, Instant.parse("2030-03-01T09:00:00Z"));
+        IntakePacket twiceInOneBatch = campaignPage(tenant, 8, Instant.parse("2030-03-01T10:00:00Z"));
+        send(env, server.getApplicationContext(), again);
+        send(env, server.getApplicationContext(), twiceInOneBatch);
+        send(env, server.getApplicationContext(), campaignPage(tenant, 8, Instant.parse("2030-03-01T11:00:00Z")));
+        await("messages deleted", () -> messagesLeft(env, env.intakeQueue()) == 0);
+        assertEquals(8, rawRows(sql, tenant), "each campaign email once, under its first key");
+        assertEquals(List.of(8L, 8L), readerCounts(sql, tenant));
+    }
+
+    /** Emails 0..n-1 of one occurrence: ids that depend only on the recipient, as the expander makes them. */
+    private static IntakePacket campaignPage(String tenant, int n, Instant sendAt) {
+        List<ScheduledEmail> emails = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            EmailContent content = new EmailContent(new Address("r" + i + "@example.com", null),
+                    new Address("news@example.com", null), null, "Digest", null, "Hi", null, null, Map.of(), List.of(),
+                    null, null);
+            emails.add(new ScheduledEmail(tenant + "-r" + i, tenant, "campaign.c1.1", sendAt, sendAt, content));
+        }
+        return new IntakePacket(UUID.randomUUID().toString(), new IntakePacketCodec(ObjectMapper.getDefault()).pack(emails));
     }
 
     @Test

@@ -1,11 +1,15 @@
 package dev.postdate.clickhouse.ingest;
 
 import dev.postdate.clickhouse.ClickHouseSql;
+import dev.postdate.clickhouse.SqlLiteral;
+import dev.postdate.core.intake.PackedEmail;
 import dev.postdate.core.intake.SeqBlock;
 import jakarta.inject.Singleton;
 
 import java.time.Instant;
+import java.util.Collection;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -38,5 +42,27 @@ public class StoredEmailIds {
         Set<String> ids = new HashSet<>(rows.size() * 2);
         rows.forEach(row -> ids.add(row.getFirst()));
         return ids;
+    }
+
+    /**
+     * Which of these emails (by tenant and id) are stored under any key: a campaign email published again
+     * after its expander stopped between SQS and its checkpoint carries an id stored before.
+     *
+     * @return "tenant\nid" of each stored one
+     */
+    public Set<String> storedById(Collection<PackedEmail> emails) {
+        if (emails.isEmpty()) {
+            return Set.of();
+        }
+        Set<String> tuples = new LinkedHashSet<>();
+        emails.forEach(e -> tuples.add("(" + SqlLiteral.string(e.tenant()) + ", " + SqlLiteral.string(e.id()) + ")"));
+        Set<String> stored = new HashSet<>();
+        sql.selectIn("SELECT DISTINCT tenant, id FROM " + sql.table("emails_by_id") + " WHERE (tenant, id) IN (", tuples, ")")
+                .forEach(row -> stored.add(key(row.get(0), row.get(1))));
+        return stored;
+    }
+
+    public static String key(String tenant, String id) {
+        return tenant + "\n" + id;
     }
 }

@@ -28,7 +28,6 @@ import java.util.stream.Collectors;
 public class RecipientChecks {
 
     /** Characters of one query's list of literals: well below max_query_size's default of 262,144 bytes. */
-    private static final int MAX_LIST_CHARS = 100_000;
 
     private final ClickHouseSql sql;
 
@@ -96,7 +95,7 @@ public class RecipientChecks {
             tuples.add(tuple(r.tenant(), r.domain()));
         }
         Map<String, String> found = new HashMap<>();
-        for (List<String> row : selectIn("SELECT tenant, entry, reason FROM (SELECT tenant, entry,"
+        for (List<String> row : sql.selectIn("SELECT tenant, entry, reason FROM (SELECT tenant, entry,"
                 + " argMax(removed, version) AS removed_now, argMax(expires_ms, version) AS expires,"
                 + " argMax(reason, version) AS reason FROM " + sql.table("suppressions")
                 + " WHERE (tenant, entry) IN (", tuples, ") GROUP BY tenant, entry)"
@@ -111,7 +110,7 @@ public class RecipientChecks {
         Set<String> addresses = recipients.stream().map(r -> tuple(r.tenant(), r.address()))
                 .collect(Collectors.toCollection(LinkedHashSet::new));
         Set<String> ids = new HashSet<>();
-        for (List<String> row : selectIn("SELECT DISTINCT tenant, contact_id FROM " + sql.table("contacts_by_email")
+        for (List<String> row : sql.selectIn("SELECT DISTINCT tenant, contact_id FROM " + sql.table("contacts_by_email")
                 + " WHERE (tenant, email) IN (", addresses, ")")) {
             ids.add(tuple(row.get(0), row.get(1)));
         }
@@ -119,7 +118,7 @@ public class RecipientChecks {
         if (ids.isEmpty()) {
             return byAddress;
         }
-        for (List<String> row : selectIn("SELECT tenant, contact_id, lower(email), status, arrayStringConcat(consented, ' ') FROM "
+        for (List<String> row : sql.selectIn("SELECT tenant, contact_id, lower(email), status, arrayStringConcat(consented, ' ') FROM "
                 + sql.table("contacts") + " FINAL WHERE (tenant, contact_id) IN (", ids, ") AND deleted = 0")) {
             // Topics never hold a space (Consent.TOPIC), so the list comes back joined by one.
             byAddress.computeIfAbsent(key(row.get(0), row.get(2)), k -> new ArrayList<>())
@@ -129,27 +128,6 @@ public class RecipientChecks {
     }
 
     private record ContactState(String id, String status, Set<String> consented) { }
-
-    /**
-     * The rows of {@code head + tuples + tail}, asked in as many queries as it takes to keep each list
-     * of tuples under {@link #MAX_LIST_CHARS}: a range's 5,000 recipients as one literal list would
-     * pass ClickHouse's max_query_size (256 KiB by default), which applies to a SELECT's whole text.
-     */
-    private List<List<String>> selectIn(String head, Collection<String> tuples, String tail) {
-        List<List<String>> rows = new ArrayList<>();
-        StringBuilder list = new StringBuilder();
-        for (String tuple : tuples) {
-            if (!list.isEmpty() && list.length() + tuple.length() > MAX_LIST_CHARS) {
-                rows.addAll(sql.select(head + list + tail));
-                list.setLength(0);
-            }
-            list.append(list.isEmpty() ? "" : ", ").append(tuple);
-        }
-        if (!list.isEmpty()) {
-            rows.addAll(sql.select(head + list + tail));
-        }
-        return rows;
-    }
 
     private static String tuple(String tenant, String value) {
         return "(" + SqlLiteral.string(tenant) + ", " + SqlLiteral.string(value) + ")";
