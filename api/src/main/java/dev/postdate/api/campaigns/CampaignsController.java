@@ -423,7 +423,7 @@ public class CampaignsController {
 
     /**
      * A scheduled campaign is completed when no occurrence is planned after now and every planned one
-     * is stored as skipped or expanded with all its mail settled.
+     * since the campaign was created is stored as skipped or expanded with all its mail settled.
      */
     private CampaignView view(Campaign campaign) {
         Instant now = clock.instant();
@@ -433,7 +433,9 @@ public class CampaignsController {
         if (campaign.state() == CampaignState.SCHEDULED && next == null) {
             Map<Integer, StoredOccurrence> stored = campaigns.occurrences(campaign.tenant(), campaign.id()).stream()
                     .collect(Collectors.toMap(StoredOccurrence::number, Function.identity()));
-            List<CampaignSchedule.Occurrence> planned = campaign.spec().schedule().plannedThrough(now);
+            // Occurrences due before the campaign existed are not its (the expander never records them).
+            List<CampaignSchedule.Occurrence> planned = campaign.spec().schedule().plannedThrough(now).stream()
+                    .filter(o -> !campaign.spec().lastDue(o).isBefore(campaign.createdAt())).toList();
             completed = planned.stream().allMatch(o -> stored.containsKey(o.number())
                     && occurrenceView(campaign.tenant(), stored.get(o.number())).finished());
         }
