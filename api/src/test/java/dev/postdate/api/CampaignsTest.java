@@ -172,10 +172,11 @@ class CampaignsTest {
                  "schedule": {"rrule": "FREQ=FORTNIGHTLY", "start": "2026-13-01", "timezone": "Mars/Base"},
                  "delivery": {"local_time": "25:00", "if_passed": "later"},
                  "expire_after": "6 hours", "tags": [1], "catch_up": {"policy": "sometimes"}, "overlap": "maybe",
-                 "rate": 5}""");
+                 "rate": 5, "rate_cap": {"emails": 0, "per": "PT0.5S"}}""");
         assertEquals(422, bad.status(), bad.body());
         assertEquals(List.of("audience.version", "catch_up.policy", "delivery.fallback_timezone", "delivery.if_passed",
-                        "delivery.local_time", "expire_after", "from", "name", "overlap", "rate", "schedule.rrule",
+                        "delivery.local_time", "expire_after", "from", "name", "overlap", "rate", "rate_cap.emails",
+                        "rate_cap.per", "schedule.rrule",
                         "schedule.start", "schedule.timezone", "tags[0]", "template", "topic"),
                 ApiHarness.problemFields(bad).stream().sorted().toList());
         assertEquals(List.of("schedule.at"), ApiHarness.problemFields(api.post(key, "/v1/campaigns",
@@ -240,6 +241,18 @@ class CampaignsTest {
         assertEquals("draft", api.get(key, "/v1/campaigns/" + id).json().get("state").getStringValue());
         assertEquals(0, api.get(key, "/v1/campaigns/" + id + "/occurrences").json().get("occurrences").size());
         assertEquals(List.of("samples"), ApiHarness.problemFields(api.post(key, "/v1/campaigns/" + id + "/dry-run?samples=21", "")));
+
+        // Under a rate cap of one an hour, Berlin's two recipients due at 07:00 UTC take two hours.
+        JsonNode capped = create(recurring().replace("\"expire_after\"", "\"rate_cap\": {\"emails\": 1, \"per\": \"PT1H\"},"
+                + " \"expire_after\""));
+        assertEquals(1, capped.get("rate_cap").get("emails").getLongValue());
+        assertEquals("PT1H", capped.get("rate_cap").get("per").getStringValue());
+        JsonNode paced = api.post(key, "/v1/campaigns/" + capped.get("id").getStringValue() + "/dry-run?samples=0", "").json();
+        List<String> hours = new java.util.ArrayList<>();
+        paced.get("send_times_utc").values().forEach(h -> hours.add(h.get("hour").getStringValue().substring(11)
+                + "=" + h.get("recipients").getLongValue()));
+        assertEquals(List.of("07:00:00Z=1", "08:00:00Z=1", "13:00:00Z=1"), hours, paced.toString());
+        assertEquals(dry.get("eta").getStringValue(), paced.get("eta").getStringValue(), "New York's 13:00 still comes last");
     }
 
     @Test

@@ -7,6 +7,7 @@ import dev.postdate.clickhouse.audiences.Rule;
 import dev.postdate.clickhouse.campaigns.Campaign;
 import dev.postdate.clickhouse.campaigns.CampaignRecipients;
 import dev.postdate.clickhouse.campaigns.CampaignStore;
+import dev.postdate.clickhouse.campaigns.OccurrencePace;
 import dev.postdate.clickhouse.campaigns.OccurrenceStore;
 import dev.postdate.clickhouse.campaigns.RecipientEmails;
 import dev.postdate.clickhouse.campaigns.StoredOccurrence;
@@ -178,8 +179,9 @@ public class OccurrenceExpander {
         List<ScheduledEmail> emails = new ArrayList<>(page.size());
         List<CampaignRecipients.Entry> entries = new ArrayList<>(page.size());
         int passed = 0;
+        OccurrencePace pace = new OccurrencePace(campaign.spec().rateCap(), row);
         for (AudienceMembers.Member member : page) {
-            Optional<ScheduledEmail> email = RecipientEmails.of(campaign, occurrence, member, now);
+            Optional<ScheduledEmail> email = RecipientEmails.of(campaign, occurrence, member, pace, now);
             if (email.isPresent()) {
                 emails.add(email.get());
                 entries.add(new CampaignRecipients.Entry(email.get().id(), member.id(), ""));
@@ -196,7 +198,7 @@ public class OccurrenceExpander {
         boolean last = page.size() < settings.chunk();
         StoredOccurrence next = row.progressed(last ? StoredOccurrence.State.EXPANDED : StoredOccurrence.State.EXPANDING,
                 page.isEmpty() ? row.checkpoint() : page.getLast().id(), row.expanded() + emails.size(),
-                row.passedSkipped() + passed, clock.instant());
+                row.passedSkipped() + passed, pace.planned(), clock.instant());
         // The page is on SQS: keep trying to record it, so that only a crash publishes it again.
         Failsafe.with(writeRetry).run(() -> {
             ledger.record(campaign.tenant(), campaign.id(), occurrence.number(), entries);

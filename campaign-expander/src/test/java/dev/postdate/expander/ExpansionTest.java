@@ -18,6 +18,7 @@ import dev.postdate.core.campaign.CampaignState;
 import dev.postdate.core.campaign.CatchUp;
 import dev.postdate.core.campaign.LocalDelivery;
 import dev.postdate.core.campaign.Overlap;
+import dev.postdate.core.campaign.RateCap;
 import dev.postdate.core.email.Address;
 import dev.postdate.core.email.EmailContent;
 import dev.postdate.core.email.TemplateRef;
@@ -109,12 +110,13 @@ class ExpansionTest {
     private static final String PRO = "{\"attr\": \"plan\", \"op\": \"eq\", \"value\": \"pro\"}";
     private static final String FREE = "{\"attr\": \"plan\", \"op\": \"eq\", \"value\": \"free\"}";
 
-    private CampaignSpec fortnightly(String audienceId, LocalDelivery delivery, CatchUp catchUp, Overlap overlap) {
+    private CampaignSpec fortnightly(String audienceId, LocalDelivery delivery, CatchUp catchUp, Overlap overlap,
+                                     RateCap rateCap) {
         return new CampaignSpec("digest", new TemplateRef("digest", 1), new AudienceRef(audienceId, null),
                 new Address("news@example.org", null), null, "newsletter",
                 new CampaignSchedule(null, "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO", LocalDateTime.parse("2030-01-07T00:00"),
                         "Europe/Berlin", null),
-                delivery, Duration.ofHours(6), List.of("digest"), catchUp, overlap);
+                delivery, Duration.ofHours(6), List.of("digest"), catchUp, overlap, rateCap);
     }
 
     private static LocalDelivery eightLocal() {
@@ -126,7 +128,7 @@ class ExpansionTest {
         String audienceId = UUID.randomUUID().toString();
         fixture.audience(tenant, audienceId, 1, PRO);
         Campaign campaign = fixture.campaign(tenant, fortnightly(audienceId, eightLocal(),
-                CatchUp.skipOlderThan(Duration.ofHours(6)), Overlap.RUN), CampaignState.SCHEDULED);
+                CatchUp.skipOlderThan(Duration.ofHours(6)), Overlap.RUN, null), CampaignState.SCHEDULED);
         ExpanderLoop expander = fixture.expander("a");
 
         // 08:00 on 2030-01-07 comes first at UTC+14 (2030-01-06T18:00Z); expansion starts 10 minutes before.
@@ -172,23 +174,11 @@ class ExpansionTest {
         String audienceId = UUID.randomUUID().toString();
         fixture.audience(tenant, audienceId, 1, PRO);
         Campaign campaign = fixture.campaign(tenant, fortnightly(audienceId, null,
-                CatchUp.skipOlderThan(Duration.ofHours(6)), Overlap.RUN), CampaignState.SCHEDULED);
+                CatchUp.skipOlderThan(Duration.ofHours(6)), Overlap.RUN, null), CampaignState.SCHEDULED);
         fixture.clock.set(Instant.parse("2030-01-06T23:00:00Z"));
 
         // Its third page reaches SQS, then the process dies before storing the checkpoint.
-        IntakePublisher real = fixture.context.getBean(IntakePublisher.class);
-        AtomicInteger sends = new AtomicInteger();
-        IntakePublisher dying = new IntakePublisher(null, null, null, new IntakePublisher.Limits(250000, 262144, 4, 3),
-                fixture.context.getBean(dev.postdate.core.intake.IntakePacketCodec.class)) {
-            @Override
-            public void send(List<String> bodies) {
-                real.send(bodies);
-                if (sends.incrementAndGet() == 3) {
-                    throw new IllegalStateException("killed after SQS acknowledged page 3");
-                }
-            }
-        };
-        fixture.expander("a", dying).round();
+        fixture.expander("a", dyingAfterPage(3)).round();
         StoredOccurrence stopped = fixture.occurrence(campaign, 1);
         assertEquals(StoredOccurrence.State.EXPANDING, stopped.state());
         assertEquals(2L * CHUNK, stopped.expanded());
@@ -228,14 +218,14 @@ class ExpansionTest {
         Instant at = Instant.parse("2030-02-01T09:00:00Z");
         Campaign once = fixture.campaign(tenant, new CampaignSpec("once", new TemplateRef("digest", 1),
                 new AudienceRef(audienceId, 1), new Address("news@example.org", null), null, null,
-                CampaignSchedule.once(at), null, null, List.of(), CatchUp.skipOlderThan(Duration.ofHours(24)), Overlap.RUN),
+                CampaignSchedule.once(at), null, null, List.of(), CatchUp.skipOlderThan(Duration.ofHours(24)), Overlap.RUN, null),
                 CampaignState.SCHEDULED);
         Campaign daily = fixture.campaign(tenant, new CampaignSpec("daily", new TemplateRef("digest", 1),
                 new AudienceRef(audienceId, 1), new Address("news@example.org", null), null, "newsletter",
                 new CampaignSchedule(null, "FREQ=DAILY;BYHOUR=9", LocalDateTime.parse("2030-01-29T00:00"), "UTC", null),
-                null, null, List.of(), new CatchUp(CatchUp.Policy.LATEST_ONLY, null), Overlap.RUN), CampaignState.SCHEDULED);
+                null, null, List.of(), new CatchUp(CatchUp.Policy.LATEST_ONLY, null), Overlap.RUN, null), CampaignState.SCHEDULED);
         Campaign paused = fixture.campaign(tenant, fortnightly(audienceId, null, CatchUp.skipOlderThan(Duration.ofDays(30)),
-                Overlap.RUN), CampaignState.PAUSED);
+                Overlap.RUN, null), CampaignState.PAUSED);
 
         fixture.clock.set(at.plus(Duration.ofHours(25)));
         fixture.expander("a").round();
@@ -260,7 +250,7 @@ class ExpansionTest {
         String audienceId = UUID.randomUUID().toString();
         fixture.audience(tenant, audienceId, 1, PRO);
         Campaign campaign = fixture.campaign(tenant, fortnightly(audienceId, null,
-                CatchUp.skipOlderThan(Duration.ofDays(30)), Overlap.SKIP), CampaignState.SCHEDULED);
+                CatchUp.skipOlderThan(Duration.ofDays(30)), Overlap.SKIP, null), CampaignState.SCHEDULED);
         Instant now = Instant.parse("2030-01-21T07:00:00Z");
         fixture.clock.set(now);
         // Occurrence 1 was left half done (its expander died); 2 is due now.
@@ -281,12 +271,12 @@ class ExpansionTest {
         // Created on 2030-01-25: the rule's occurrences of 01-07 and 01-21 predate it.
         fixture.clock.set(Instant.parse("2030-01-25T00:00:00Z"));
         Campaign late = fixture.campaign(tenant, fortnightly(audienceId, null, CatchUp.skipOlderThan(Duration.ofDays(30)),
-                Overlap.RUN), CampaignState.SCHEDULED);
+                Overlap.RUN, null), CampaignState.SCHEDULED);
         // Daily from 01-25 with overlap skip: the 25th and the 26th both come due in one round.
         Campaign daily = fixture.campaign(tenant, new CampaignSpec("daily", new TemplateRef("digest", 1),
                 new AudienceRef(audienceId, 1), new Address("news@example.org", null), null, "newsletter",
                 new CampaignSchedule(null, "FREQ=DAILY;BYHOUR=9", LocalDateTime.parse("2030-01-25T00:00"), "UTC", null),
-                null, null, List.of(), CatchUp.skipOlderThan(Duration.ofDays(30)), Overlap.SKIP), CampaignState.SCHEDULED);
+                null, null, List.of(), CatchUp.skipOlderThan(Duration.ofDays(30)), Overlap.SKIP, null), CampaignState.SCHEDULED);
         fixture.clock.set(Instant.parse("2030-02-03T23:00:00Z"));
         fixture.expander("a").round();
 
@@ -295,6 +285,62 @@ class ExpansionTest {
         assertEquals(StoredOccurrence.State.EXPANDED, days.getFirst().state());
         assertTrue(days.get(1).reason().startsWith("overlap"), days.get(1).reason());
         fixture.drainIntake();
+    }
+
+    @Test
+    void aRateCapSpreadsEachInstantsRecipientsAtItsPaceAcrossPagesAndACrash() {
+        String audienceId = UUID.randomUUID().toString();
+        fixture.audience(tenant, audienceId, 1, PRO);
+        RateCap cap = new RateCap(7, Duration.ofSeconds(10));
+        Campaign campaign = fixture.campaign(tenant, fortnightly(audienceId, eightLocal(),
+                CatchUp.skipOlderThan(Duration.ofHours(6)), Overlap.RUN, cap), CampaignState.SCHEDULED);
+        fixture.clock.set(Instant.parse("2030-01-06T17:50:00Z"));
+        fixture.expander("a", dyingAfterPage(3)).round();
+        fixture.expander("b").round();
+
+        Map<String, List<PackedEmail>> byId = fixture.drainIntake().stream().collect(Collectors.groupingBy(PackedEmail::id));
+        for (List<PackedEmail> copies : byId.values()) {
+            assertTrue(copies.stream().allMatch(copies.getFirst()::equals), "a page published again plans the same times");
+        }
+        List<PackedEmail> emails = byId.values().stream().map(List::getFirst).toList();
+        assertOnceEach(campaign, 1, emails, eligiblePro);
+        // Each zone's recipients are due at one instant: spread from it, the k-th at its slot, none skipped or doubled.
+        Map<Instant, List<Instant>> byDue = new HashMap<>();
+        for (PackedEmail email : emails) {
+            Instant due = switch (zoneOf.get(contactOf(email))) {
+                case "Europe/Berlin" -> Instant.parse("2030-01-07T07:00:00Z");
+                case "America/New_York" -> Instant.parse("2030-01-07T13:00:00Z");
+                case "Australia/Sydney" -> Instant.parse("2030-01-06T21:00:00Z");
+                default -> Instant.parse("2030-01-07T08:00:00Z");
+            };
+            byDue.computeIfAbsent(due, d -> new ArrayList<>()).add(email.sendAt());
+        }
+        assertEquals(4, byDue.size());
+        byDue.forEach((due, sendAts) -> {
+            List<Instant> slots = new ArrayList<>();
+            for (int k = 0; k < sendAts.size(); k++) {
+                slots.add(cap.slot(due, k));
+            }
+            assertEquals(slots, sendAts.stream().sorted().toList(), "the recipients due at " + due);
+        });
+        Map<Instant, Long> perSecond = emails.stream().collect(Collectors.groupingBy(PackedEmail::sendAt, Collectors.counting()));
+        assertTrue(perSecond.values().stream().allMatch(n -> n <= cap.perSecondAtMost()), perSecond.toString());
+    }
+
+    /** A publisher whose process dies right after SQS acknowledged its {@code page}-th page. */
+    private IntakePublisher dyingAfterPage(int page) {
+        IntakePublisher real = fixture.context.getBean(IntakePublisher.class);
+        AtomicInteger sends = new AtomicInteger();
+        return new IntakePublisher(null, null, null, new IntakePublisher.Limits(250000, 262144, 4, 3),
+                fixture.context.getBean(dev.postdate.core.intake.IntakePacketCodec.class)) {
+            @Override
+            public void send(List<String> bodies) {
+                real.send(bodies);
+                if (sends.incrementAndGet() == page) {
+                    throw new IllegalStateException("killed after SQS acknowledged page " + page);
+                }
+            }
+        };
     }
 
     /** Each eligible contact has exactly one email of the occurrence, with its deterministic id and batch. */

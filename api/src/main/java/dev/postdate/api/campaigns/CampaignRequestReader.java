@@ -16,6 +16,7 @@ import dev.postdate.core.campaign.CampaignSpec;
 import dev.postdate.core.campaign.CatchUp;
 import dev.postdate.core.campaign.LocalDelivery;
 import dev.postdate.core.campaign.Overlap;
+import dev.postdate.core.campaign.RateCap;
 import dev.postdate.core.email.Address;
 import dev.postdate.core.email.TemplateRef;
 import dev.postdate.core.template.TemplateVersion;
@@ -48,10 +49,11 @@ import java.util.function.Function;
 public class CampaignRequestReader {
 
     private static final Set<String> FIELDS = Set.of("name", "template", "audience", "from", "reply_to", "topic",
-            "schedule", "delivery", "expire_after", "tags", "catch_up", "overlap");
+            "schedule", "delivery", "expire_after", "tags", "catch_up", "overlap", "rate_cap");
     private static final int MAX_NAME_LENGTH = 128;
     private static final int MAX_TAGS = 20;
     private static final int MAX_TAG_LENGTH = 128;
+    private static final long MAX_RATE_CAP_EMAILS = 1_000_000;
     /** Without an explicit catch-up policy, an occurrence missed by more than this is skipped. */
     private static final Duration DEFAULT_CATCH_UP = Duration.ofHours(24);
 
@@ -88,12 +90,13 @@ public class CampaignRequestReader {
         List<String> tags = tags(root.get("tags"), errors);
         CatchUp catchUp = catchUp(root.get("catch_up"), expireAfter, errors);
         Overlap overlap = choice(root.get("overlap"), "overlap", Overlap.values(), Overlap::wireName, Overlap.RUN, errors);
+        RateCap rateCap = rateCap(root.get("rate_cap"), errors);
         if (!errors.isEmpty()) {
             throw new ProblemException(ProblemType.VALIDATION, "The campaign was not saved: " + errors.size()
                     + " problem(s)", errors);
         }
         return new CampaignSpec(name, template, audience, from, replyTo, topic, schedule, delivery, expireAfter, tags,
-                catchUp, overlap);
+                catchUp, overlap, rateCap);
     }
 
     private TemplateRef template(String tenant, @Nullable JsonNode node, List<FieldError> errors) {
@@ -315,6 +318,44 @@ public class CampaignRequestReader {
             errors.add(new FieldError("catch_up.max_age", "only with policy skip_older_than"));
         }
         return new CatchUp(policy, policy == CatchUp.Policy.SKIP_OLDER_THAN && maxAge == null ? fallback : maxAge);
+    }
+
+    /** {"emails": N, "per": ISO 8601 duration, default PT1S}: the period from one second to a week. */
+    private static @Nullable RateCap rateCap(@Nullable JsonNode node, List<FieldError> errors) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isObject()) {
+            errors.add(new FieldError("rate_cap", "must be {\"emails\": N, \"per\": \"PT1M\"}"));
+            return null;
+        }
+        int before = errors.size();
+        node.entries().forEach(e -> {
+            if (!Set.of("emails", "per").contains(e.getKey())) {
+                errors.add(new FieldError("rate_cap." + e.getKey(), "unknown field (emails, per)"));
+            }
+        });
+        long emails = wholeNumber(node.get("emails"));
+        if (emails < 1 || emails > MAX_RATE_CAP_EMAILS) {
+            errors.add(new FieldError("rate_cap.emails", "required: a whole number from 1 to " + MAX_RATE_CAP_EMAILS));
+        }
+        Duration per = node.get("per") == null ? Duration.ofSeconds(1) : duration(node.get("per"), "rate_cap.per", errors);
+        if (per != null && (per.compareTo(Duration.ofSeconds(1)) < 0 || per.compareTo(Duration.ofDays(7)) > 0)) {
+            errors.add(new FieldError("rate_cap.per", "from PT1S to P7D"));
+        }
+        return errors.size() == before ? new RateCap(emails, per) : null;
+    }
+
+    /** The node's value if it is a whole number within a long, else 0. */
+    private static long wholeNumber(@Nullable JsonNode node) {
+        if (node == null || !node.isNumber()) {
+            return 0;
+        }
+        try {
+            return node.getBigDecimalValue().longValueExact();
+        } catch (ArithmeticException | NumberFormatException e) { // NumberFormatException: beyond a double, e.g. 1e999
+            return 0;
+        }
     }
 
     private static List<String> tags(@Nullable JsonNode node, List<FieldError> errors) {

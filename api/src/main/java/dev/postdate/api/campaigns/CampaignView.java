@@ -30,6 +30,7 @@ public record CampaignView(
         @JsonProperty("expire_after") @Nullable String expireAfter,
         @JsonInclude(JsonInclude.Include.ALWAYS) List<String> tags,
         @JsonProperty("catch_up") CatchUpView catchUp, String overlap,
+        @JsonProperty("rate_cap") @Nullable RateCapView rateCap,
         @JsonProperty("next_occurrence_at") @Nullable String nextOccurrenceAt,
         @JsonProperty("created_at") String createdAt, @JsonProperty("updated_at") String updatedAt) {
 
@@ -53,6 +54,12 @@ public record CampaignView(
     public record CatchUpView(String policy, @JsonProperty("max_age") @Nullable String maxAge) {
     }
 
+    @Serdeable
+    @Schema(name = "CampaignRateCap", description = "At most emails per period: the expander spreads the recipients due"
+            + " at one instant from it at this pace")
+    public record RateCapView(long emails, String per) {
+    }
+
     /**
      * @param completed whether a scheduled campaign has no occurrence left to plan, expand or send
      * @param next      the next planned occurrence, or null
@@ -69,7 +76,9 @@ public record CampaignView(
                 s.expireAfter() == null ? null : s.expireAfter().toString(), s.tags(),
                 new CatchUpView(s.catchUp().policy().wireName(), s.catchUp().maxAge() == null ? null
                         : s.catchUp().maxAge().toString()),
-                s.overlap().wireName(), next == null ? null : next.toString(), c.createdAt().toString(),
+                s.overlap().wireName(),
+                s.rateCap() == null ? null : new RateCapView(s.rateCap().emails(), s.rateCap().per().toString()),
+                next == null ? null : next.toString(), c.createdAt().toString(),
                 c.updatedAt().toString());
     }
 

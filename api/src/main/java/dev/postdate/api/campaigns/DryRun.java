@@ -17,6 +17,7 @@ import dev.postdate.core.campaign.AudienceRef;
 import dev.postdate.core.campaign.CampaignSchedule;
 import dev.postdate.core.campaign.CampaignSpec;
 import dev.postdate.core.campaign.LocalDelivery;
+import dev.postdate.core.campaign.RateCap;
 import dev.postdate.core.template.TemplateVersion;
 import io.micronaut.core.annotation.Nullable;
 import jakarta.inject.Singleton;
@@ -110,9 +111,9 @@ public class DryRun {
                 audience.version(), count.matching(), count.eligible() - passed, excluded,
                 profile.domains(tenant, rule, now, spec.topic(), TOP_DOMAINS).entrySet().stream()
                         .map(e -> new DryRunView.DomainCount(e.getKey(), e.getValue())).toList(),
-                utcHours(byInstant), byLocalHour.entrySet().stream()
+                utcHours(byInstant, spec.rateCap()), byLocalHour.entrySet().stream()
                         .map(e -> new DryRunView.LocalHourCount(e.getKey(), e.getValue())).toList(),
-                settings.dryRunSendRate(), eta(byInstant), samples(campaign, rule, next, now, samples),
+                settings.dryRunSendRate(), eta(byInstant, spec.rateCap()), samples(campaign, rule, next, now, samples),
                 missing(campaign, rule, now));
     }
 
@@ -137,14 +138,32 @@ public class DryRun {
         }
     }
 
-    private static List<DryRunView.HourCount> utcHours(Map<Instant, Long> byInstant) {
+    /** Recipients per UTC hour, each instant's group spread at the campaign's rate cap if it has one. */
+    private static List<DryRunView.HourCount> utcHours(Map<Instant, Long> byInstant, @Nullable RateCap cap) {
         Map<Instant, Long> hours = new TreeMap<>();
-        byInstant.forEach((at, n) -> hours.merge(at.truncatedTo(ChronoUnit.HOURS), n, Long::sum));
+        byInstant.forEach((at, n) -> {
+            if (cap == null) {
+                hours.merge(at.truncatedTo(ChronoUnit.HOURS), n, Long::sum);
+                return;
+            }
+            Instant start = at.truncatedTo(ChronoUnit.SECONDS);
+            long placed = 0;
+            for (Instant hour = start.truncatedTo(ChronoUnit.HOURS); placed < n; hour = hour.plus(Duration.ofHours(1))) {
+                long upTo = cap.before(start, n, hour.plus(Duration.ofHours(1)));
+                if (upTo > placed) {
+                    hours.merge(hour, upTo - placed, Long::sum);
+                }
+                placed = upTo;
+            }
+        });
         return hours.entrySet().stream().map(e -> new DryRunView.HourCount(e.getKey().toString(), e.getValue())).toList();
     }
 
-    /** The last send at the assumed rate: each group of recipients starts at its time or after the backlog. */
-    private @Nullable String eta(Map<Instant, Long> byInstant) {
+    /**
+     * The last send: each group of recipients starts at its time or after the backlog at the assumed
+     * send rate, and takes at least as long as the campaign's rate cap spreads it.
+     */
+    private @Nullable String eta(Map<Instant, Long> byInstant, @Nullable RateCap cap) {
         if (byInstant.isEmpty()) {
             return null;
         }
@@ -152,7 +171,11 @@ public class DryRun {
         Instant done = Instant.MIN;
         for (Map.Entry<Instant, Long> group : byInstant.entrySet()) {
             Instant start = group.getKey().isAfter(done) ? group.getKey() : done;
-            done = rate <= 0 ? start : start.plus(Duration.ofMillis((long) Math.ceil(group.getValue() * 1000 / rate)));
+            Instant atRate = rate <= 0 ? start
+                    : start.plus(Duration.ofMillis((long) Math.ceil(group.getValue() * 1000 / rate)));
+            Instant capped = cap == null ? group.getKey()
+                    : cap.slot(group.getKey().truncatedTo(ChronoUnit.SECONDS), group.getValue() - 1);
+            done = atRate.isAfter(capped) ? atRate : capped;
         }
         return done.toString();
     }

@@ -22,10 +22,10 @@ public record DryRunView(
         @Schema(description = "matching contacts left out, by reason: unsubscribed, bounced, complained, suppressed, no_consent, local_time_passed")
         Map<String, Long> excluded,
         @Schema(description = "the 20 commonest recipient domains, commonest first") List<DomainCount> domains,
-        @JsonProperty("send_times_utc") @Schema(description = "recipients per hour (UTC) they are due") List<HourCount> sendTimesUtc,
-        @JsonProperty("send_times_local") @Schema(description = "recipients per local hour (HH:00 in their own zone)") List<LocalHourCount> sendTimesLocal,
+        @JsonProperty("send_times_utc") @Schema(description = "recipients per hour (UTC) they are sent in, spread by the campaign's rate_cap") List<HourCount> sendTimesUtc,
+        @JsonProperty("send_times_local") @Schema(description = "recipients per local hour (HH:00 in their own zone) they are due, before a rate_cap spreads them") List<LocalHourCount> sendTimesLocal,
         @JsonProperty("send_rate") @Schema(description = "emails per second the ETA assumes; 0: no limit") double sendRate,
-        @Schema(description = "when the last email would be sent at send_rate") @Nullable String eta,
+        @Schema(description = "when the last email would be sent at send_rate and under the campaign's rate_cap") @Nullable String eta,
         List<SampleRender> samples,
         @JsonProperty("missing_variables") List<MissingVariable> missingVariables) {
 

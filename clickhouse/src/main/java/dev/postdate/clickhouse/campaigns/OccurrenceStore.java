@@ -5,15 +5,18 @@ import dev.postdate.clickhouse.SqlLiteral;
 import jakarta.inject.Singleton;
 
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /** Occurrences' expansion states ({@code campaign_occurrences}, V022): appended, the highest version current. */
 @Singleton
 public class OccurrenceStore {
 
     private static final String COLUMNS = "tenant, campaign_id, occurrence, version, state, planned_ms, audience_version,"
-            + " checkpoint, expanded, passed_skipped, reason, started_ms, updated_ms";
+            + " checkpoint, expanded, passed_skipped, reason, started_ms, updated_ms, paced";
 
     private final ClickHouseSql sql;
 
@@ -28,7 +31,7 @@ public class OccurrenceStore {
                 Long.toString(o.planned().toEpochMilli()), Integer.toString(o.audienceVersion()),
                 SqlLiteral.string(o.checkpoint()), Long.toString(o.expanded()), Long.toString(o.passedSkipped()),
                 SqlLiteral.string(o.reason()), Long.toString(o.startedAt().toEpochMilli()),
-                Long.toString(o.updatedAt().toEpochMilli())) + ")");
+                Long.toString(o.updatedAt().toEpochMilli()), SqlLiteral.string(paced(o.paced()))) + ")");
     }
 
     /** The campaign's occurrences in their current states, by number. */
@@ -54,6 +57,17 @@ public class OccurrenceStore {
         return new StoredOccurrence(row.get(0), row.get(1), Integer.parseInt(row.get(2)), Long.parseUnsignedLong(row.get(3)),
                 StoredOccurrence.State.of(row.get(4)).orElseThrow(), Instant.ofEpochMilli(Long.parseLong(row.get(5))),
                 Integer.parseInt(row.get(6)), row.get(7), Long.parseLong(row.get(8)), Long.parseLong(row.get(9)),
-                row.get(10), Instant.ofEpochMilli(Long.parseLong(row.get(11))), Instant.ofEpochMilli(Long.parseLong(row.get(12))));
+                row.get(10), Instant.ofEpochMilli(Long.parseLong(row.get(11))), Instant.ofEpochMilli(Long.parseLong(row.get(12))),
+                paced(row.get(13)));
+    }
+
+    /** "second:count,second:count" (V023). */
+    private static String paced(Map<Long, Long> paced) {
+        return paced.entrySet().stream().map(e -> e.getKey() + ":" + e.getValue()).collect(Collectors.joining(","));
+    }
+
+    private static Map<Long, Long> paced(String text) {
+        return text.isEmpty() ? Map.of() : Arrays.stream(text.split(",")).map(pair -> pair.split(":"))
+                .collect(Collectors.toMap(p -> Long.parseLong(p[0]), p -> Long.parseLong(p[1])));
     }
 }

@@ -32,9 +32,12 @@ public final class RecipientEmails {
         return UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8)).toString();
     }
 
-    /** The member's email, or empty when its local time has passed and the campaign skips such recipients. */
+    /**
+     * The member's email, sent when {@code pace} plans it, or empty when its local time has passed and the
+     * campaign skips such recipients.
+     */
     public static Optional<ScheduledEmail> of(Campaign campaign, CampaignSchedule.Occurrence occurrence,
-                                       AudienceMembers.Member member, Instant now) {
+                                              AudienceMembers.Member member, OccurrencePace pace, Instant now) {
         CampaignSpec spec = campaign.spec();
         Instant planned;
         Instant sendAt;
@@ -51,6 +54,7 @@ public final class RecipientEmails {
             sendAt = slot.get().sendAt();
         }
         Instant accepted = now.truncatedTo(ChronoUnit.SECONDS);
+        sendAt = pace.sendAt(sendAt);
         sendAt = sendAt.isBefore(accepted) ? accepted : sendAt.truncatedTo(ChronoUnit.SECONDS);
         EmailContent content = new EmailContent(new Address(member.email(), member.name().isEmpty() ? null : member.name()),
                 spec.from(), spec.replyTo(), null, null, null, spec.template(),

@@ -2,6 +2,7 @@ package dev.postdate.clickhouse.campaigns;
 
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -12,10 +13,20 @@ import java.util.Optional;
  * @param expanded      emails published so far
  * @param passedSkipped recipients left out because their local time had passed ({@code if_passed: skip})
  * @param reason        why a skipped occurrence was skipped
+ * @param paced         under a rate cap, the emails planned so far per starting instant (epoch second)
  */
 public record StoredOccurrence(String tenant, String campaignId, int number, long version, State state,
                                Instant planned, int audienceVersion, String checkpoint, long expanded,
-                               long passedSkipped, String reason, Instant startedAt, Instant updatedAt) {
+                               long passedSkipped, String reason, Instant startedAt, Instant updatedAt,
+                               Map<Long, Long> paced) {
+
+    /** An occurrence with nothing paced yet. */
+    public StoredOccurrence(String tenant, String campaignId, int number, long version, State state, Instant planned,
+                            int audienceVersion, String checkpoint, long expanded, long passedSkipped, String reason,
+                            Instant startedAt, Instant updatedAt) {
+        this(tenant, campaignId, number, version, state, planned, audienceVersion, checkpoint, expanded, passedSkipped,
+                reason, startedAt, updatedAt, Map.of());
+    }
 
     public enum State {
         EXPANDING, EXPANDED, SKIPPED;
@@ -31,8 +42,8 @@ public record StoredOccurrence(String tenant, String campaignId, int number, lon
 
     /** The next state, written at {@code at} under a version above this one's. */
     public StoredOccurrence progressed(State newState, String newCheckpoint, long newExpanded, long newPassedSkipped,
-                                       Instant at) {
+                                       Map<Long, Long> newPaced, Instant at) {
         return new StoredOccurrence(tenant, campaignId, number, Math.max(version + 1, at.toEpochMilli()), newState,
-                planned, audienceVersion, newCheckpoint, newExpanded, newPassedSkipped, reason, startedAt, at);
+                planned, audienceVersion, newCheckpoint, newExpanded, newPassedSkipped, reason, startedAt, at, newPaced);
     }
 }

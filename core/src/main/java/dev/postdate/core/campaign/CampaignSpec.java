@@ -18,13 +18,14 @@ import java.util.List;
  * @param topic       the consent each recipient must have granted, or null
  * @param delivery    recipient-local delivery, or null to send every email at the occurrence's instant
  * @param expireAfter how late after its planned time an email may still go out; null: no limit
+ * @param rateCap     the pace its emails are planned at; null: each at its time
  */
 @Serdeable
 public record CampaignSpec(String name, TemplateRef template, AudienceRef audience, Address from,
                            @Nullable Address replyTo, @Nullable String topic, CampaignSchedule schedule,
                            @Nullable LocalDelivery delivery, @Nullable Duration expireAfter,
                            @JsonInclude(JsonInclude.Include.ALWAYS) List<String> tags,
-                           CatchUp catchUp, Overlap overlap) {
+                           CatchUp catchUp, Overlap overlap, @Nullable RateCap rateCap) {
 
     /** The date an occurrence delivers on under local delivery: its planned date in the schedule's zone. */
     public static LocalDate dateOf(CampaignSchedule.Occurrence occurrence) {
