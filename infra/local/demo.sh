@@ -46,9 +46,10 @@ demo_sink_stop() {
   return 0
 }
 
-# Usage: demo_stack_start WORKERS SENDER [INGEST_CONSUMERS]
-# (Re)starts one api, the ingest consumers, an active and a standby ranger and the workers, each a
-# separate process. Leaves the client's component options in DEMO_CLIENT_ARGS.
+# Usage: [DEMO_EXPANDERS=N] demo_stack_start WORKERS SENDER [INGEST_CONSUMERS]
+# (Re)starts one api, the ingest consumers, an active and a standby ranger, the workers and N campaign
+# expanders (default none), each a separate process. Leaves the client's component options in
+# DEMO_CLIENT_ARGS.
 demo_stack_start() {
   local workers="$1" sender="$2" ingests="${3:-1}" worker_sender n
   case "$sender" in
@@ -76,6 +77,9 @@ demo_stack_start() {
     POSTDATE_WORKER_SENDER="$worker_sender" POSTDATE_SMTP_HOST=127.0.0.1 POSTDATE_SMTP_PORT="$SMTP_SINK_PORT" \
       demo_component_start worker "$n"
     DEMO_CLIENT_ARGS+=(--worker-url "http://127.0.0.1:$(component_management_port worker "$n")")
+  done
+  for ((n = 1; n <= ${DEMO_EXPANDERS:-0}; n++)); do
+    demo_component_start campaign-expander "$n"
   done
 }
 
@@ -113,7 +117,7 @@ demo_client() {
 
 # Text only the demo's emails carry (loadtest DemoPlan): every recipient's domain, the hand-written
 # bodies, the template's subject. None may reach a log (docs/security.md).
-DEMO_PERSONAL_MARKERS=(demo.postdate.test "written by hand" "your picks of the week")
+DEMO_PERSONAL_MARKERS=(demo.postdate.test "written by hand" "your picks of the week" "your daily digest")
 
 # Usage: demo_logs_clean [DIR]   Fails, naming the files, when a *.log under DIR (default: .run)
 # holds a demo recipient or body marker. Silent when clean: the demo's JSON stays its last line.

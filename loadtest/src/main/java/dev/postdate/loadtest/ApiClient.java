@@ -31,6 +31,10 @@ public final class ApiClient {
         return url;
     }
 
+    public String key() {
+        return key;
+    }
+
     public HttpResponse<String> post(String path, byte[] json) throws IOException, InterruptedException {
         return http.send(request(path).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(json)).build(), HttpResponse.BodyHandlers.ofString());

@@ -2,6 +2,7 @@ package dev.postdate.worker;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.inject.Singleton;
@@ -42,7 +43,7 @@ public class WorkerMetrics {
     private final Timer sendMarkInserts;
     private final Counter sendMarks;
 
-    public WorkerMetrics(MeterRegistry registry) {
+    public WorkerMetrics(MeterRegistry registry, WorkerSettings settings) {
         this.sent = registry.counter("postdate.worker.emails.sent");
         this.failed = registry.counter("postdate.worker.emails.failed");
         this.cancelled = registry.counter("postdate.worker.emails.skipped", "reason", "cancelled");
@@ -64,6 +65,9 @@ public class WorkerMetrics {
                 .publishPercentiles(0.5, 0.99).register(registry);
         registry.gauge("postdate.worker.ranges.in_progress", inProgress);
         registry.gauge("postdate.worker.provider.calls.in_flight", providerCallsInFlight);
+        // The most calls the process makes at once: against it, calls in flight tell whether the provider sets the pace.
+        int capacity = settings.concurrency() * settings.sendParallelism();
+        Gauge.builder("postdate.worker.provider.calls.capacity", () -> capacity).register(registry);
         registry.gauge("postdate.worker.sends.unrecorded", unrecordedSends);
         this.sendMarkInserts = Timer.builder("postdate.worker.send_marks.inserts").publishPercentiles(0.5, 0.99)
                 .register(registry);

@@ -68,7 +68,7 @@ public class CampaignsController {
                                 @Nullable Object reply_to, @Nullable String topic, Map<String, Object> schedule,
                                 @Nullable Map<String, Object> delivery, @Nullable String expire_after,
                                 @Nullable List<String> tags, @Nullable Map<String, Object> catch_up,
-                                @Nullable String overlap) {
+                                @Nullable String overlap, @Nullable CampaignView.RateCapView rate_cap) {
     }
 
     @Serdeable

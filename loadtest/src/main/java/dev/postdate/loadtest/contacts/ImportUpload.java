@@ -23,10 +23,10 @@ import java.util.function.Consumer;
  * (so that the first part too is safe to send again), each cut at a record end and sent again on a
  * connection failure or a 503: the api answers a part it already imported as the import stands.
  */
-final class ImportUpload {
+public final class ImportUpload {
 
     /** What went wrong with a part that was not imported. */
-    static final class UploadFailed extends Exception {
+    public static final class UploadFailed extends Exception {
         UploadFailed(String message) {
             super(message);
         }
@@ -39,7 +39,7 @@ final class ImportUpload {
     private final int partBytes;
     private final int attempts;
 
-    ImportUpload(HttpClient http, JsonMapper json, String api, String key, int partBytes, int attempts) {
+    public ImportUpload(HttpClient http, JsonMapper json, String api, String key, int partBytes, int attempts) {
         this.http = http;
         this.json = json;
         this.api = api;
@@ -53,7 +53,7 @@ final class ImportUpload {
      * @param notes     gets a line for each part sent again
      * @return the import's state after its last part
      */
-    JsonNode upload(Path file, boolean csv, String types, PartListener afterPart, Consumer<String> notes)
+    public JsonNode upload(Path file, boolean csv, String types, PartListener afterPart, Consumer<String> notes)
             throws IOException, InterruptedException, UploadFailed {
         String mediaType = csv ? "text/csv" : "application/x-ndjson";
         JsonNode state = null;
@@ -89,7 +89,7 @@ final class ImportUpload {
 
     /** Progress after a part. */
     @FunctionalInterface
-    interface PartListener {
+    public interface PartListener {
         void accept(long bytesSent, JsonNode state);
     }
 

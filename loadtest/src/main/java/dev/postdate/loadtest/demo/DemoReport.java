@@ -26,18 +26,22 @@ final class DemoReport {
         this.out = out;
     }
 
-    void summary(DemoPlan plan, String tenant, String sender, long accepted, double intakeSeconds, Reconciliation.Counts counts,
+    /**
+     * @param title         the heading: which run, tenant and sender
+     * @param acceptedNote  how the emails came in (REST intake, campaign expansion) and how fast
+     * @param cancelledNote which emails were cancelled, and when
+     * @param notes         lines of the run's own (timeliness, the sink's pace), printed before the result
+     * @param correct       whether the run passed: the reconciliation, and the run's own checks
+     */
+    void summary(String title, long accepted, String acceptedNote, String cancelledNote, Reconciliation.Counts counts,
                  TenantLedger.Delivery delivery, double emailsPerSecond, Map<String, Double> peakHeaps,
-                 OptionalLong inDoubtBound) {
+                 OptionalLong inDoubtBound, List<String> notes, boolean correct) {
         out.println();
-        out.printf(Locale.ROOT, "== demo %s (tenant %s, sender %s)%n", plan.run(), tenant, sender);
-        row("accepted", accepted, String.format(Locale.ROOT, "in %.1f s, %,.0f emails/s through the REST API",
-                intakeSeconds, accepted / Math.max(0.001, intakeSeconds)));
+        out.println("== " + title);
+        row("accepted", accepted, acceptedNote);
         row("sent", counts.sent, "received by the sink");
         row("failed", counts.failed, "");
-        // The cancel follows the intake: when the intake outlasts the due time, part of the batch went out first.
-        row("cancelled", counts.cancelled, "of batch " + plan.cancelledBatchId()
-                + ", cancelled once the intake finished (its emails sent before that count as sent)");
+        row("cancelled", counts.cancelled, cancelledNote);
         row("in doubt", counts.inDoubt.size(), String.format(Locale.ROOT,
                 "the provider call may have left a worker that died (%,d of them reached the sink, %,d twice)%s",
                 counts.inDoubtReceived(), counts.inDoubtDuplicates, inDoubtBound.isPresent()
@@ -66,13 +70,15 @@ final class DemoReport {
                     .map(e -> String.format(Locale.ROOT, "%s %.0f MB", e.getKey(), e.getValue() / 1e6))
                     .collect(Collectors.joining(", ")));
         }
-        out.println(counts.correct() ? "RESULT: every email accounted for; none lost, none sent twice"
+        notes.forEach(out::println);
+        out.println(correct ? "RESULT: every email accounted for; none lost, none sent twice"
                 : "RESULT: FAILED: see lost / duplicates / wrong content above");
     }
 
     /** The summary line; with faults (./postdate chaos) it also lists the faults injected. */
+    /** @param extra the run's own figures, after the common ones */
     String json(long accepted, Reconciliation.Counts counts, TenantLedger.Delivery delivery, double emailsPerSecond,
-                List<String> faults) throws IOException {
+                List<String> faults, Map<String, Long> extra) throws IOException {
         OptionalLong inDoubtBound = FaultLog.inDoubtBound(faults);
         StringWriter line = new StringWriter();
         try (JsonGenerator json = JSON.createGenerator(line)) {
@@ -93,6 +99,9 @@ final class DemoReport {
             json.writeNumberField("lateness_from_send_at_p50_ms", delivery.fromDueP50Ms());
             json.writeNumberField("lateness_from_send_at_p99_ms", delivery.fromDueP99Ms());
             json.writeNumberField("emails_per_s", Math.round(emailsPerSecond));
+            for (Map.Entry<String, Long> figure : extra.entrySet()) {
+                json.writeNumberField(figure.getKey(), figure.getValue());
+            }
             if (!faults.isEmpty()) {
                 json.writeArrayFieldStart("faults");
                 for (String fault : faults) {

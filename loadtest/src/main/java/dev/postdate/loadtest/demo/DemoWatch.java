@@ -9,17 +9,20 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 
 /**
- * Follows a demo run: accepted (client side), stored, ranged (taken by a worker), done (an outcome:
+ * Follows a demo run: accepted (by the REST intake, or expanded by the campaign expander), stored, ranged (taken by a worker), done (an outcome:
  * sent, failed, cancelled or in doubt), the leader's range lag, and each component's peak heap.
  * Counts come from cheap per-state event counts; the exact per-email check is the reconciliation's.
  */
 final class DemoWatch implements Runnable {
 
     private final TenantLedger ledger;
-    private final DemoIntake intake;
+    private final String acceptedLabel;
+    private final LongSupplier accepted;
     private final int emails;
+    private final SinkPace sinkPace;
     private final List<String> rangerUrls;
     private final Map<String, String> components;
     private final ProgressBoard board;
@@ -28,12 +31,19 @@ final class DemoWatch implements Runnable {
     private final long started = System.nanoTime();
     private volatile long done;
     private volatile String lastError = "";
+    private long lastSent;
 
-    DemoWatch(TenantLedger ledger, DemoIntake intake, int emails, List<String> rangerUrls, Map<String, String> components,
-              ProgressBoard board, long everySeconds) {
+    /**
+     * @param acceptedLabel what the first bar counts ("accepted", "expanded")
+     * @param accepted      emails accepted so far, of {@code emails}
+     */
+    DemoWatch(TenantLedger ledger, String acceptedLabel, LongSupplier accepted, int emails, SinkPace sinkPace,
+              List<String> rangerUrls, Map<String, String> components, ProgressBoard board, long everySeconds) {
         this.ledger = ledger;
-        this.intake = intake;
+        this.acceptedLabel = acceptedLabel;
+        this.accepted = accepted;
         this.emails = emails;
+        this.sinkPace = sinkPace;
         this.rangerUrls = rangerUrls;
         this.components = components;
         this.board = board;
@@ -65,10 +75,14 @@ final class DemoWatch implements Runnable {
             return;
         }
         done = events.outcomes();
+        if (events.sent() > lastSent && lastSent > 0) {
+            sinkPace.sample();
+        }
+        lastSent = events.sent();
         components.forEach((name, url) -> peakHeaps.merge(name, DemoCommand.heapOf(url), Math::max));
-        long accepted = intake.accepted();
+        long accepted = this.accepted.getAsLong();
         board.draw(List.of(
-                new ProgressBoard.Bar("accepted", accepted, emails),
+                new ProgressBoard.Bar(acceptedLabel, accepted, emails),
                 new ProgressBoard.Bar("stored", Math.min(stored, accepted), accepted),
                 new ProgressBoard.Bar("ranged", Math.min(events.queued(), accepted), accepted),
                 new ProgressBoard.Bar("sent", events.sent(), accepted),
@@ -92,7 +106,7 @@ final class DemoWatch implements Runnable {
     boolean awaitOutcomes(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            if (done >= intake.accepted() && intake.accepted() > 0 && exactlyDone()) {
+            if (done >= accepted.getAsLong() && accepted.getAsLong() > 0 && exactlyDone()) {
                 return true;
             }
             Thread.sleep(500);
@@ -103,7 +117,7 @@ final class DemoWatch implements Runnable {
     /** Event counts may hold a row twice (a retried flush): confirm with the per-email states. */
     private boolean exactlyDone() {
         try {
-            return ledger.emailsWithOutcome() >= intake.accepted();
+            return ledger.emailsWithOutcome() >= accepted.getAsLong();
         } catch (RuntimeException e) {
             return false;
         }

@@ -73,12 +73,12 @@ final class TenantLedger {
                 + " maxIf(at_ms, toUInt32(send_at) >= " + burstFrom.getEpochSecond() + "),"
                 + " quantileExact(0.5)(late_from_due), quantileExact(0.99)(late_from_due) FROM (" + sent + ")").getFirst();
         if (Long.parseLong(row.get(0)) == 0) {
-            return new Delivery(0, 0, 0, 0, 0, 0);
+            return new Delivery(0, 0, 0, 0, 0, 0, 0);
         }
         long burst = Long.parseLong(row.get(3));
-        double seconds = Math.max(1, Long.parseLong(row.get(4)) - burstFrom.toEpochMilli()) / 1000.0;
+        long millis = Math.max(1, Long.parseLong(row.get(4)) - burstFrom.toEpochMilli());
         return new Delivery(Long.parseLong(row.get(1)), Long.parseLong(row.get(2)), Long.parseLong(row.get(5)),
-                Long.parseLong(row.get(6)), burst, burst == 0 ? 0 : burst / seconds);
+                Long.parseLong(row.get(6)), burst, burst == 0 ? 0 : burst / (millis / 1000.0), burst == 0 ? 0 : millis);
     }
 
     private String latestStates() {
@@ -117,7 +117,8 @@ final class TenantLedger {
     }
 
     /** Lateness from the later of send_at and acceptance, and from send_at alone; the burst's pace. */
+    /** @param burstMillis from {@code burstFrom} to the last of the burst's emails sent */
     record Delivery(long latenessP50Ms, long latenessP99Ms, long fromDueP50Ms, long fromDueP99Ms, long burstSent,
-                    double burstEmailsPerSecond) {
+                    double burstEmailsPerSecond, long burstMillis) {
     }
 }
