@@ -1,6 +1,7 @@
 # shellcheck shell=bash
 # ./postdate chaos: the demo's stack and client (ses-local sender) while faults are injected:
-# SIGKILLed workers, rangers and an ingest consumer; ClickHouse (on the local cluster: its second
+# SIGKILLed workers, rangers and an ingest consumer (with --campaign: the campaign expander too,
+# mid-occurrence); ClickHouse (on the local cluster: its second
 # replica, for 30 s) and ElasticMQ restarted; Redis
 # SIGKILLed (its AOF loses up to a second) and replaced by an empty instance, mid-run and once more
 # after every email has its outcome; the SES emulator stopped for a while. Each fault is a line in the faults file, which the client folds
@@ -17,6 +18,12 @@ CHAOS_WORKER_KILL_EVERY_S="${CHAOS_WORKER_KILL_EVERY_S:-6}"
 # After Redis is emptied once every email has its outcome: how long the stack runs on before the
 # check, long enough for the arrival barrier (65 s) and the ranger and workers to act on the loss.
 CHAOS_AFTER_SENT_WAIT_S="${CHAOS_AFTER_SENT_WAIT_S:-90}"
+# --campaign: the occurrence's due time after it is scheduled; the expander is killed once it has
+# published this many emails; its claim lapses after this long (2m outside chaos), so that the restarted
+# expander continues the occurrence well before it is due.
+CHAOS_CAMPAIGN_DUE_IN_S="${CHAOS_CAMPAIGN_DUE_IN_S:-75}"
+CHAOS_EXPANDER_KILL_AFTER="${CHAOS_EXPANDER_KILL_AFTER:-30000}"
+CHAOS_EXPANDER_CLAIM_TTL="${CHAOS_EXPANDER_CLAIM_TTL:-20s}"
 
 chaos_log() {
   local line
@@ -157,12 +164,36 @@ chaos_at() {
   kill -0 "$CHAOS_CLIENT" 2>/dev/null
 }
 
-# Usage: chaos_schedule DUE_IN SPREAD WORKERS   The timed faults, relative to the client's start.
-chaos_schedule() {
-  local due_in="$1" spread="$2" workers="$3" window_start
-  # Intake is running a few seconds after the client starts (template, key refresh).
-  chaos_at 8 || return 0
+# The REST intake is running a few seconds after the client starts (template, key refresh).
+chaos_intake_faults() {
+  chaos_at 8 || return 1
   chaos_kill_component ingest-consumer 1 "while intake is running"
+}
+
+# Emails the campaign expander published since it started (0 when it does not answer).
+chaos_expander_published() {
+  curl -sf "http://127.0.0.1:$(component_management_port campaign-expander 1)/prometheus" 2>/dev/null |
+    awk '/^postdate_expander_emails_published_total/ { n += $2 } END { printf "%d\n", n }'
+}
+
+# ./postdate chaos --campaign: once the expander has published its first pages, it is SIGKILLed in the
+# middle of the occurrence (the restarted one continues from the checkpoint once the claim lapses:
+# CHAOS_EXPANDER_CLAIM_TTL), and an ingest consumer while the pages arrive.
+chaos_expansion_faults() {
+  local published
+  until published="$(chaos_expander_published)" && ((published >= CHAOS_EXPANDER_KILL_AFTER)); do
+    kill -0 "$CHAOS_CLIENT" 2>/dev/null || return 1
+    sleep 0.2
+  done
+  chaos_kill_component campaign-expander 1 "mid-occurrence, after $published emails published"
+  chaos_kill_component ingest-consumer 1 "while the occurrence's pages arrive"
+}
+
+# Usage: chaos_schedule DUE_IN SPREAD WORKERS INTAKE_FAULTS   The timed faults, relative to the client's
+# start; INTAKE_FAULTS is the function that hits the intake (REST or campaign expansion).
+chaos_schedule() {
+  local due_in="$1" spread="$2" workers="$3" intake_faults="$4" window_start
+  "$intake_faults" || return 0
   # The send window: the due times are spread over [due_in - spread/2, due_in + spread/2].
   window_start=$((due_in - spread / 2))
   chaos_at $((window_start + spread / 10)) || return 0
@@ -200,13 +231,14 @@ chaos_after_sent() {
   sleep "$CHAOS_AFTER_SENT_WAIT_S"
 }
 
-# Usage: chaos_inject DUE_IN SPREAD WORKERS   Timed faults, and worker kills throughout the send window.
+# Usage: chaos_inject DUE_IN SPREAD WORKERS INTAKE_FAULTS   Timed faults, and worker kills throughout
+# the send window.
 chaos_inject() {
-  local due_in="$1" spread="$2" workers="$3" stop_file="$CHAOS_DIR/stop-killer" killer
+  local due_in="$1" spread="$2" workers="$3" intake_faults="$4" stop_file="$CHAOS_DIR/stop-killer" killer
   rm -f "$stop_file"
   { chaos_at $((due_in - spread / 2)) && chaos_worker_killer "$workers" "$stop_file"; } &
   killer=$!
-  chaos_schedule "$due_in" "$spread" "$workers"
+  chaos_schedule "$due_in" "$spread" "$workers" "$intake_faults"
   touch "$stop_file"
   wait "$killer" || true
   chaos_after_sent "$workers" "$CHAOS_DIR/outcomes"
@@ -214,12 +246,27 @@ chaos_inject() {
   echo "# done" >>"$CHAOS_FAULTS"
 }
 
-# Usage: chaos_run EMAILS MINUTES WORKERS
+# Usage: chaos_run EMAILS MINUTES WORKERS [--campaign]
 chaos_run() {
-  local emails="$1" minutes="$2" workers="$3" spread due_in timeout rc=0
-  spread=$((minutes * 60))
-  # Late enough for intake to finish at a third of this machine's rate, so faults hit sending.
-  due_in=$((emails / 3000 + 20 + spread / 2))
+  local emails="$1" minutes="$2" workers="$3" campaign="${4:-}" spread due_in client_due_in timeout rc=0
+  local client_args=() intake_faults=chaos_intake_faults expanders=0
+  if [[ "$campaign" == --campaign ]]; then
+    # Every email of the occurrence is due at one instant and goes out at the SES emulator's pace (~900
+    # mails/s here, less under faults): that is the send window the faults land in. The occurrence is due
+    # CHAOS_CAMPAIGN_DUE_IN_S after it is scheduled, which follows the client's start (JVM, contacts
+    # import) by about 15 s.
+    spread=$((emails / 900 + 10))
+    client_due_in="$CHAOS_CAMPAIGN_DUE_IN_S"
+    due_in=$((client_due_in + 15 + spread / 2))
+    client_args=(--campaign)
+    intake_faults=chaos_expansion_faults
+    expanders=1
+  else
+    spread=$((minutes * 60))
+    # Late enough for intake to finish at a third of this machine's rate, so faults hit sending.
+    due_in=$((emails / 3000 + 20 + spread / 2))
+    client_due_in="$due_in"
+  fi
   # Sending waits out every fault; the SES emulator does ~700 mails/s here, less while faults land.
   timeout=$((due_in + spread / 2 + 600 + emails / 200 + CHAOS_AFTER_SENT_WAIT_S))
   # ElasticMQ's H2 store, once its persistence failed (a duplicate id when earlier runs' ranges moved to
@@ -228,7 +275,9 @@ chaos_run() {
   services_stop elasticmq >/dev/null
   rm -rf "${POSTDATE_RUN_DIR:?}/elasticmq"
   services_start
-  demo_stack_start "$workers" ses-local "$CHAOS_INGESTS"
+  # Every expander this run starts, the restarted one included.
+  local -x POSTDATE_EXPANDER_CLAIM_TTL="$CHAOS_EXPANDER_CLAIM_TTL"
+  DEMO_EXPANDERS="$expanders" demo_stack_start "$workers" ses-local "$CHAOS_INGESTS"
   CHAOS_DIR="$POSTDATE_RUN_DIR/chaos/$(date +%Y%m%d-%H%M%S)"
   mkdir -p "$CHAOS_DIR"
   CHAOS_FAULTS="$CHAOS_DIR/faults.txt"
@@ -236,14 +285,14 @@ chaos_run() {
   CHAOS_BOUND="$CHAOS_DIR/in-doubt-bound"
   : >"$CHAOS_FAULTS"
   echo 0 >"$CHAOS_BOUND"
-  echo "postdate: chaos: $emails emails due over $spread s from $((due_in - spread / 2)) s on;" \
-    "faults: $CHAOS_FAULTS, what the fault injector did: $CHAOS_LOG"
+  echo "postdate: chaos: $emails emails${campaign:+ of a campaign occurrence}, sent over about $spread s from" \
+    "$((due_in - spread / 2)) s on; faults: $CHAOS_FAULTS, what the fault injector did: $CHAOS_LOG"
   CHAOS_STARTED=$SECONDS
-  demo_client ses-local --emails "$emails" --due-in "$due_in" --spread "$spread" --timeout "$timeout" \
+  demo_client ses-local --emails "$emails" --due-in "$client_due_in" --spread "$spread" --timeout "$timeout" \
     --retry-for 300 --faults "$CHAOS_FAULTS" --in-doubt-file "$CHAOS_DIR/in-doubt.txt" \
-    --outcomes-marker "$CHAOS_DIR/outcomes" &
+    --outcomes-marker "$CHAOS_DIR/outcomes" "${client_args[@]}" &
   CHAOS_CLIENT=$!
-  chaos_inject "$due_in" "$spread" "$workers"
+  chaos_inject "$due_in" "$spread" "$workers" "$intake_faults"
   wait "$CHAOS_CLIENT" || rc=$?
   echo "postdate: chaos: faults injected are in $CHAOS_FAULTS; emails in doubt in $CHAOS_DIR/in-doubt.txt"
   demo_logs_clean || rc=1

@@ -56,13 +56,9 @@ public final class RecipientEmails {
         Instant accepted = now.truncatedTo(ChronoUnit.SECONDS);
         sendAt = pace.sendAt(sendAt);
         sendAt = sendAt.isBefore(accepted) ? accepted : sendAt.truncatedTo(ChronoUnit.SECONDS);
-        EmailContent content = new EmailContent(new Address(member.email(), member.name().isEmpty() ? null : member.name()),
-                spec.from(), spec.replyTo(), null, null, null, spec.template(),
-                RecipientData.of(campaign, occurrence.number(), member),
-                Map.of(), spec.tags(), spec.topic(),
-                spec.expireAfter() == null ? null : planned.plus(spec.expireAfter()));
         return Optional.of(new ScheduledEmail(emailId(campaign.tenant(), campaign.id(), occurrence.number(), member.id()),
-                campaign.tenant(), CampaignSpec.batchId(campaign.id(), occurrence.number()), sendAt, accepted, content));
+                campaign.tenant(), CampaignSpec.batchId(campaign.id(), occurrence.number()), sendAt, accepted,
+                content(campaign, occurrence.number(), member, planned)));
     }
 
     /**
@@ -71,14 +67,18 @@ public final class RecipientEmails {
      */
     public static ScheduledEmail resend(Campaign campaign, int occurrence, AudienceMembers.Member member,
                                         String original, Instant now) {
-        CampaignSpec spec = campaign.spec();
         Instant accepted = now.truncatedTo(ChronoUnit.SECONDS);
-        EmailContent content = new EmailContent(new Address(member.email(), member.name().isEmpty() ? null : member.name()),
-                spec.from(), spec.replyTo(), null, null, null, spec.template(),
-                RecipientData.of(campaign, occurrence, member), Map.of(), spec.tags(), spec.topic(),
-                spec.expireAfter() == null ? null : accepted.plus(spec.expireAfter()));
+        EmailContent content = content(campaign, occurrence, member, accepted);
         String id = UUID.nameUUIDFromBytes(("resend\u0000" + original).getBytes(StandardCharsets.UTF_8)).toString();
         return new ScheduledEmail(id, campaign.tenant(), CampaignSpec.batchId(campaign.id(), occurrence), accepted,
                 accepted, content);
+    }
+
+    /** What the member's email says: the pinned template with the member's data, expiring after its planned time. */
+    private static EmailContent content(Campaign campaign, int occurrence, AudienceMembers.Member member, Instant planned) {
+        CampaignSpec spec = campaign.spec();
+        return new EmailContent(new Address(member.email(), member.name().isEmpty() ? null : member.name()),
+                spec.from(), spec.replyTo(), null, null, null, spec.template(), RecipientData.of(campaign, occurrence, member),
+                Map.of(), spec.tags(), spec.topic(), spec.expireAfter() == null ? null : planned.plus(spec.expireAfter()));
     }
 }

@@ -185,7 +185,8 @@ public class DemoCommand implements Callable<Integer> {
                                     String.format(Locale.ROOT, "excluded     %,d mails reached the contacts the campaign"
                                             + " had to leave out (unsubscribed, no consent)", excluded)),
                             Map.of("expanded_ms", expansion.expandedMillis(), "visible_ms", expansion.visibleMillis(),
-                                    "sent_within_ms", delivery.burstMillis(), "excluded_received", excluded),
+                                    "sent_within_ms", delivery.burstMillis(), "excluded_received", excluded,
+                                    "dry_run_ms", scheduled.dryRunMillis()),
                             excluded == 0);
                 });
     }
