@@ -11,9 +11,12 @@ import dev.postdate.clickhouse.campaigns.OccurrencePace;
 import dev.postdate.clickhouse.campaigns.OccurrenceStore;
 import dev.postdate.clickhouse.campaigns.RecipientEmails;
 import dev.postdate.clickhouse.campaigns.StoredOccurrence;
+import dev.postdate.clickhouse.senders.SenderIdentities;
+import dev.postdate.clickhouse.senders.SenderIdentityStore;
 import dev.postdate.core.campaign.AudienceRef;
 import dev.postdate.core.campaign.CampaignSchedule;
 import dev.postdate.core.campaign.CampaignState;
+import dev.postdate.core.email.Address;
 import dev.postdate.core.email.ScheduledEmail;
 import dev.postdate.core.intake.IntakePublisher;
 import dev.postdate.core.intake.OversizedEmailsException;
@@ -29,8 +32,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * Expands one occurrence: its audience's eligible contacts, page by page in contact-id order, become
@@ -48,6 +55,7 @@ public class OccurrenceExpander {
     private final AudienceStore audiences;
     private final AudienceMembers members;
     private final CampaignRecipients ledger;
+    private final SenderIdentityStore senders;
     private final IntakePublisher publisher;
     private final OccurrenceClaims claims;
     private final ExpanderSettings settings;
@@ -56,14 +64,15 @@ public class OccurrenceExpander {
     private final RetryPolicy<Object> writeRetry;
 
     public OccurrenceExpander(CampaignStore campaigns, OccurrenceStore occurrences, AudienceStore audiences,
-                              AudienceMembers members, CampaignRecipients ledger, IntakePublisher publisher,
-                              OccurrenceClaims claims,
+                              AudienceMembers members, CampaignRecipients ledger, SenderIdentityStore senders,
+                              IntakePublisher publisher, OccurrenceClaims claims,
                               ExpanderSettings settings, ExpanderMetrics metrics, Clock clock) {
         this.campaigns = campaigns;
         this.occurrences = occurrences;
         this.audiences = audiences;
         this.members = members;
         this.ledger = ledger;
+        this.senders = senders;
         this.publisher = publisher;
         this.claims = claims;
         this.settings = settings;
@@ -124,8 +133,17 @@ public class OccurrenceExpander {
         LOG.info("Campaign {} occurrence {} skipped: {}", campaign.id(), occurrence.number(), reason);
     }
 
-    /** Fixes the audience version and stores the occurrence before any of its emails exists. */
+    /**
+     * Fixes the audience version and stores the occurrence before any of its emails exists; skips it
+     * when its audience is gone, or when the tenant no longer has a sender identity for its addresses
+     * (they were checked when the campaign was saved; the expander publishes past the api's check).
+     */
     private Optional<StoredOccurrence> start(Campaign campaign, CampaignSchedule.Occurrence occurrence) {
+        Optional<String> uncovered = uncoveredSender(campaign);
+        if (uncovered.isPresent()) {
+            recordSkipped(campaign, occurrence, "the tenant has no sender identity for " + uncovered.get() + " any more");
+            return Optional.empty();
+        }
         AudienceRef ref = campaign.spec().audience();
         Optional<AudienceVersion> audience = ref.version() == null ? audiences.latest(campaign.tenant(), ref.id())
                 : audiences.find(campaign.tenant(), ref.id(), ref.version());
@@ -142,6 +160,12 @@ public class OccurrenceExpander {
         LOG.info("Campaign {} occurrence {} (planned {}) expanding audience {} v{}", campaign.id(), occurrence.number(),
                 occurrence.planned(), ref.id(), audience.get().version());
         return Optional.of(started);
+    }
+
+    private Optional<String> uncoveredSender(Campaign campaign) {
+        Set<String> identities = new HashSet<>(senders.list(campaign.tenant()));
+        return Stream.of(campaign.spec().from(), campaign.spec().replyTo()).filter(Objects::nonNull).map(Address::email)
+                .filter(address -> !SenderIdentities.covers(identities, address)).findFirst();
     }
 
     private void run(Campaign campaign, CampaignSchedule.Occurrence occurrence, StoredOccurrence row) {

@@ -10,6 +10,7 @@ import dev.postdate.clickhouse.campaigns.CampaignStore;
 import dev.postdate.clickhouse.campaigns.OccurrenceStore;
 import dev.postdate.clickhouse.campaigns.StoredOccurrence;
 import dev.postdate.clickhouse.migrations.Migrator;
+import dev.postdate.clickhouse.senders.SenderIdentityStore;
 import dev.postdate.clickhouse.status.BatchStatusStore;
 import dev.postdate.core.campaign.CampaignSpec;
 import dev.postdate.core.campaign.CampaignState;
@@ -76,8 +77,8 @@ final class ExpanderFixture implements AutoCloseable {
         ExpanderSettings settings = settings(instanceId);
         ExpanderMetrics metrics = context.getBean(ExpanderMetrics.class);
         OccurrenceExpander expander = new OccurrenceExpander(campaigns, occurrences, audiences,
-                context.getBean(AudienceMembers.class), context.getBean(CampaignRecipients.class), publisher,
-                claims(instanceId), settings, metrics, clock);
+                context.getBean(AudienceMembers.class), context.getBean(CampaignRecipients.class),
+                context.getBean(SenderIdentityStore.class), publisher, claims(instanceId), settings, metrics, clock);
         return new ExpanderLoop(campaigns, occurrences, context.getBean(BatchStatusStore.class),
                 context.getBean(CampaignRecipients.class), expander, settings,
                 metrics, clock);

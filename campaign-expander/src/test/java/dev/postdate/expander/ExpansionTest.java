@@ -9,6 +9,7 @@ import dev.postdate.clickhouse.contacts.Consent;
 import dev.postdate.clickhouse.contacts.Contact;
 import dev.postdate.clickhouse.contacts.ContactStatus;
 import dev.postdate.clickhouse.contacts.ContactStore;
+import dev.postdate.clickhouse.senders.SenderIdentityStore;
 import dev.postdate.clickhouse.suppressions.Suppression;
 import dev.postdate.clickhouse.suppressions.SuppressionStore;
 import dev.postdate.core.campaign.AudienceRef;
@@ -92,6 +93,7 @@ class ExpansionTest {
             }
         }
         fixture.context.getBean(ContactStore.class).upsert(tenant, contacts);
+        fixture.context.getBean(SenderIdentityStore.class).add(tenant, "example.org");
         fixture.context.getBean(SuppressionStore.class).add(tenant,
                 List.of(new Suppression("c007@example.com", "bounced", "test", at, null)));
     }
@@ -285,6 +287,26 @@ class ExpansionTest {
         assertEquals(StoredOccurrence.State.EXPANDED, days.getFirst().state());
         assertTrue(days.get(1).reason().startsWith("overlap"), days.get(1).reason());
         fixture.drainIntake();
+    }
+
+    @Test
+    void anOccurrenceStartingAfterItsSenderIdentityWasRemovedIsSkippedWithTheReason() {
+        String audienceId = UUID.randomUUID().toString();
+        fixture.audience(tenant, audienceId, 1, PRO);
+        Campaign campaign = fixture.campaign(tenant, fortnightly(audienceId, null,
+                CatchUp.skipOlderThan(Duration.ofHours(6)), Overlap.RUN, null), CampaignState.SCHEDULED);
+        SenderIdentityStore senders = fixture.context.getBean(SenderIdentityStore.class);
+        senders.remove(tenant, "example.org");
+        try {
+            fixture.clock.set(Instant.parse("2030-01-06T23:00:00Z"));
+            fixture.expander("a").round();
+        } finally {
+            senders.add(tenant, "example.org");
+        }
+        StoredOccurrence skipped = fixture.occurrence(campaign, 1);
+        assertEquals(StoredOccurrence.State.SKIPPED, skipped.state());
+        assertTrue(skipped.reason().contains("news@example.org"), skipped.reason());
+        assertEquals(List.of(), fixture.drainIntake());
     }
 
     @Test

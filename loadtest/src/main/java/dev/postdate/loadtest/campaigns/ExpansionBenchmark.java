@@ -1,6 +1,7 @@
 package dev.postdate.loadtest.campaigns;
 
 import dev.postdate.clickhouse.ClickHouseSql;
+import dev.postdate.clickhouse.senders.SenderIdentityStore;
 import dev.postdate.clickhouse.audiences.AudienceStore;
 import dev.postdate.clickhouse.audiences.AudienceVersion;
 import dev.postdate.clickhouse.campaigns.Campaign;
@@ -82,6 +83,7 @@ public class ExpansionBenchmark implements Callable<Integer> {
                 new SyntheticContacts(sql).generate(TENANT, contacts, now.toEpochMilli());
                 System.out.printf("generated %,d contacts in %.1f s%n", contacts, seconds(started));
 
+                context.getBean(SenderIdentityStore.class).add(TENANT, "example.com");
                 String audienceId = UUID.randomUUID().toString();
                 context.getBean(AudienceStore.class).insert(new AudienceVersion(TENANT, audienceId, 1, "all", RULE, now));
                 CampaignSpec spec = new CampaignSpec("bench", new TemplateRef("bench", 1), new AudienceRef(audienceId, 1),

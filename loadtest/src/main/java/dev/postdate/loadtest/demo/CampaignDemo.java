@@ -23,6 +23,7 @@ import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The campaign side of {@code ./postdate demo --campaign}: imports the audience's contacts through the
@@ -99,25 +100,40 @@ final class CampaignDemo {
 
     /**
      * Waits until the expander has expanded the occurrence and the ingest consumer stored every email
-     * (what the ranger reads); fails at {@code deadline}.
+     * (what the ranger reads), keeping {@code expanded} up to date for the progress board; fails at
+     * {@code deadline}. ClickHouse being away (./postdate chaos) only delays it.
      */
-    Expansion awaitExpansion(Scheduled campaign, TenantLedger ledger, Instant deadline) throws InterruptedException {
-        StoredOccurrence expanded = null;
-        while (expanded == null) {
-            Optional<StoredOccurrence> now = occurrence(campaign);
-            if (now.isPresent() && now.get().state() == StoredOccurrence.State.EXPANDED) {
-                expanded = now.get();
-            } else {
-                pause(deadline, "the expander to expand the occurrence");
+    Expansion awaitExpansion(Scheduled campaign, TenantLedger ledger, AtomicLong expanded, Instant deadline)
+            throws InterruptedException {
+        StoredOccurrence done = null;
+        while (done == null) {
+            try {
+                Optional<StoredOccurrence> now = occurrence(campaign);
+                now.ifPresent(o -> expanded.set(o.expanded()));
+                if (now.isPresent() && now.get().state() == StoredOccurrence.State.EXPANDED) {
+                    done = now.get();
+                    continue;
+                }
+            } catch (RuntimeException e) {
+                out.println("\n(ClickHouse: " + e.getMessage() + ")");
             }
+            pause(deadline, "the expander to expand the occurrence");
         }
-        while (ledger.storedRows() < expanded.expanded()) {
+        while (!allStored(ledger, done.expanded())) {
             pause(deadline, "the ingest consumer to store the occurrence's emails");
         }
         Instant stored = Instant.now();
-        Instant started = expanded.startedAt();
-        return new Expansion(expanded.expanded(), Duration.between(started, expanded.updatedAt()).toMillis(),
+        Instant started = done.startedAt();
+        return new Expansion(done.expanded(), Duration.between(started, done.updatedAt()).toMillis(),
                 Duration.between(started, stored).toMillis(), Duration.between(campaign.scheduledAt(), started).toMillis());
+    }
+
+    private static boolean allStored(TenantLedger ledger, long emails) {
+        try {
+            return ledger.storedRows() >= emails;
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     private static void pause(Instant deadline, String waitingFor) throws InterruptedException {

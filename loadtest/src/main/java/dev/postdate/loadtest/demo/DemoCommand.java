@@ -4,7 +4,6 @@ import dev.postdate.loadtest.ProgressBoard;
 
 import dev.postdate.clickhouse.ClickHouseSql;
 import dev.postdate.clickhouse.campaigns.OccurrenceStore;
-import dev.postdate.clickhouse.campaigns.StoredOccurrence;
 import dev.postdate.core.state.EmailStatus;
 import dev.postdate.loadtest.ApiClient;
 import dev.postdate.loadtest.PrometheusScrape;
@@ -29,6 +28,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiFunction;
 import java.util.function.LongSupplier;
 
@@ -169,9 +169,9 @@ public class DemoCommand implements Callable<Integer> {
         CampaignDemo demo = new CampaignDemo(api, context.getBean(JsonMapper.class), context.getBean(OccurrenceStore.class),
                 plan, tenant, emails, out);
         CampaignDemo.Scheduled scheduled = demo.prepare(Duration.ofSeconds(dueIn));
-        Watching watching = watch("expanded", () -> demo.occurrence(scheduled).map(StoredOccurrence::expanded).orElse(0L),
-                ledger);
-        CampaignDemo.Expansion expansion = demo.awaitExpansion(scheduled, ledger,
+        AtomicLong expanded = new AtomicLong();
+        Watching watching = watch("expanded", expanded::get, ledger);
+        CampaignDemo.Expansion expansion = demo.awaitExpansion(scheduled, ledger, expanded,
                 scheduled.planned().plus(Duration.ofSeconds(timeout())));
         return finish(watching, sink, ledger, scheduled.ids(), expansion.emails(), scheduled.planned(),
                 "campaign demo " + plan.run() + " (tenant " + tenant + ", sender " + sender + ", campaign "
