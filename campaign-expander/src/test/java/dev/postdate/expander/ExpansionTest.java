@@ -121,6 +121,13 @@ class ExpansionTest {
                 delivery, Duration.ofHours(6), List.of("digest"), catchUp, overlap, rateCap);
     }
 
+    /** A scheduled fortnightly campaign to a new audience of the "pro" contacts. */
+    private Campaign scheduledToPro(LocalDelivery delivery, CatchUp catchUp, Overlap overlap, RateCap rateCap) {
+        String audienceId = UUID.randomUUID().toString();
+        fixture.audience(tenant, audienceId, 1, PRO);
+        return fixture.campaign(tenant, fortnightly(audienceId, delivery, catchUp, overlap, rateCap), CampaignState.SCHEDULED);
+    }
+
     private static LocalDelivery eightLocal() {
         return new LocalDelivery(LocalTime.parse("08:00"), "UTC", LocalDelivery.IfPassed.NEXT_DAY);
     }
@@ -145,13 +152,7 @@ class ExpansionTest {
         assertOnceEach(campaign, 1, first, eligiblePro);
         for (PackedEmail email : first) {
             String contact = contactOf(email);
-            Instant expected = switch (zoneOf.get(contact)) {
-                case "Europe/Berlin" -> Instant.parse("2030-01-07T07:00:00Z");
-                case "America/New_York" -> Instant.parse("2030-01-07T13:00:00Z");
-                case "Australia/Sydney" -> Instant.parse("2030-01-06T21:00:00Z");
-                default -> Instant.parse("2030-01-07T08:00:00Z");
-            };
-            assertEquals(expected, email.sendAt(), contact + " in " + zoneOf.get(contact));
+            assertEquals(eightLocalOnJanuary7(contact), email.sendAt(), contact + " in " + zoneOf.get(contact));
         }
         StoredOccurrence one = fixture.occurrence(campaign, 1);
         assertEquals(StoredOccurrence.State.EXPANDED, one.state());
@@ -173,10 +174,8 @@ class ExpansionTest {
 
     @Test
     void anExpanderThatDiesBetweenSqsAndItsCheckpointLosesNoRecipientAndAddsNone() {
-        String audienceId = UUID.randomUUID().toString();
-        fixture.audience(tenant, audienceId, 1, PRO);
-        Campaign campaign = fixture.campaign(tenant, fortnightly(audienceId, null,
-                CatchUp.skipOlderThan(Duration.ofHours(6)), Overlap.RUN, null), CampaignState.SCHEDULED);
+        Campaign campaign = scheduledToPro(null,
+                CatchUp.skipOlderThan(Duration.ofHours(6)), Overlap.RUN, null);
         fixture.clock.set(Instant.parse("2030-01-06T23:00:00Z"));
 
         // Its third page reaches SQS, then the process dies before storing the checkpoint.
@@ -249,10 +248,8 @@ class ExpansionTest {
 
     @Test
     void anOccurrenceDueWhileThePreviousStillExpandsIsSkippedUnderOverlapSkip() {
-        String audienceId = UUID.randomUUID().toString();
-        fixture.audience(tenant, audienceId, 1, PRO);
-        Campaign campaign = fixture.campaign(tenant, fortnightly(audienceId, null,
-                CatchUp.skipOlderThan(Duration.ofDays(30)), Overlap.SKIP, null), CampaignState.SCHEDULED);
+        Campaign campaign = scheduledToPro(null,
+                CatchUp.skipOlderThan(Duration.ofDays(30)), Overlap.SKIP, null);
         Instant now = Instant.parse("2030-01-21T07:00:00Z");
         fixture.clock.set(now);
         // Occurrence 1 was left half done (its expander died); 2 is due now.
@@ -291,10 +288,8 @@ class ExpansionTest {
 
     @Test
     void anOccurrenceStartingAfterItsSenderIdentityWasRemovedIsSkippedWithTheReason() {
-        String audienceId = UUID.randomUUID().toString();
-        fixture.audience(tenant, audienceId, 1, PRO);
-        Campaign campaign = fixture.campaign(tenant, fortnightly(audienceId, null,
-                CatchUp.skipOlderThan(Duration.ofHours(6)), Overlap.RUN, null), CampaignState.SCHEDULED);
+        Campaign campaign = scheduledToPro(null,
+                CatchUp.skipOlderThan(Duration.ofHours(6)), Overlap.RUN, null);
         SenderIdentityStore senders = fixture.context.getBean(SenderIdentityStore.class);
         senders.remove(tenant, "example.org");
         try {
@@ -329,13 +324,7 @@ class ExpansionTest {
         // Each zone's recipients are due at one instant: spread from it, the k-th at its slot, none skipped or doubled.
         Map<Instant, List<Instant>> byDue = new HashMap<>();
         for (PackedEmail email : emails) {
-            Instant due = switch (zoneOf.get(contactOf(email))) {
-                case "Europe/Berlin" -> Instant.parse("2030-01-07T07:00:00Z");
-                case "America/New_York" -> Instant.parse("2030-01-07T13:00:00Z");
-                case "Australia/Sydney" -> Instant.parse("2030-01-06T21:00:00Z");
-                default -> Instant.parse("2030-01-07T08:00:00Z");
-            };
-            byDue.computeIfAbsent(due, d -> new ArrayList<>()).add(email.sendAt());
+            byDue.computeIfAbsent(eightLocalOnJanuary7(contactOf(email)), d -> new ArrayList<>()).add(email.sendAt());
         }
         assertEquals(4, byDue.size());
         byDue.forEach((due, sendAts) -> {
@@ -347,6 +336,16 @@ class ExpansionTest {
         });
         Map<Instant, Long> perSecond = emails.stream().collect(Collectors.groupingBy(PackedEmail::sendAt, Collectors.counting()));
         assertTrue(perSecond.values().stream().allMatch(n -> n <= cap.perSecondAtMost()), perSecond.toString());
+    }
+
+    /** 08:00 on 2030-01-07 in the contact's zone (UTC for those without one, the fallback). */
+    private Instant eightLocalOnJanuary7(String contact) {
+        return switch (zoneOf.get(contact)) {
+            case "Europe/Berlin" -> Instant.parse("2030-01-07T07:00:00Z");
+            case "America/New_York" -> Instant.parse("2030-01-07T13:00:00Z");
+            case "Australia/Sydney" -> Instant.parse("2030-01-06T21:00:00Z");
+            default -> Instant.parse("2030-01-07T08:00:00Z");
+        };
     }
 
     /** A publisher whose process dies right after SQS acknowledged its {@code page}-th page. */

@@ -29,18 +29,17 @@ final class SinkPace {
 
     /** One sample, taken while emails are being sent. */
     synchronized void sample() {
-        double inFlight = 0;
-        double capacity = 0;
-        for (String url : workerUrls) {
-            PrometheusScrape page = PrometheusScrape.of(url);
-            inFlight += page.sum("postdate_worker_provider_calls_in_flight", "").orElse(0);
-            capacity += page.sum("postdate_worker_provider_calls_capacity", "").orElse(0);
-        }
+        double capacity = sum("postdate_worker_provider_calls_capacity");
         if (capacity > 0) {
-            inFlightSum += inFlight;
+            inFlightSum += sum("postdate_worker_provider_calls_in_flight");
             capacitySum += capacity;
             samples++;
         }
+    }
+
+    /** The metric summed over every worker that answers. */
+    private double sum(String metric) {
+        return workerUrls.stream().mapToDouble(url -> PrometheusScrape.of(url).sum(metric, "").orElse(0)).sum();
     }
 
     /** The summary's line, or empty without samples (no worker answered while sending). */
@@ -58,13 +57,8 @@ final class SinkPace {
     }
 
     private OptionalDouble meanCallMillis() {
-        double seconds = 0;
-        double calls = 0;
-        for (String url : workerUrls) {
-            PrometheusScrape page = PrometheusScrape.of(url);
-            seconds += page.sum("postdate_worker_send_latency_seconds_sum", "").orElse(0);
-            calls += page.sum("postdate_worker_send_latency_seconds_count", "").orElse(0);
-        }
-        return calls == 0 ? OptionalDouble.empty() : OptionalDouble.of(seconds / calls * 1000);
+        double calls = sum("postdate_worker_send_latency_seconds_count");
+        return calls == 0 ? OptionalDouble.empty()
+                : OptionalDouble.of(sum("postdate_worker_send_latency_seconds_sum") / calls * 1000);
     }
 }
