@@ -73,14 +73,26 @@ demo_stack_start() {
     demo_component_start ranger "$n"
     DEMO_CLIENT_ARGS+=(--ranger-url "http://127.0.0.1:$(component_management_port ranger "$n")")
   done
+  mkdir -p "$POSTDATE_RUN_DIR"
+  echo "$worker_sender" >"$(demo_worker_sender_file)"
   for ((n = 1; n <= workers; n++)); do
-    POSTDATE_WORKER_SENDER="$worker_sender" POSTDATE_SMTP_HOST=127.0.0.1 POSTDATE_SMTP_PORT="$SMTP_SINK_PORT" \
-      demo_component_start worker "$n"
+    demo_worker_start "$n"
     DEMO_CLIENT_ARGS+=(--worker-url "http://127.0.0.1:$(component_management_port worker "$n")")
   done
   for ((n = 1; n <= ${DEMO_EXPANDERS:-0}; n++)); do
     demo_component_start campaign-expander "$n"
   done
+}
+
+# Where the demo's workers' sender (ses, smtp, blackhole) is kept, for ./postdate scale.
+demo_worker_sender_file() { echo "$POSTDATE_RUN_DIR/worker-sender"; }
+
+# Usage: demo_worker_start INSTANCE   A worker sending through the last demo's sender (default ses).
+demo_worker_start() {
+  local sender
+  sender="$(cat "$(demo_worker_sender_file)" 2>/dev/null)" || sender=ses
+  POSTDATE_WORKER_SENDER="$sender" POSTDATE_SMTP_HOST=127.0.0.1 POSTDATE_SMTP_PORT="$SMTP_SINK_PORT" \
+    demo_component_start worker "$1"
 }
 
 # Usage: demo_component_start NAME INSTANCE   (with the demo's heap limit; the client reports its peak)

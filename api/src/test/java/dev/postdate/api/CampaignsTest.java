@@ -191,6 +191,8 @@ class CampaignsTest {
                 recurring().replace("FREQ=WEEKLY;INTERVAL=2;BYDAY=MO", "FREQ=DAILY;BYHOUR=8,20"))));
         assertEquals(List.of("schedule.start"), ApiHarness.problemFields(api.post(key, "/v1/campaigns",
                 recurring().replace("2026-12-07", "2020-01-06"))));
+        assertEquals(List.of("rate_cap"), ApiHarness.problemFields(api.post(key, "/v1/campaigns",
+                recurring().replace("\"expire_after\"", "\"rate_cap\": {\"emails\": 167, \"per\": \"P7D\"}, \"expire_after\""))));
         assertEquals(400, api.post(key, "/v1/campaigns", "{\"name\": ").status());
         assertEquals(before, api.get(key, "/v1/campaigns?limit=500").json().get("campaigns").size());
     }

@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class RangerMetricsTest {
 
     @Test
-    void runningRangerLeadsAndExposesLagBacklogAndTickMetrics() throws Exception {
+    void runningRangerLeadsAndExposesLagBacklogTickAndDueSoonMetrics() throws Exception {
         try (TestEnvironment env = TestEnvironment.create(RangerMetricsTest.class);
              EmbeddedServer server = ApplicationContext.run(EmbeddedServer.class, env.properties());
              HttpClient http = HttpClient.newHttpClient()) {
@@ -34,7 +34,8 @@ class RangerMetricsTest {
             assertTrue(metrics.contains("postdate_ranger_leader 1.0"), metrics);
             for (String name : new String[]{"postdate_ranger_range_lag_seconds", "postdate_ranger_ready_backlog",
                     "postdate_ranger_ranges_emitted_total", "postdate_ranger_emails_ranged_total",
-                    "postdate_ranger_tick_duration_seconds_count"}) {
+                    "postdate_ranger_tick_duration_seconds_count", "postdate_ranger_due_soon_emails",
+                    "postdate_ranger_due_soon_window_seconds"}) {
                 assertTrue(metrics.contains(name), name + " missing");
             }
         }

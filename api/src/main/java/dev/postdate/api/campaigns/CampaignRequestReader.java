@@ -342,6 +342,9 @@ public class CampaignRequestReader {
         Duration per = node.get("per") == null ? Duration.ofSeconds(1) : duration(node.get("per"), "rate_cap.per", errors);
         if (per != null && (per.compareTo(Duration.ofSeconds(1)) < 0 || per.compareTo(Duration.ofDays(7)) > 0)) {
             errors.add(new FieldError("rate_cap.per", "from PT1S to P7D"));
+        } else if (per != null && emails >= 1 && emails * Duration.ofHours(1).toMillis() < per.toMillis()) {
+            // Slower paces spread an audience over years, beyond what an occurrence or its dry run can plan.
+            errors.add(new FieldError("rate_cap", "at least one email per hour"));
         }
         return errors.size() == before ? new RateCap(emails, per) : null;
     }

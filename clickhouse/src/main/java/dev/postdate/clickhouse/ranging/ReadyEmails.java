@@ -9,8 +9,8 @@ import jakarta.inject.Singleton;
 import java.util.List;
 
 /**
- * The ranger's two questions to ClickHouse. Both read only key columns, and both are bounded on
- * both sides of their table's sort key.
+ * The ranger's questions to ClickHouse. Each reads only key columns, bounded on both sides of its
+ * table's sort key.
  */
 @Singleton
 public final class ReadyEmails {
@@ -52,6 +52,16 @@ public final class ReadyEmails {
                 + " WHERE seq > " + seqAfter + " AND seq <= " + seqUpTo
                 + " AND send_at <= " + RangeSql.dateTime(sendAtUpTo)
                 + " GROUP BY seq, s ORDER BY seq LIMIT " + limit);
+    }
+
+    /**
+     * About how many emails fall due with {@code sendAtAfter < send_at <= sendAtUpTo}: what the workers
+     * will have to send soon. {@code uniq} (an adaptive sample, within a few percent) collapses the
+     * redelivered copies without holding every key of a 5M burst in memory as an exact count would.
+     */
+    public long dueBetween(long sendAtAfter, long sendAtUpTo) {
+        return Long.parseLong(sql.select("SELECT uniq(seq) FROM " + sql.table("emails") + " WHERE send_at > "
+                + RangeSql.dateTime(sendAtAfter) + " AND send_at <= " + RangeSql.dateTime(sendAtUpTo)).getFirst().getFirst());
     }
 
     /** Distinct emails inside a range's bounds. */
