@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * The load ahead, for autoscaling before it arrives: about how many emails fall due in the next
  * {@code window} after now (already due ones are the ready backlog, {@code postdate_ranger_ready_backlog}).
  * Postdate knows its future load exactly because the load is its schedule; a scaler reading this gauge
- * can have workers running before "5M at 8 PM" (docs/operations.md).
+ * can have workers running before "5M at 8 PM" (docs/ranging.md).
  */
 @Singleton
 public class DueSoon {
