@@ -1,5 +1,6 @@
 package dev.postdate.core.sqs;
 
+import io.micronaut.context.annotation.Requires;
 import io.micronaut.health.HealthStatus;
 import io.micronaut.management.health.indicator.AbstractHealthIndicator;
 import jakarta.inject.Singleton;
@@ -8,8 +9,10 @@ import java.util.Map;
 
 /**
  * UP when both of Postdate's queues can be resolved: a component that cannot reach SQS must say so.
+ * Only in components that configure SQS: the janitor uses none, and its /health stays DOWN otherwise.
  */
 @Singleton
+@Requires(property = "postdate.sqs.region")
 public class SqsHealthIndicator extends AbstractHealthIndicator<Map<String, String>> {
 
     private final QueueUrls queueUrls;
