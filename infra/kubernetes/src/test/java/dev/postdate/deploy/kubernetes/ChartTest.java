@@ -1,0 +1,151 @@
+package dev.postdate.deploy.kubernetes;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.marcnuri.helm.Helm;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.StreamSupport;
+
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The chart as Helm renders it, with the defaults and with production-like values (docs/deploy.md). */
+class ChartTest {
+
+    private static final List<String> COMPONENTS =
+            List.of("api", "ingest-consumer", "ranger", "worker", "campaign-expander", "janitor");
+    private static final Path PRODUCTION_VALUES = RenderedChart.REPOSITORY.resolve("infra/kubernetes/values-production.yaml");
+
+    private final RenderedChart defaults = RenderedChart.render();
+    private final RenderedChart production = RenderedChart.render(PRODUCTION_VALUES);
+
+    @Test
+    void helmLintsTheChartStrictly() {
+        var lint = new Helm(RenderedChart.CHART).lint().strict().call();
+        assertFalse(lint.isFailed(), () -> String.join("\n", lint.getMessages()));
+    }
+
+    @Test
+    void everyRenderedObjectValidatesAgainstItsSchema() {
+        List<String> problems = new ArrayList<>();
+        for (RenderedChart chart : List.of(defaults, production)) {
+            chart.objects.forEach(o -> problems.addAll(ObjectValidator.problems(o)));
+        }
+        assertTrue(problems.isEmpty(), () -> String.join("\n", problems));
+    }
+
+    @Test
+    void eachRoleIsADeploymentThatMatchesItsComponent() {
+        for (RenderedChart chart : List.of(defaults, production)) {
+            for (String component : COMPONENTS) {
+                ComponentConfig config = ComponentConfig.of(component);
+                JsonNode deployment = chart.get("Deployment", "postdate-" + component);
+                JsonNode pod = deployment.at("/spec/template/spec");
+                JsonNode container = pod.at("/containers/0");
+                Map<String, Integer> ports = StreamSupport.stream(container.get("ports").spliterator(), false)
+                        .collect(Collectors.toMap(p -> p.get("name").asText(), p -> p.get("containerPort").asInt()));
+                long grace = pod.get("terminationGracePeriodSeconds").asLong();
+                long preStop = container.at("/lifecycle/preStop/sleep/seconds").asLong(0);
+                assertAll(component,
+                        () -> assertTrue(container.get("image").asText().contains("/postdate-" + component + ":")
+                                || container.get("image").asText().contains("/postdate-" + component + "@")),
+                        () -> assertEquals(Map.of("http", config.port(), "management", config.managementPort()), ports),
+                        () -> assertEquals("/health/liveness", container.at("/livenessProbe/httpGet/path").asText()),
+                        () -> assertEquals("/health/readiness", container.at("/readinessProbe/httpGet/path").asText()),
+                        () -> assertEquals("management", container.at("/readinessProbe/httpGet/port").asText()),
+                        () -> assertEquals("management", container.at("/livenessProbe/httpGet/port").asText()),
+                        () -> assertTrue(grace > config.stopGrace().toSeconds() + preStop,
+                                "terminationGracePeriodSeconds " + grace + " must exceed the stop grace "
+                                        + config.stopGrace() + " and the pre-stop pause " + preStop),
+                        () -> assertTrue(pod.at("/securityContext/runAsNonRoot").asBoolean()),
+                        () -> assertTrue(pod.at("/securityContext/runAsUser").asInt() > 0),
+                        () -> assertTrue(container.at("/securityContext/readOnlyRootFilesystem").asBoolean()),
+                        () -> assertFalse(container.at("/securityContext/allowPrivilegeEscalation").asBoolean(true)),
+                        () -> assertEquals("/tmp", container.at("/volumeMounts/0/mountPath").asText()),
+                        () -> assertTrue(chart.find("ServiceAccount", pod.get("serviceAccountName").asText()).isPresent()),
+                        () -> assertTrue(chart.find("PodDisruptionBudget", "postdate-" + component).isPresent()),
+                        () -> assertTrue(chart.find("Service", "postdate-" + component + "-metrics").isPresent()));
+            }
+        }
+    }
+
+    @Test
+    void twoRangersRunAndOneLeads() {
+        assertEquals(2, defaults.get("Deployment", "postdate-ranger").at("/spec/replicas").asInt());
+    }
+
+    @Test
+    void theServiceClientsReachCarriesTheApiPortOnly() {
+        JsonNode service = defaults.get("Service", "postdate-api");
+        assertEquals(1, service.at("/spec/ports").size());
+        assertEquals("http", service.at("/spec/ports/0/targetPort").asText());
+        for (JsonNode other : defaults.ofKind("Service")) {
+            if (other != service) {
+                assertEquals("management", other.at("/spec/ports/0/targetPort").asText(), other.toString());
+            }
+        }
+    }
+
+    @Test
+    void everyEnvironmentVariableNamesASettingOfSomeComponent() {
+        List<ComponentConfig> configs = COMPONENTS.stream().map(ComponentConfig::of).toList();
+        for (RenderedChart chart : List.of(defaults, production)) {
+            Set<String> names = new java.util.TreeSet<>();
+            chart.ofKind("ConfigMap").forEach(c -> c.get("data").fieldNames().forEachRemaining(names::add));
+            chart.ofKind("Secret").forEach(s -> s.get("stringData").fieldNames().forEachRemaining(names::add));
+            chart.ofKind("Deployment").forEach(d -> d.at("/spec/template/spec/containers/0/env")
+                    .forEach(e -> names.add(e.get("name").asText())));
+            List<String> unread = names.stream()
+                    .filter(name -> configs.stream().noneMatch(c -> c.readsEnvironmentVariable(name)))
+                    .toList();
+            assertTrue(unread.isEmpty(), "variables no component reads: " + unread);
+        }
+    }
+
+    @Test
+    void kedaScalesWorkersOnTheRangesQueueAndAheadOfABurst() {
+        JsonNode worker = defaults.get("ScaledObject", "postdate-worker");
+        assertEquals("postdate-worker", worker.at("/spec/scaleTargetRef/name").asText());
+        JsonNode sqs = worker.at("/spec/triggers/0");
+        assertEquals("aws-sqs-queue", sqs.get("type").asText());
+        assertTrue(sqs.at("/metadata/queueURL").asText().endsWith("/postdate-ranges"));
+        JsonNode dueSoon = worker.at("/spec/triggers/1");
+        assertEquals("prometheus", dueSoon.get("type").asText());
+        assertEquals("max(postdate_ranger_due_soon_emails{namespace=\"postdate\"})", dueSoon.at("/metadata/query").asText());
+        // sendRatePerReplica 1000/s for drainSeconds 300: one worker per 300,000 emails due in the window.
+        assertEquals("300000", dueSoon.at("/metadata/threshold").asText());
+
+        JsonNode ingest = defaults.get("ScaledObject", "postdate-ingest-consumer");
+        assertTrue(ingest.at("/spec/triggers/0/metadata/queueURL").asText().endsWith("/postdate-intake"));
+
+        JsonNode hpa = defaults.get("HorizontalPodAutoscaler", "postdate-api");
+        assertEquals("postdate-api", hpa.at("/spec/scaleTargetRef/name").asText());
+        for (String scaled : List.of("worker", "ingest-consumer", "api")) {
+            assertTrue(defaults.get("Deployment", "postdate-" + scaled).at("/spec/replicas").isMissingNode(),
+                    scaled + ": an autoscaled Deployment leaves its replicas to the autoscaler");
+        }
+    }
+
+    @Test
+    void productionValuesPinDigestsUseIrsaRolesAndAnExistingSecret() {
+        for (String component : List.of("api", "worker", "ranger")) {
+            assertEquals("arn:aws:iam::123456789012:role/postdate-" + component,
+                    production.get("ServiceAccount", "postdate-" + component)
+                            .at("/metadata/annotations/eks.amazonaws.com~1role-arn").asText());
+            assertTrue(production.get("Deployment", "postdate-" + component)
+                    .at("/spec/template/spec/containers/0/image").asText().contains("@sha256:"));
+        }
+        assertTrue(production.ofKind("Secret").isEmpty());
+        assertEquals("postdate-secrets", production.get("Deployment", "postdate-worker")
+                .at("/spec/template/spec/containers/0/envFrom/1/secretRef/name").asText());
+        assertEquals("2", production.get("ConfigMap", "postdate-config").at("/data/POSTDATE_CLICKHOUSE_INSERT_QUORUM").asText());
+    }
+}
