@@ -95,8 +95,10 @@ class IntakeConsumer {
      * {@code receive-wait}): a poll abandoned early could still be given messages by SQS, which would then
      * stay hidden for their visibility timeout. Nothing is handed back before those polls ended, or they
      * would receive it again at once, each time counting towards the queue's {@code maxReceiveCount} and
-     * pushing intact packets towards the dead-letter queue. A consumer holding nothing abandons its polls
-     * at once; so does any once the grace is over.
+     * pushing intact packets towards the dead-letter queue. A consumer holding nothing waits for its polls
+     * too (at most {@code receive-wait}): SQS can hand such a poll messages a moment after SIGTERM, and
+     * abandoning it hid them for their visibility timeout. Polls still open once the grace is over are
+     * abandoned.
      * Runs on the {@link ShutdownEvent}, which closing the context (SIGTERM) publishes before it destroys
      * any bean: the queue, Redis and ClickHouse clients are all still open while work is finished or
      * handed back. (A {@code @PreDestroy} may run after those clients were closed.)
@@ -105,9 +107,6 @@ class IntakeConsumer {
     void onShutdown(ShutdownEvent event) throws InterruptedException {
         long deadline = System.nanoTime() + settings.stopGrace().toNanos();
         receiving = false;
-        if (held.isEmpty()) {
-            polls.abandon();
-        }
         List<ReceivedPacket> handBack = new ArrayList<>(buffer.close());
         for (Thread receiver : receivers) {
             if (!receiver.join(untilDeadline(deadline))) {

@@ -89,8 +89,10 @@ public class RangeConsumer {
      * early could still be given a message by SQS, which would then stay hidden for its visibility
      * timeout. Nothing is handed back before every poll ended, or this worker's own polls would receive
      * it again at once, each time counting towards the queue's maximum receives and pushing a healthy
-     * range towards the dead-letter queue. An idle worker has nothing to hand back and abandons its polls
-     * at once; so does a busy one once the grace is over.
+     * range towards the dead-letter queue. An idle worker waits for its polls too (at most
+     * {@code receive-wait}): a worker that holds nothing at SIGTERM can be given a range by SQS a moment
+     * later, and abandoning that poll hid the range for its visibility timeout (a pause of up to a minute
+     * after every scale-down). Polls still open once the grace is over are abandoned.
      * Runs on the {@link ShutdownEvent}, which closing the context (SIGTERM) publishes before it destroys
      * any bean: the queue, Redis and ClickHouse clients are all still open while work is finished or
      * handed back. (A {@code @PreDestroy} may run after those clients were closed.)
@@ -99,9 +101,6 @@ public class RangeConsumer {
     void onShutdown(ShutdownEvent event) throws InterruptedException {
         stopping = true;
         receiving = false;
-        if (held.isEmpty()) {
-            polls.abandon();
-        }
         long deadline = System.nanoTime() + settings.stopGrace().toNanos();
         for (Thread slot : slots) {
             slot.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
