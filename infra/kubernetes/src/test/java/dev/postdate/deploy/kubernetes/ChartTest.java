@@ -78,6 +78,19 @@ class ChartTest {
     }
 
     @Test
+    void prometheusScrapesEveryComponentUnderItsNameAsJob() {
+        JsonNode monitor = defaults.get("ServiceMonitor", "postdate");
+        assertEquals("app.kubernetes.io/component", monitor.at("/spec/jobLabel").asText());
+        assertEquals("/prometheus", monitor.at("/spec/endpoints/0/path").asText());
+        assertEquals("management", monitor.at("/spec/endpoints/0/port").asText());
+        for (String component : COMPONENTS) {
+            JsonNode labels = defaults.get("Service", "postdate-" + component + "-metrics").at("/metadata/labels");
+            assertEquals(component, labels.get("app.kubernetes.io/component").asText());
+            assertEquals("true", labels.get("postdate.dev/metrics").asText());
+        }
+    }
+
+    @Test
     void twoRangersRunAndOneLeads() {
         assertEquals(2, defaults.get("Deployment", "postdate-ranger").at("/spec/replicas").asInt());
     }
