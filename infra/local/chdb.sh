@@ -6,7 +6,7 @@
 CHDB_DIR="$POSTDATE_HOME/infra/local/chdb"
 export CHDB_HTTP_PORT="${CHDB_HTTP_PORT:-18124}"
 # The modules whose tests `./postdate test` runs a second time on it.
-CURRENT_CLICKHOUSE_MODULES="${CURRENT_CLICKHOUSE_MODULES:-clickhouse,ingest-consumer,ranger,worker,janitor,api,campaign-expander}"
+CURRENT_CLICKHOUSE_MODULES="${CURRENT_CLICKHOUSE_MODULES:-clickhouse,ingest-consumer,ranger,worker,janitor,api,campaign-expander,feedback-consumer}"
 
 install_chdb() {
   [[ -d "$CHDB_DIR/node_modules/chdb" ]] && return 0

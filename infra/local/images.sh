@@ -5,7 +5,7 @@
 # unpacks each image and starts its entrypoint in a chroot as the image's user against the local
 # servers, until /health answers UP. Sourced by ./postdate after services.sh and components.sh.
 
-IMAGE_COMPONENTS=(api ingest-consumer ranger worker campaign-expander janitor)
+IMAGE_COMPONENTS=(api ingest-consumer ranger worker campaign-expander feedback-consumer janitor)
 IMAGE_BASE_TAR="$POSTDATE_RUN_DIR/images/offline-base.tar"
 IMAGE_HEALTH_TIMEOUT=90
 # The JDK modules the components need at run time (Micronaut's HTTP server uses jdk.jfr events; Netty

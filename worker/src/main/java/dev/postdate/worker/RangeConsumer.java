@@ -4,6 +4,7 @@ import dev.postdate.clickhouse.migrations.SchemaOnStart;
 import dev.postdate.core.range.RangeMessage;
 import dev.postdate.core.retry.Backoff;
 import dev.postdate.core.sqs.LongPolls;
+import dev.postdate.core.sqs.PollingSlots;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.event.ShutdownEvent;
 import io.micronaut.context.event.StartupEvent;
@@ -16,7 +17,6 @@ import software.amazon.awssdk.services.sqs.model.Message;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -40,6 +40,8 @@ public class RangeConsumer {
     private static final Logger LOG = LoggerFactory.getLogger(RangeConsumer.class);
     /** Dedupe keys expire a little before the message reappears, so a crash never drops its redelivery. */
     private static final Duration DEDUPE_MARGIN = Duration.ofSeconds(2);
+    /** Beyond the stop grace, for interrupted slots to flush outcomes and hand their ranges back. */
+    private static final Duration INTERRUPTED_SLOTS_GRACE = Duration.ofSeconds(5);
 
     private final RangeQueue queue;
     private final RangeProcessor processor;
@@ -51,7 +53,7 @@ public class RangeConsumer {
     private final Map<String, Message> held = new ConcurrentHashMap<>();
     private final Map<String, String> heldRanges = new ConcurrentHashMap<>();
     private final LongPolls polls = new LongPolls("ranges");
-    private final List<Thread> slots = new ArrayList<>();
+    private volatile PollingSlots slots;
     // Given back on a stop only once every poll ended (onShutdown); hidden meanwhile by their visibility timeout.
     private final Queue<HandBack> handBacksWhileStopping = new ConcurrentLinkedQueue<>();
     private volatile boolean receiving;
@@ -72,9 +74,7 @@ public class RangeConsumer {
     @EventListener
     void onStartup(StartupEvent event) {
         receiving = true;
-        for (int i = 0; i < settings.concurrency(); i++) {
-            slots.add(Thread.ofVirtual().name("range-slot-" + i).start(this::slotLoop));
-        }
+        slots = PollingSlots.start("range-slot", settings.concurrency(), this::slotLoop);
         long every = settings.visibilityHeartbeat().toMillis();
         heartbeat = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("range-heartbeat").factory());
         heartbeat.scheduleAtFixedRate(this::keepHeldHidden, every, every, TimeUnit.MILLISECONDS);
@@ -101,18 +101,9 @@ public class RangeConsumer {
     void onShutdown(ShutdownEvent event) throws InterruptedException {
         stopping = true;
         receiving = false;
-        long deadline = System.nanoTime() + settings.stopGrace().toNanos();
-        for (Thread slot : slots) {
-            slot.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
-        }
-        polls.abandon();
-        for (Thread slot : slots) {
-            if (slot.isAlive()) {
-                slot.interrupt();
-            }
-        }
-        for (Thread slot : slots) {
-            slot.join(settings.stopGrace().toMillis() + 5_000);
+        if (slots != null) {
+            slots.stop(System.nanoTime() + settings.stopGrace().toNanos(), polls,
+                    settings.stopGrace().plus(INTERRUPTED_SLOTS_GRACE));
         }
         if (heartbeat != null) {
             // First, so that a heartbeat still running cannot hide again what is handed back below.

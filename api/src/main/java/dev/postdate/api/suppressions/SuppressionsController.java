@@ -12,7 +12,6 @@ import dev.postdate.api.problem.Problem;
 import dev.postdate.api.problem.ProblemException;
 import dev.postdate.api.problem.ProblemResponses;
 import dev.postdate.api.problem.ProblemType;
-import dev.postdate.clickhouse.senders.SenderIdentities;
 import dev.postdate.clickhouse.suppressions.Suppression;
 import dev.postdate.clickhouse.suppressions.SuppressionStore;
 import dev.postdate.core.time.Rfc3339;
@@ -44,7 +43,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -219,7 +217,7 @@ public class SuppressionsController {
 
     /** Lower-case, the domain in punycode: suppressions match case-insensitively. Null when neither kind. */
     private static String normalize(String value) {
-        return SenderIdentities.normalize(value).map(s -> s.toLowerCase(Locale.ROOT)).orElse(null);
+        return Suppression.entryOf(value).orElse(null);
     }
 
     private static String normalizedOrMissing(String entry) {

@@ -1,8 +1,11 @@
 package dev.postdate.clickhouse.suppressions;
 
+import dev.postdate.clickhouse.senders.SenderIdentities;
 import io.micronaut.core.annotation.Nullable;
 
 import java.time.Instant;
+import java.util.Locale;
+import java.util.Optional;
 
 /**
  * One entry of a tenant's suppression list.
@@ -11,6 +14,11 @@ import java.time.Instant;
  * @param expires null: never
  */
 public record Suppression(String entry, String reason, String source, Instant created, @Nullable Instant expires) {
+
+    /** The stored form of an address or domain: lower-case, the domain in punycode (entries match case-insensitively). */
+    public static Optional<String> entryOf(String addressOrDomain) {
+        return SenderIdentities.normalize(addressOrDomain).map(s -> s.toLowerCase(Locale.ROOT));
+    }
 
     public boolean isDomain() {
         return entry.indexOf('@') < 0;

@@ -39,6 +39,7 @@ public final class TestEnvironment implements AutoCloseable {
     private final String database;
     private final String intakeQueue;
     private final String rangesQueue;
+    private final String feedbackQueue;
     private final SqsClient sqs;
     private final List<String> queueUrls = new ArrayList<>();
 
@@ -48,6 +49,7 @@ public final class TestEnvironment implements AutoCloseable {
         this.database = "test_" + id;
         this.intakeQueue = "test-" + id.replace('_', '-') + "-intake";
         this.rangesQueue = "test-" + id.replace('_', '-') + "-ranges";
+        this.feedbackQueue = "test-" + id.replace('_', '-') + "-feedback";
         this.sqs = SqsClient.builder()
                 .endpointOverride(services.sqsEndpoint())
                 .region(Region.of(services.awsRegion()))
@@ -55,6 +57,7 @@ public final class TestEnvironment implements AutoCloseable {
                 .build();
         createWithDeadLetter(intakeQueue);
         createWithDeadLetter(rangesQueue);
+        createWithDeadLetter(feedbackQueue);
     }
 
     /** A fresh environment named after the test class using it. */
@@ -76,6 +79,11 @@ public final class TestEnvironment implements AutoCloseable {
 
     public String rangesQueue() {
         return rangesQueue;
+    }
+
+    /** The queue of the provider's notifications (the feedback consumer's). */
+    public String feedbackQueue() {
+        return feedbackQueue;
     }
 
     /** A synchronous SQS client for test assertions. */
@@ -124,6 +132,7 @@ public final class TestEnvironment implements AutoCloseable {
         properties.put("postdate.sqs.region", services.awsRegion());
         properties.put("postdate.sqs.intake-queue", intakeQueue);
         properties.put("postdate.sqs.ranges-queue", rangesQueue);
+        properties.put("postdate.feedback.queue", feedbackQueue);
         properties.put("postdate.ses.endpoint", services.sesEndpoint().toString());
         properties.put("postdate.ses.region", services.awsRegion());
         return properties;

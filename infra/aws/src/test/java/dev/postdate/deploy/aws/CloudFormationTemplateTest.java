@@ -99,17 +99,19 @@ class CloudFormationTemplateTest {
     void queuesMatchTheLocalElasticMqConfiguration() throws IOException {
         String conf = Files.readString(Path.of("../local/elasticmq.conf"));
         JsonNode resources = template.path("Resources");
-        for (String queue : List.of("intake", "ranges")) {
+        for (String queue : List.of("intake", "ranges", "feedback")) {
             Matcher block = Pattern.compile("postdate-" + queue + " \\{\\s*defaultVisibilityTimeout = (\\d+) seconds"
                     + "\\s*deadLettersQueue \\{\\s*name = \"postdate-" + queue + "-dlq\"\\s*maxReceiveCount = (\\d+)").matcher(conf);
             assertTrue(block.find(), "elasticmq.conf has no block for postdate-" + queue);
-            String name = queue.equals("intake") ? "Intake" : "Ranges";
+            String name = Character.toUpperCase(queue.charAt(0)) + queue.substring(1);
             JsonNode properties = resources.path(name + "Queue").path("Properties");
             assertEquals(Integer.parseInt(block.group(1)), properties.path("VisibilityTimeout").asInt(), queue);
             assertEquals(Integer.parseInt(block.group(2)), properties.path("RedrivePolicy").path("maxReceiveCount").asInt(), queue);
             assertEquals(name + "DeadLetterQueue",
                     properties.path("RedrivePolicy").path("deadLetterTargetArn").path("Fn::GetAtt").path(0).asText());
-            // The components find a dead-letter queue as <queue>-dlq unless configured otherwise.
+            // The feedback consumer never dead-letters by hand: its queue's redrive policy is the only way out
+            // for a notification it keeps failing on. The other components find a dead-letter queue as
+            // <queue>-dlq unless configured otherwise.
             assertEquals(properties.path("QueueName").path("Fn::Sub").asText() + "-dlq",
                     resources.path(name + "DeadLetterQueue").path("Properties").path("QueueName").path("Fn::Sub").asText());
         }

@@ -59,7 +59,13 @@ final class ComponentPolicies {
                     "sqs:GetQueueUrl on IntakeQueue", "sqs:SendMessage on IntakeQueue",
                     "sqs:GetQueueUrl on RangesQueue"),
             // No call of its own.
-            "janitor", Set.of("sqs:GetQueueUrl on IntakeQueue", "sqs:GetQueueUrl on RangesQueue"));
+            "janitor", Set.of("sqs:GetQueueUrl on IntakeQueue", "sqs:GetQueueUrl on RangesQueue"),
+            // FeedbackQueue, a core MessageQueue: receive, delete, changeMessageVisibility (look again
+            // later); no send to the DLQ, which the queue's redrive policy fills.
+            "feedback-consumer", Set.of(
+                    "sqs:GetQueueUrl on FeedbackQueue", "sqs:ReceiveMessage on FeedbackQueue",
+                    "sqs:DeleteMessage on FeedbackQueue", "sqs:ChangeMessageVisibility on FeedbackQueue",
+                    "sqs:GetQueueUrl on IntakeQueue", "sqs:GetQueueUrl on RangesQueue"));
 
     /** core's DeadLetters behind ./postdate dlq and the api's operator API: look, reveal, redrive. */
     static final Set<String> DEAD_LETTER_OPERATOR = Set.of(

@@ -5,6 +5,7 @@ import dev.postdate.api.contacts.imports.ImportMeters;
 import dev.postdate.core.sqs.dlq.DeadLetterGauge;
 import dev.postdate.core.sqs.dlq.DeadLetterQueue;
 import dev.postdate.expander.ExpanderMetrics;
+import dev.postdate.feedback.FeedbackMeters;
 import dev.postdate.ingest.IngestMeters;
 import dev.postdate.ranger.DueSoon;
 import dev.postdate.ranger.DueSoonSettings;
@@ -96,6 +97,7 @@ final class ExportedMetrics {
         WorkerMeters.register(registry,
                 fromApplicationYml(WorkerSettings.class, "postdate.worker", Map.of("sender", "blackhole")));
         new ExpanderMetrics(registry);
+        FeedbackMeters.register(registry);
 
         JvmMeterRegistryBinderFactory jvm = new JvmMeterRegistryBinderFactory();
         SystemMeterRegistryBinderFactoryFactory system = new SystemMeterRegistryBinderFactoryFactory();

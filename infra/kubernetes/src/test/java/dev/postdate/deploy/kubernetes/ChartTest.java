@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ChartTest {
 
     private static final List<String> COMPONENTS =
-            List.of("api", "ingest-consumer", "ranger", "worker", "campaign-expander", "janitor");
+            List.of("api", "ingest-consumer", "ranger", "worker", "campaign-expander", "feedback-consumer", "janitor");
     private static final Path PRODUCTION_VALUES = RenderedChart.REPOSITORY.resolve("infra/kubernetes/values-production.yaml");
 
     private final RenderedChart defaults = RenderedChart.render();
