@@ -139,6 +139,12 @@ class CampaignsTest {
         assertEquals("active", occurrence.get("control").getStringValue());
         assertEquals("campaign." + id + ".1", occurrence.get("batch_id").getStringValue());
 
+        JsonNode stats = api.get(key, "/v1/campaigns/" + id + "/occurrences/1/stats").json();
+        assertEquals("campaign." + id + ".1", stats.get("batch_id").getStringValue(), stats.toString());
+        assertEquals(0, stats.get("sent").getLongValue(), "an occurrence without stored emails yet has figures of 0");
+        assertEquals(404, api.get(key, "/v1/campaigns/" + id + "/occurrences/2/stats").status());
+        assertEquals(404, api.get(otherKey, "/v1/campaigns/" + id + "/occurrences/1/stats").status());
+
         api.post(key, "/v1/campaigns/" + id + "/cancel", "");
         assertTrue(api.bean(BatchStatusStore.class).isCancelled(tenant, "campaign." + id + ".1"));
         assertEquals("cancelled", api.get(key, "/v1/campaigns/" + id + "/occurrences/1").json().get("control").getStringValue());

@@ -145,6 +145,48 @@ class CancelAndBatchesTest {
         assertEquals("cancelled", api.get(key, "/v1/emails/" + ids[0]).json().get("state").getStringValue());
     }
 
+    @Test
+    void batchStatsCountEachEmailOncePerKindOfFeedback() throws Exception {
+        String batch = "feedback";
+        assertEquals(404, api.get(key, "/v1/batches/" + batch + "/stats").status(), "unknown batch");
+        String[] ids = new String[4];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = UUID.randomUUID().toString();
+            sql.execute("INSERT INTO " + sql.table("emails") + " (send_at, seq, id, tenant, batch_id, accepted_at, payload)"
+                    + " VALUES (now(), " + (100 + i) + ", " + SqlLiteral.string(ids[i]) + ", " + SqlLiteral.string(tenant)
+                    + ", " + SqlLiteral.string(batch) + ", now(), '{}')");
+            insertEvent(ids[i], batch, "sent");
+        }
+        insertFeedback(tenant, ids[0], batch, "delivered", "", "n1");
+        insertFeedback(tenant, ids[0], batch, "delivered", "", "n1-copy");
+        insertFeedback(tenant, ids[1], batch, "delivered", "", "n2");
+        insertFeedback(tenant, ids[2], batch, "delivered", "", "n3");
+        insertFeedback(tenant, ids[2], batch, "complained", "abuse", "n4");
+        insertFeedback(tenant, ids[3], batch, "bounced", "permanent", "n5");
+        insertFeedback("another-tenant", ids[1], batch, "bounced", "transient", "n6");
+
+        ApiHarness.Response response = api.get(key, "/v1/batches/" + batch + "/stats");
+        assertEquals(200, response.status(), response.body());
+        JsonNode stats = response.json();
+        assertEquals(4, stats.get("emails").getLongValue());
+        assertEquals(4, stats.get("sent").getLongValue());
+        assertEquals(3, stats.get("delivered").getLongValue(), "an email reported delivered twice counts once");
+        assertEquals(1, stats.get("bounced").get("hard").getLongValue());
+        assertEquals(0, stats.get("bounced").get("soft").getLongValue(), "another tenant's feedback is not this batch's");
+        assertEquals(1, stats.get("complained").getLongValue());
+        assertEquals(0.75, stats.get("rates").get("delivery").getDoubleValue());
+        assertEquals(0.25, stats.get("rates").get("bounce").getDoubleValue());
+        assertEquals(0.25, stats.get("rates").get("complaint").getDoubleValue());
+    }
+
+    private void insertFeedback(String tenant, String id, String batch, String type, String subtype, String notification) {
+        sql.execute("INSERT INTO " + sql.table("feedback_events") + " (tenant, recipient, type, notification_id, email_id,"
+                + " batch_id, provider_id, subtype, detail, at_ms, received_ms) VALUES (" + SqlLiteral.string(tenant)
+                + ", 'r@example.org', " + SqlLiteral.string(type) + ", " + SqlLiteral.string(notification) + ", "
+                + SqlLiteral.string(id) + ", " + SqlLiteral.string(batch) + ", 'p', " + SqlLiteral.string(subtype)
+                + ", '', 1, 1)");
+    }
+
     private void insertEvent(String id, String batch, String state) {
         sql.execute("INSERT INTO " + sql.table("email_events") + " (tenant, id, batch_id, state, at, detail) VALUES ("
                 + SqlLiteral.string(tenant) + ", " + SqlLiteral.string(id) + ", " + SqlLiteral.string(batch) + ", "

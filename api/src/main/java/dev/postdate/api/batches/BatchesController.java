@@ -36,9 +36,11 @@ public class BatchesController {
     }
 
     private final Batches batches;
+    private final BatchStats stats;
 
-    public BatchesController(Batches batches) {
+    public BatchesController(Batches batches, BatchStats stats) {
         this.batches = batches;
+        this.stats = stats;
     }
 
     @Operation(summary = "Pause a batch: no email of it is sent until resumed")
@@ -88,6 +90,20 @@ public class BatchesController {
         Map<String, Long> counts = new LinkedHashMap<>();
         view.counts().forEach((state, count) -> counts.put(state.wireName(), count));
         return new BatchStatusResponse(batchId, view.control().wireName(), counts);
+    }
+
+    @Operation(summary = "What became of a batch's emails: outcomes and the provider's feedback",
+            description = "Sent, delivered, bounced (hard, soft), complained, rejected and delayed emails of the batch,"
+                    + " and the delivery, bounce and complaint rates as fractions of the sent emails (docs/tracking.md)."
+                    + " Feedback counts once its notification is recorded, usually seconds after the provider sent it.")
+    @ApiResponse(responseCode = "200", description = "the batch's figures")
+    @ApiResponse(responseCode = "401", description = "missing, unknown or revoked API key", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "404", description = "the tenant neither sent nor controlled such a batch", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "503", description = "Redis or ClickHouse unavailable; repeat the request", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @Get("/stats")
+    public BatchStats.Stats stats(@Parameter(hidden = true) @RequestAttribute(ApiKeyAuthFilter.TENANT) String tenant,
+                                  @PathVariable String batchId) {
+        return stats.of(tenant, batchId);
     }
 
     private static BatchControlResponse control(String batchId, BatchControl control) {

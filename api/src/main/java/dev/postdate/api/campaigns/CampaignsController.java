@@ -3,6 +3,7 @@ package dev.postdate.api.campaigns;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.postdate.api.auth.ApiKeyAuthFilter;
+import dev.postdate.api.batches.BatchStats;
 import dev.postdate.api.batches.Batches;
 import dev.postdate.api.intake.EmailRequestReader;
 import dev.postdate.api.intake.QueryNumbers;
@@ -130,11 +131,13 @@ public class CampaignsController {
     private final CampaignTestSend testSend;
     private final CampaignSettings settings;
     private final BatchStatusStore batchStatus;
+    private final BatchStats stats;
     private final Clock clock;
 
     public CampaignsController(EmailRequestReader json, Campaigns campaigns, Batches batches, DryRun dryRun,
                                CampaignRecipients ledger, CampaignResend resend, CampaignTestSend testSend,
-                               CampaignSettings settings, BatchStatusStore batchStatus, Clock clock) {
+                               CampaignSettings settings, BatchStatusStore batchStatus, BatchStats stats,
+                               Clock clock) {
         this.json = json;
         this.campaigns = campaigns;
         this.batches = batches;
@@ -144,6 +147,7 @@ public class CampaignsController {
         this.testSend = testSend;
         this.settings = settings;
         this.batchStatus = batchStatus;
+        this.stats = stats;
         this.clock = clock;
     }
 
@@ -288,6 +292,19 @@ public class CampaignsController {
     public OccurrenceView occurrence(@Parameter(hidden = true) @RequestAttribute(ApiKeyAuthFilter.TENANT) String tenant,
                                      @PathVariable String id, @PathVariable String number) {
         return occurrenceView(tenant, campaigns.occurrence(tenant, id, number(number)));
+    }
+
+    @Operation(operationId = "getCampaignOccurrenceStats", summary = "What became of an occurrence's emails: outcomes and the provider's feedback",
+            description = "Sent, delivered, bounced (hard, soft), complained, rejected and delayed emails of the occurrence,"
+                    + " and the delivery, bounce and complaint rates as fractions of the sent emails (docs/tracking.md).")
+    @ApiResponse(responseCode = "200", description = "the occurrence's figures")
+    @ApiResponse(responseCode = "401", description = "missing, unknown or revoked API key", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "404", description = "no such campaign, or the occurrence has not started", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "503", description = "Redis or ClickHouse unavailable", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @Get("/{id}/occurrences/{number}/stats")
+    public BatchStats.Stats occurrenceStats(@Parameter(hidden = true) @RequestAttribute(ApiKeyAuthFilter.TENANT) String tenant,
+                                            @PathVariable String id, @PathVariable String number) {
+        return stats.ofOccurrence(tenant, campaigns.occurrenceBatch(tenant, id, number(number)));
     }
 
     @Operation(operationId = "listCampaignRecipients", summary = "An occurrence's recipients with the state of their current email",

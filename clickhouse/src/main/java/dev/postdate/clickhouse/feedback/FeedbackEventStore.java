@@ -6,7 +6,9 @@ import jakarta.inject.Singleton;
 
 import java.time.Instant;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /** The feedback_events table: what providers reported, per recipient (docs/tracking.md). */
@@ -44,6 +46,22 @@ public class FeedbackEventStore {
                 + " AND type = " + SqlLiteral.string(type) + " AND subtype IN ("
                 + subtypes.stream().map(SqlLiteral::string).collect(Collectors.joining(", ")) + ")"
                 + " AND at_ms >= " + since.toEpochMilli()).getFirst().getFirst());
+    }
+
+    /**
+     * How many of a batch's emails had each kind of feedback: {@code delivered}, {@code bounced_hard},
+     * {@code bounced_soft}, {@code complained}, {@code rejected}, {@code delayed}. An email counts once
+     * per kind however many notifications or recipients reported it; kinds nothing reported are absent.
+     */
+    public Map<String, Long> emailsByKind(String tenant, String batchId) {
+        Map<String, Long> counts = new HashMap<>();
+        for (List<String> row : sql.select("SELECT if(type = 'bounced', if(subtype = 'permanent', 'bounced_hard',"
+                + " 'bounced_soft'), type), uniqExact(email_id) FROM " + sql.table("feedback_events")
+                + " WHERE tenant = " + SqlLiteral.string(tenant) + " AND batch_id = " + SqlLiteral.string(batchId)
+                + " GROUP BY if(type = 'bounced', if(subtype = 'permanent', 'bounced_hard', 'bounced_soft'), type)")) {
+            counts.put(row.get(0), Long.parseLong(row.get(1)));
+        }
+        return counts;
     }
 
     /** The tenant's events for one email, oldest first: for tests and the stats to come. */

@@ -1,0 +1,68 @@
+package dev.postdate.api.batches;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.postdate.clickhouse.feedback.FeedbackEventStore;
+import dev.postdate.core.state.EmailStatus;
+import io.micronaut.serde.annotation.Serdeable;
+import jakarta.inject.Singleton;
+
+import java.util.Map;
+
+/**
+ * What became of a batch's emails after sending (docs/tracking.md): its outcomes, and from the
+ * provider's feedback how many were delivered, bounced, complained of, rejected or delayed, with the
+ * rates mailbox providers judge a sender by. Every figure counts emails, not notifications.
+ */
+@Singleton
+public class BatchStats {
+
+    /** Rates keep this many decimals: a complaint rate of 0.1 % is 0.001. */
+    private static final double RATE_SCALE = 10_000;
+
+    @Serdeable
+    public record Bounces(long hard, long soft) {
+    }
+
+    /** Fractions of the sent emails; 0 while none was sent. */
+    @Serdeable
+    public record Rates(double delivery, double bounce, double complaint) {
+    }
+
+    @Serdeable
+    public record Stats(@JsonProperty("batch_id") String batchId, long emails, long sent, long delivered,
+                        Bounces bounced, long complained, long rejected, long delayed, Rates rates) {
+    }
+
+    private final Batches batches;
+    private final FeedbackEventStore feedback;
+
+    public BatchStats(Batches batches, FeedbackEventStore feedback) {
+        this.batches = batches;
+        this.feedback = feedback;
+    }
+
+    /** @throws dev.postdate.api.problem.ProblemException 404 when the tenant has no such batch */
+    public Stats of(String tenant, String batchId) {
+        return stats(tenant, batchId, batches.view(tenant, batchId).counts());
+    }
+
+    /** A campaign occurrence's batch, known to exist even before its first email is stored. */
+    public Stats ofOccurrence(String tenant, String batchId) {
+        return stats(tenant, batchId, batches.current(tenant, batchId).counts());
+    }
+
+    private Stats stats(String tenant, String batchId, Map<EmailStatus, Long> counts) {
+        Map<String, Long> kinds = feedback.emailsByKind(tenant, batchId);
+        long sent = counts.getOrDefault(EmailStatus.SENT, 0L);
+        long delivered = kinds.getOrDefault("delivered", 0L);
+        Bounces bounced = new Bounces(kinds.getOrDefault("bounced_hard", 0L), kinds.getOrDefault("bounced_soft", 0L));
+        long complained = kinds.getOrDefault("complained", 0L);
+        return new Stats(batchId, counts.values().stream().mapToLong(Long::longValue).sum(), sent, delivered, bounced,
+                complained, kinds.getOrDefault("rejected", 0L), kinds.getOrDefault("delayed", 0L),
+                new Rates(rate(delivered, sent), rate(bounced.hard() + bounced.soft(), sent), rate(complained, sent)));
+    }
+
+    private static double rate(long part, long sent) {
+        return sent == 0 ? 0 : Math.round(part * RATE_SCALE / sent) / RATE_SCALE;
+    }
+}
