@@ -162,6 +162,7 @@ class CancelAndBatchesTest {
         insertFeedback(tenant, ids[1], batch, "delivered", "", "n2");
         insertFeedback(tenant, ids[2], batch, "delivered", "", "n3");
         insertFeedback(tenant, ids[2], batch, "complained", "abuse", "n4");
+        insertFeedback(tenant, ids[3], batch, "bounced", "transient", "n5-soft");
         insertFeedback(tenant, ids[3], batch, "bounced", "permanent", "n5");
         insertFeedback("another-tenant", ids[1], batch, "bounced", "transient", "n6");
 
@@ -172,10 +173,10 @@ class CancelAndBatchesTest {
         assertEquals(4, stats.get("sent").getLongValue());
         assertEquals(3, stats.get("delivered").getLongValue(), "an email reported delivered twice counts once");
         assertEquals(1, stats.get("bounced").get("hard").getLongValue());
-        assertEquals(0, stats.get("bounced").get("soft").getLongValue(), "another tenant's feedback is not this batch's");
+        assertEquals(1, stats.get("bounced").get("soft").getLongValue(), "another tenant's feedback is not this batch's");
         assertEquals(1, stats.get("complained").getLongValue());
         assertEquals(0.75, stats.get("rates").get("delivery").getDoubleValue());
-        assertEquals(0.25, stats.get("rates").get("bounce").getDoubleValue());
+        assertEquals(0.25, stats.get("rates").get("bounce").getDoubleValue(), "an email bounced soft then hard is one");
         assertEquals(0.25, stats.get("rates").get("complaint").getDoubleValue());
     }
 

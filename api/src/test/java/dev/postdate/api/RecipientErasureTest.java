@@ -63,6 +63,8 @@ class RecipientErasureTest {
         String othersEmail = store(otherKey, email(ERASED, "Other tenant", later));
         insertEvent(tenant, sent, "sent", "250 accepted for <ERASE.ME@example.com>");
         insertEvent(tenant, kept, "queued", "");
+        insertFeedback(tenant, sent);
+        insertFeedback(other, othersEmail);
 
         ApiHarness.Response response = api.delete(key, "/v1/recipients/erase.me%40EXAMPLE.com");
         assertEquals(202, response.status(), response.body());
@@ -70,7 +72,8 @@ class RecipientErasureTest {
         assertEquals(1, response.json().get("cancelled").getIntValue(), "the one not sent yet");
         String erasureId = response.json().get("id").getStringValue();
         assertTrue(Await.until(ApiHarness.DEADLINE, () -> Mutations.pending(sql, "emails") == 0
-                && Mutations.pending(sql, "email_events") == 0), "mutations done");
+                && Mutations.pending(sql, "email_events") == 0 && Mutations.pending(sql, "feedback_events") == 0),
+                "mutations done");
 
         assertEquals("0", one("SELECT count() FROM " + sql.table("emails") + " WHERE tenant = " + SqlLiteral.string(tenant)
                 + " AND positionCaseInsensitive(payload, " + SqlLiteral.string(ERASED) + ") > 0 AND id != " + SqlLiteral.string(kept)));
@@ -81,6 +84,10 @@ class RecipientErasureTest {
         assertEquals("0", one("SELECT count() FROM " + sql.table("email_events") + " WHERE tenant = " + SqlLiteral.string(tenant)
                 + " AND positionCaseInsensitive(detail, " + SqlLiteral.string(ERASED) + ") > 0"));
 
+        assertEquals("0", one("SELECT count() FROM " + sql.table("feedback_events") + " WHERE tenant = "
+                + SqlLiteral.string(tenant)), "the provider's feedback about the address is gone");
+        assertEquals("1", one("SELECT count() FROM " + sql.table("feedback_events") + " WHERE tenant = "
+                + SqlLiteral.string(other)), "another tenant's stays");
         assertEquals("cancelled", api.get(key, "/v1/emails/" + pending).json().get("state").getStringValue());
         assertEquals(SendGuardState.Kind.CANCELLED, api.bean(SendGuard.class).current(tenant, pending).kind(),
                 "no worker will send it");
@@ -129,6 +136,14 @@ class RecipientErasureTest {
         api.bean(EmailRowsInsert.class).insert(List.of(new EmailRow(queued.sendAt(), ++seq, queued.id(), queued.tenant(),
                 queued.batchId(), queued.acceptedAt(), payload)), ApiHarness.DEADLINE);
         return queued.id();
+    }
+
+    /** A delivery the provider reported, as the feedback consumer records it. */
+    private void insertFeedback(String tenant, String id) {
+        sql.execute("INSERT INTO " + sql.table("feedback_events") + " (tenant, recipient, type, notification_id, email_id,"
+                + " batch_id, provider_id, subtype, detail, at_ms, received_ms) VALUES (" + SqlLiteral.string(tenant)
+                + ", " + SqlLiteral.string(ERASED) + ", 'delivered', 'n', " + SqlLiteral.string(id)
+                + ", '', 'p', '', '250 ok', 1, 1)");
     }
 
     private void insertEvent(String tenant, String id, String state, String detail) {

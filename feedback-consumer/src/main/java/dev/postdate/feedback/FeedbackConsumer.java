@@ -73,9 +73,21 @@ public class FeedbackConsumer {
         }
         Backoff backoff = new Backoff(settings.retryInitialBackoff(), settings.retryMaxBackoff());
         while (receiving) {
-            List<Message> messages = polls.poll(() -> queue.receive(MAX_PER_POLL), backoff, () -> receiving);
-            if (!messages.isEmpty()) {
-                handler.handle(messages);
+            try {
+                List<Message> messages = polls.poll(() -> queue.receive(MAX_PER_POLL), backoff, () -> receiving);
+                if (!messages.isEmpty()) {
+                    handler.handle(messages, () -> receiving);
+                }
+            } catch (RuntimeException e) {
+                // A slot that died here would never poll again while /health stays UP; what it held
+                // reappears after its visibility timeout.
+                Duration wait = backoff.afterFailure();
+                LOG.warn("Feedback slot failed (polling again in {} ms): {}", wait.toMillis(), e.getMessage());
+                try {
+                    Thread.sleep(wait);
+                } catch (InterruptedException interrupted) {
+                    return;
+                }
             }
         }
     }

@@ -6,6 +6,7 @@ import dev.postdate.clickhouse.feedback.ProviderMessages;
 import dev.postdate.clickhouse.feedback.SentEmail;
 import dev.postdate.clickhouse.suppressions.Suppression;
 import dev.postdate.clickhouse.suppressions.SuppressionStore;
+import dev.postdate.core.retry.Backoff;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,12 +20,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 
 /**
  * Handles what one long poll brought, together: one lookup of the emails, one insert of their events,
  * the suppressions they call for, and only then the deletes. A crash anywhere before a delete leaves
- * the notification on the queue, and handling it again changes nothing (its events fold by
- * notification id; a suppression written twice is the same entry).
+ * the notification on the queue, and handling it again records nothing twice (its events fold by
+ * notification id; a suppression already in force is not written again).
  */
 @Singleton
 class FeedbackHandler {
@@ -55,7 +57,12 @@ class FeedbackHandler {
         this.clock = clock;
     }
 
-    void handle(List<Message> messages) {
+    /**
+     * While ClickHouse fails, the notifications are kept hidden and recorded again with a backoff,
+     * rather than handed back: every receive counts towards the queue's maximum, and an outage must
+     * not push bounces and complaints into the dead-letter queue. Stopping hands them back at once.
+     */
+    void handle(List<Message> messages, BooleanSupplier running) {
         Map<Message, ProviderNotification> parsed = new LinkedHashMap<>();
         for (Message message : messages) {
             try {
@@ -73,17 +80,29 @@ class FeedbackHandler {
                 retryLater(message, settings.failureBackoff());
             }
         }
-        if (parsed.isEmpty()) {
-            return;
-        }
-        try {
-            record(parsed);
-        } catch (RuntimeException e) {
-            LOG.warn("Recording {} feedback notifications failed; they are tried again: {}", parsed.size(), e.getMessage());
-            parsed.keySet().forEach(message -> {
+        Backoff backoff = new Backoff(settings.failureBackoff(), settings.retryMaxBackoff());
+        while (!parsed.isEmpty()) {
+            try {
+                record(parsed);
+                return;
+            } catch (RuntimeException e) {
                 metrics.notification("failed");
-                retryLater(message, settings.failureBackoff());
-            });
+                if (!running.getAsBoolean()) {
+                    parsed.keySet().forEach(message -> retryLater(message, Duration.ZERO));
+                    return;
+                }
+                Duration wait = backoff.afterFailure();
+                LOG.warn("Recording {} feedback notifications failed; trying again in {} ms: {}", parsed.size(),
+                        wait.toMillis(), e.getMessage());
+                parsed.keySet().forEach(message -> hide(message, wait.plus(settings.visibilityTimeout())));
+                try {
+                    Thread.sleep(wait);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    parsed.keySet().forEach(message -> retryLater(message, Duration.ZERO));
+                    return;
+                }
+            }
         }
     }
 
@@ -124,9 +143,14 @@ class FeedbackHandler {
         });
     }
 
+    /** Visible again after {@code base} times its receives (zero: at once). */
     private void retryLater(Message message, Duration base) {
+        hide(message, base.multipliedBy(FeedbackQueue.receiveCount(message)));
+    }
+
+    private void hide(Message message, Duration timeout) {
         try {
-            queue.changeVisibility(message, base.multipliedBy(FeedbackQueue.receiveCount(message)));
+            queue.changeVisibility(message, timeout);
         } catch (RuntimeException e) {
             LOG.debug("Visibility of feedback message {} not changed; it reappears after the visibility timeout: {}",
                     message.messageId(), e.getMessage());

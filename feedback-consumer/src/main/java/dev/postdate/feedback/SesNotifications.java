@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Reads SES's notifications as they arrive through SNS on SQS: the event itself (raw message
@@ -25,6 +26,9 @@ class SesNotifications {
     static final String BOUNCED = "bounced";
     static final String COMPLAINED = "complained";
     static final String PERMANENT = "permanent";
+    static final String UNDETERMINED = "undetermined";
+    /** The notification types Postdate records; others (sends, opens, clicks, subscription notices) are ignored. */
+    private static final Set<String> USED = Set.of("Bounce", "Complaint", "Delivery", "Reject", "DeliveryDelay");
 
     private final JsonMapper json;
 
@@ -54,17 +58,23 @@ class SesNotifications {
         if (kind.isEmpty()) {
             kind = text(event, "notificationType");
         }
+        if (kind.isEmpty()) {
+            throw new Malformed("an SES notification names its type (eventType or notificationType)");
+        }
+        if (!USED.contains(kind)) {
+            return Optional.empty();
+        }
         JsonNode mail = object(event, "mail");
         String providerId = text(mail, "messageId");
-        if (kind.isEmpty() || providerId.isEmpty()) {
-            throw new Malformed("an SES notification names its type and mail.messageId");
+        if (providerId.isEmpty()) {
+            throw new Malformed("an SES notification names mail.messageId");
         }
         return switch (kind) {
             case "Bounce" -> {
                 JsonNode bounce = object(event, "bounce");
                 yield Optional.of(new ProviderNotification(BOUNCED, providerId,
                         notificationId(bounce, kind, providerId),
-                        text(bounce, "bounceType").toLowerCase(Locale.ROOT),
+                        bounceType(bounce),
                         recipients(bounce, "bouncedRecipients"), timestamp(bounce, mail)));
             }
             case "Complaint" -> {
@@ -92,8 +102,14 @@ class SesNotifications {
                         notificationId(delay, kind, providerId), text(delay, "delayType").toLowerCase(Locale.ROOT),
                         recipients(delay, "delayedRecipients"), timestamp(delay, mail)));
             }
-            default -> Optional.empty();
+            default -> throw new IllegalStateException("a used type without a reading: " + kind);
         };
+    }
+
+    /** SES's Permanent, Transient or Undetermined; a bounce without one is undetermined, as SES says of unclassified ones. */
+    private static String bounceType(JsonNode bounce) {
+        String type = text(bounce, "bounceType").toLowerCase(Locale.ROOT);
+        return type.isEmpty() ? UNDETERMINED : type;
     }
 
     /** SES's feedback id where it gives one; else what every copy of this notification shares. */

@@ -2,6 +2,7 @@ package dev.postdate.feedback;
 
 import dev.postdate.clickhouse.feedback.FeedbackEventStore;
 import dev.postdate.clickhouse.suppressions.Suppression;
+import dev.postdate.clickhouse.suppressions.SuppressionStore;
 import jakarta.inject.Singleton;
 
 import java.time.Clock;
@@ -14,7 +15,9 @@ import java.util.Set;
  * Which addresses a recorded notification suppresses for its tenant (docs/tracking.md): a hard bounce
  * or a complaint at once and for good; transient bounces once {@code soft-bounce-limit} of them fell
  * within {@code soft-bounce-window}, for {@code soft-bounce-suppression}. Each suppression names the
- * notification it came from as its source.
+ * notification it came from as its source. An entry already in force that lasts at least as long is
+ * left as it is: the newest write of an entry wins, so a late soft bounce must not turn a permanent
+ * suppression (a hard bounce, a complaint, the tenant's own) into one that expires.
  */
 @Singleton
 class SuppressionPolicy {
@@ -25,11 +28,13 @@ class SuppressionPolicy {
     private static final Set<String> SOFT_SUBTYPES = Set.of("transient", "undetermined");
 
     private final FeedbackEventStore events;
+    private final SuppressionStore current;
     private final FeedbackSettings settings;
     private final Clock clock;
 
-    SuppressionPolicy(FeedbackEventStore events, FeedbackSettings settings, Clock clock) {
+    SuppressionPolicy(FeedbackEventStore events, SuppressionStore current, FeedbackSettings settings, Clock clock) {
         this.events = events;
+        this.current = current;
         this.settings = settings;
         this.clock = clock;
     }
@@ -54,6 +59,13 @@ class SuppressionPolicy {
                         now.plus(settings.softBounceSuppression())));
             }
         }
-        return suppressions;
+        return suppressions.stream().filter(s -> !outlasted(tenant, s)).toList();
+    }
+
+    private boolean outlasted(String tenant, Suppression wanted) {
+        return current.find(tenant, wanted.entry())
+                .filter(existing -> existing.expires() == null
+                        || wanted.expires() != null && !existing.expires().isBefore(wanted.expires()))
+                .isPresent();
     }
 }

@@ -117,6 +117,22 @@ class FeedbackConsumerTest {
     }
 
     @Test
+    void softBouncesNeverShortenAPermanentSuppression() throws InterruptedException {
+        sent("acme", "e-perm", "prov-perm");
+        publish(SesSamples.bounce("prov-perm", "fb-perm", "Permanent", List.of("kept@example.org")));
+        await(() -> suppressions.find("acme", "kept@example.org"));
+        for (int i = 1; i <= 3; i++) {
+            sent("acme", "e-perm-soft-" + i, "prov-perm-soft-" + i);
+            publish(SesSamples.bounce("prov-perm-soft-" + i, "fb-perm-soft-" + i, "Transient", List.of("kept@example.org")));
+        }
+        assertTrue(Await.until(WAIT, () -> events.ofEmail("acme", "e-perm-soft-3").size() == 1
+                && events.ofEmail("acme", "e-perm-soft-2").size() == 1 && events.ofEmail("acme", "e-perm-soft-1").size() == 1));
+        Suppression kept = suppressions.find("acme", "kept@example.org").orElseThrow();
+        assertEquals(SuppressionPolicy.HARD_BOUNCE, kept.reason());
+        assertNull(kept.expires(), "still for good");
+    }
+
+    @Test
     void aNotificationAheadOfItsSentEventWaitsForIt() throws InterruptedException {
         publish(SesSamples.bounce("prov-late", "fb-late", "Permanent", List.of("late@example.org")));
         Thread.sleep(2_000);

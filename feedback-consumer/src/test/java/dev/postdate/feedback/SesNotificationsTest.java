@@ -66,6 +66,20 @@ class SesNotificationsTest {
     }
 
     @Test
+    void aBounceWithoutTypeIsUndeterminedAndSoft() {
+        ProviderNotification bounce = notifications.parse(SesSamples.bounce("p", "f", "Permanent", List.of("c@x.example"))
+                .replace("\"bounceType\":\"Permanent\",", "")).orElseThrow();
+        assertEquals("undetermined", bounce.subtype());
+        assertTrue(bounce.isSoftBounce());
+    }
+
+    @Test
+    void subscriptionNoticesWithoutMailAreIgnored() {
+        assertEquals(Optional.empty(), notifications.parse(
+                "{\"notificationType\":\"AmazonSnsSubscriptionSucceeded\",\"message\":\"You have successfully subscribed\"}"));
+    }
+
+    @Test
     void whatIsNoSesNotificationIsMalformed() {
         assertThrows(SesNotifications.Malformed.class, () -> notifications.parse("not json"));
         assertThrows(SesNotifications.Malformed.class, () -> notifications.parse("[1, 2]"));

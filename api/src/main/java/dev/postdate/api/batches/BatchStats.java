@@ -23,7 +23,7 @@ public class BatchStats {
     public record Bounces(long hard, long soft) {
     }
 
-    /** Fractions of the sent emails; 0 while none was sent. */
+    /** Fractions of the sent emails (bounce: emails that bounced at all, hard or soft); 0 while none was sent. */
     @Serdeable
     public record Rates(double delivery, double bounce, double complaint) {
     }
@@ -52,14 +52,11 @@ public class BatchStats {
     }
 
     private Stats stats(String tenant, String batchId, Map<EmailStatus, Long> counts) {
-        Map<String, Long> kinds = feedback.emailsByKind(tenant, batchId);
+        FeedbackEventStore.BatchFeedback f = feedback.ofBatch(tenant, batchId);
         long sent = counts.getOrDefault(EmailStatus.SENT, 0L);
-        long delivered = kinds.getOrDefault("delivered", 0L);
-        Bounces bounced = new Bounces(kinds.getOrDefault("bounced_hard", 0L), kinds.getOrDefault("bounced_soft", 0L));
-        long complained = kinds.getOrDefault("complained", 0L);
-        return new Stats(batchId, counts.values().stream().mapToLong(Long::longValue).sum(), sent, delivered, bounced,
-                complained, kinds.getOrDefault("rejected", 0L), kinds.getOrDefault("delayed", 0L),
-                new Rates(rate(delivered, sent), rate(bounced.hard() + bounced.soft(), sent), rate(complained, sent)));
+        return new Stats(batchId, counts.values().stream().mapToLong(Long::longValue).sum(), sent, f.delivered(),
+                new Bounces(f.bouncedHard(), f.bouncedSoft()), f.complained(), f.rejected(), f.delayed(),
+                new Rates(rate(f.delivered(), sent), rate(f.bounced(), sent), rate(f.complained(), sent)));
     }
 
     private static double rate(long part, long sent) {

@@ -2,6 +2,7 @@ package dev.postdate.clickhouse.erasure;
 
 import dev.postdate.clickhouse.ClickHouseSql;
 import dev.postdate.clickhouse.SqlLiteral;
+import dev.postdate.clickhouse.suppressions.Suppression;
 import dev.postdate.clickhouse.status.StatusSql;
 import jakarta.inject.Singleton;
 
@@ -63,6 +64,13 @@ public class RecipientErasure {
                 + SqlLiteral.string(address) + ") > 0";
         if (!sql.select("SELECT 1 FROM " + sql.table("email_events") + " WHERE " + mentions + " LIMIT 1").isEmpty()) {
             sql.execute("ALTER TABLE " + sql.table("email_events") + " UPDATE detail = '' WHERE " + mentions);
+        }
+        // The provider's feedback names the recipient in its key, which a mutation cannot update: the
+        // rows go, and with them the address's share of the stats (docs/tracking.md).
+        String feedback = "tenant = " + SqlLiteral.string(tenant) + " AND recipient = "
+                + SqlLiteral.string(Suppression.entryOf(address).orElse(address.toLowerCase(Locale.ROOT)));
+        if (!sql.select("SELECT 1 FROM " + sql.table("feedback_events") + " WHERE " + feedback + " LIMIT 1").isEmpty()) {
+            sql.execute("ALTER TABLE " + sql.table("feedback_events") + " DELETE WHERE " + feedback);
         }
     }
 

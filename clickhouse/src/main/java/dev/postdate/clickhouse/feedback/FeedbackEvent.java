@@ -7,8 +7,8 @@ import java.time.Instant;
  *
  * @param type           what happened: {@code delivered}, {@code bounced}, {@code complained},
  *                       {@code rejected}, {@code delayed}
- * @param notificationId the provider's id of the notification (SES: its feedback id, or the SNS
- *                       message id), so that a notification delivered twice is one event
+ * @param notificationId the same in every copy of one notification (SES: its feedback id, else the
+ *                       type, message id and timestamp), so that a notification delivered twice is one event
  * @param subtype        {@code permanent}, {@code transient} or {@code undetermined} for a bounce, the
  *                       feedback type for a complaint, empty otherwise
  * @param detail         the provider's diagnostic (SMTP status and text); personal data: never logged

@@ -6,9 +6,7 @@ import jakarta.inject.Singleton;
 
 import java.time.Instant;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Collectors;
 
 /** The feedback_events table: what providers reported, per recipient (docs/tracking.md). */
@@ -49,19 +47,24 @@ public class FeedbackEventStore {
     }
 
     /**
-     * How many of a batch's emails had each kind of feedback: {@code delivered}, {@code bounced_hard},
-     * {@code bounced_soft}, {@code complained}, {@code rejected}, {@code delayed}. An email counts once
-     * per kind however many notifications or recipients reported it; kinds nothing reported are absent.
+     * How many of a batch's emails had each kind of feedback. An email counts once per kind however
+     * many notifications or recipients reported it; {@code bounced} counts each bounced email once,
+     * though one can be in both {@code bouncedHard} and {@code bouncedSoft}.
      */
-    public Map<String, Long> emailsByKind(String tenant, String batchId) {
-        Map<String, Long> counts = new HashMap<>();
-        for (List<String> row : sql.select("SELECT if(type = 'bounced', if(subtype = 'permanent', 'bounced_hard',"
-                + " 'bounced_soft'), type), uniqExact(email_id) FROM " + sql.table("feedback_events")
-                + " WHERE tenant = " + SqlLiteral.string(tenant) + " AND batch_id = " + SqlLiteral.string(batchId)
-                + " GROUP BY if(type = 'bounced', if(subtype = 'permanent', 'bounced_hard', 'bounced_soft'), type)")) {
-            counts.put(row.get(0), Long.parseLong(row.get(1)));
-        }
-        return counts;
+    public record BatchFeedback(long delivered, long bounced, long bouncedHard, long bouncedSoft, long complained,
+                                long rejected, long delayed) {
+    }
+
+    public BatchFeedback ofBatch(String tenant, String batchId) {
+        List<String> row = sql.select("SELECT uniqExactIf(email_id, type = 'delivered'), uniqExactIf(email_id, type = 'bounced'),"
+                + " uniqExactIf(email_id, type = 'bounced' AND subtype = 'permanent'),"
+                + " uniqExactIf(email_id, type = 'bounced' AND subtype != 'permanent'),"
+                + " uniqExactIf(email_id, type = 'complained'), uniqExactIf(email_id, type = 'rejected'),"
+                + " uniqExactIf(email_id, type = 'delayed') FROM " + sql.table("feedback_events")
+                + " WHERE tenant = " + SqlLiteral.string(tenant) + " AND batch_id = " + SqlLiteral.string(batchId))
+                .getFirst();
+        long[] n = row.stream().mapToLong(Long::parseLong).toArray();
+        return new BatchFeedback(n[0], n[1], n[2], n[3], n[4], n[5], n[6]);
     }
 
     /** The tenant's events for one email, oldest first: for tests and the stats to come. */
