@@ -4,7 +4,7 @@
 # listens on its base port + N - 1 (ingest-consumer-2 on 8182, ranger-2 on 8187, worker-2 on 8191), and
 # serves /health and /prometheus on its management base port + N - 1 (ranger-2 on 9187).
 
-POSTDATE_COMPONENTS=(api ingest-consumer ranger worker campaign-expander feedback-consumer)
+POSTDATE_COMPONENTS=(api ingest-consumer ranger worker campaign-expander feedback-consumer tracker)
 COMPONENT_HEALTH_TIMEOUT=60
 
 component_base_port_var() {
@@ -15,6 +15,7 @@ component_base_port_var() {
     worker) echo WORKER_PORT ;;
     campaign-expander) echo CAMPAIGN_EXPANDER_PORT ;;
     feedback-consumer) echo FEEDBACK_CONSUMER_PORT ;;
+    tracker) echo TRACKER_PORT ;;
     *)
       echo "postdate: unknown component '$1' (known: ${POSTDATE_COMPONENTS[*]})" >&2
       return 1

@@ -48,6 +48,7 @@ export RANGER_PORT="${RANGER_PORT:-8186}"
 export WORKER_PORT="${WORKER_PORT:-8190}"
 export CAMPAIGN_EXPANDER_PORT="${CAMPAIGN_EXPANDER_PORT:-8170}"
 export FEEDBACK_CONSUMER_PORT="${FEEDBACK_CONSUMER_PORT:-8160}"
+export TRACKER_PORT="${TRACKER_PORT:-8150}"
 # Base management ports (/health, /prometheus; docs/security.md), numbered the same way.
 export API_MANAGEMENT_PORT="${API_MANAGEMENT_PORT:-9080}"
 export INGEST_CONSUMER_MANAGEMENT_PORT="${INGEST_CONSUMER_MANAGEMENT_PORT:-9181}"
@@ -55,6 +56,7 @@ export RANGER_MANAGEMENT_PORT="${RANGER_MANAGEMENT_PORT:-9186}"
 export WORKER_MANAGEMENT_PORT="${WORKER_MANAGEMENT_PORT:-9190}"
 export CAMPAIGN_EXPANDER_MANAGEMENT_PORT="${CAMPAIGN_EXPANDER_MANAGEMENT_PORT:-9170}"
 export FEEDBACK_CONSUMER_MANAGEMENT_PORT="${FEEDBACK_CONSUMER_MANAGEMENT_PORT:-9160}"
+export TRACKER_MANAGEMENT_PORT="${TRACKER_MANAGEMENT_PORT:-9150}"
 
 # How long a stop waits after SIGTERM before SIGKILL: above the components' stop-grace (10 s), which
 # they may use in full to finish or hand back their work, plus the closing of their clients.
@@ -84,3 +86,21 @@ export POSTDATE_AWS_REGION="${POSTDATE_AWS_REGION:-us-east-1}"
 # The emulators accept any credentials, but the AWS SDK refuses to sign without some.
 export AWS_ACCESS_KEY_ID="${AWS_ACCESS_KEY_ID:-local}"
 export AWS_SECRET_ACCESS_KEY="${AWS_SECRET_ACCESS_KEY:-local}"
+
+# Tracking (docs/tracking.md): workers put links to the tracker in emails, in tokens sealed with the
+# keys the tracker opens them with. Set POSTDATE_TRACKING_BASE_URL empty to send untracked mail (an
+# empty value is kept, hence no ':-').
+export POSTDATE_TRACKING_BASE_URL="${POSTDATE_TRACKING_BASE_URL-http://127.0.0.1:$TRACKER_PORT}"
+# A key for this checkout alone, made once and kept, so that links in mail already sent still open
+# after a restart. Production sets POSTDATE_TRACKING_KEYS from a secret (docs/deploy.md), never from this.
+if [[ -z "${POSTDATE_TRACKING_KEYS:-}" ]]; then
+  if [[ ! -s "$POSTDATE_RUN_DIR/tracking.key" ]]; then
+    mkdir -p "$POSTDATE_RUN_DIR"
+    # Written aside, then linked into place: ./postdate commands started at once all read the same key.
+    (umask 077 && printf '1:%s' "$(head -c 32 /dev/urandom | base64 -w0)" >"$POSTDATE_RUN_DIR/tracking.key.$$")
+    ln "$POSTDATE_RUN_DIR/tracking.key.$$" "$POSTDATE_RUN_DIR/tracking.key" 2>/dev/null || true
+    rm -f "$POSTDATE_RUN_DIR/tracking.key.$$"
+  fi
+  POSTDATE_TRACKING_KEYS="$(<"$POSTDATE_RUN_DIR/tracking.key")"
+fi
+export POSTDATE_TRACKING_KEYS

@@ -5,7 +5,7 @@
 # unpacks each image and starts its entrypoint in a chroot as the image's user against the local
 # servers, until /health answers UP. Sourced by ./postdate after services.sh and components.sh.
 
-IMAGE_COMPONENTS=(api ingest-consumer ranger worker campaign-expander feedback-consumer janitor)
+IMAGE_COMPONENTS=(api ingest-consumer ranger worker campaign-expander feedback-consumer tracker janitor)
 IMAGE_BASE_TAR="$POSTDATE_RUN_DIR/images/offline-base.tar"
 IMAGE_HEALTH_TIMEOUT=90
 # The JDK modules the components need at run time (Micronaut's HTTP server uses jdk.jfr events; Netty
@@ -90,8 +90,9 @@ image_smoke() {
     return 1
   fi
   IFS=';' read -ra envs <<<"$env"
-  # The image's own environment, plus the local endpoints (production's chart sets the same variables).
-  mapfile -t endpoints < <(env | grep -E '^(POSTDATE_(CLICKHOUSE|REDIS|SQS|SES|AWS)_[A-Z_]*|AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY)=')
+  # The image's own environment, plus the local endpoints and the tracking keys, without which the
+  # tracker does not start (production's chart sets the same variables).
+  mapfile -t endpoints < <(env | grep -E '^(POSTDATE_(CLICKHOUSE|REDIS|SQS|SES|AWS|TRACKING)_[A-Z_]*|AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY)=')
   # A private mount namespace: /proc and /dev are bound into the image for the JVM (as a container
   # runtime would) and vanish with the process, so removing the directory later cannot reach the host.
   # shellcheck disable=SC2016 # expanded by the inner shell

@@ -21,6 +21,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** /v1/campaigns against real ClickHouse, Redis and SQS: the issue's request shapes, validation, lifecycle, tenants. */
@@ -144,6 +145,11 @@ class CampaignsTest {
         assertEquals(0, stats.get("sent").getLongValue(), "an occurrence without stored emails yet has figures of 0");
         assertEquals(404, api.get(key, "/v1/campaigns/" + id + "/occurrences/2/stats").status());
         assertEquals(404, api.get(otherKey, "/v1/campaigns/" + id + "/occurrences/1/stats").status());
+        JsonNode campaignStats = api.get(key, "/v1/campaigns/" + id + "/stats").json();
+        assertEquals(id, campaignStats.get("campaign_id").getStringValue(), campaignStats.toString());
+        assertEquals(1, campaignStats.get("occurrences").getIntValue());
+        assertEquals(0, campaignStats.get("clicked").get("total").getLongValue());
+        assertEquals(404, api.get(otherKey, "/v1/campaigns/" + id + "/stats").status(), "by tenant");
 
         api.post(key, "/v1/campaigns/" + id + "/cancel", "");
         assertTrue(api.bean(BatchStatusStore.class).isCancelled(tenant, "campaign." + id + ".1"));
@@ -178,12 +184,12 @@ class CampaignsTest {
                  "schedule": {"rrule": "FREQ=FORTNIGHTLY", "start": "2026-13-01", "timezone": "Mars/Base"},
                  "delivery": {"local_time": "25:00", "if_passed": "later"},
                  "expire_after": "6 hours", "tags": [1], "catch_up": {"policy": "sometimes"}, "overlap": "maybe",
-                 "rate": 5, "rate_cap": {"emails": 0, "per": "PT0.5S"}}""");
+                 "rate": 5, "rate_cap": {"emails": 0, "per": "PT0.5S"}, "tracking": {"opens": 1}}""");
         assertEquals(422, bad.status(), bad.body());
         assertEquals(List.of("audience.version", "catch_up.policy", "delivery.fallback_timezone", "delivery.if_passed",
                         "delivery.local_time", "expire_after", "from", "name", "overlap", "rate", "rate_cap.emails",
                         "rate_cap.per", "schedule.rrule",
-                        "schedule.start", "schedule.timezone", "tags[0]", "template", "topic"),
+                        "schedule.start", "schedule.timezone", "tags[0]", "template", "topic", "tracking.opens"),
                 ApiHarness.problemFields(bad).stream().sorted().toList());
         assertEquals(List.of("schedule.at"), ApiHarness.problemFields(api.post(key, "/v1/campaigns",
                 oneOff(Instant.now().minus(1, ChronoUnit.HOURS)))));
@@ -252,7 +258,10 @@ class CampaignsTest {
 
         // Under a rate cap of one an hour, Berlin's two recipients due at 07:00 UTC take two hours.
         JsonNode capped = create(recurring().replace("\"expire_after\"", "\"rate_cap\": {\"emails\": 1, \"per\": \"PT1H\"},"
-                + " \"expire_after\""));
+                + " \"tracking\": {\"opens\": false, \"anonymous\": true}, \"expire_after\""));
+        assertFalse(capped.get("tracking").get("opens").getBooleanValue(), capped.toString());
+        assertTrue(capped.get("tracking").get("anonymous").getBooleanValue());
+        assertNull(capped.get("tracking").get("clicks"), "unset: the tenant's");
         assertEquals(1, capped.get("rate_cap").get("emails").getLongValue());
         assertEquals("PT1H", capped.get("rate_cap").get("per").getStringValue());
         JsonNode paced = api.post(key, "/v1/campaigns/" + capped.get("id").getStringValue() + "/dry-run?samples=0", "").json();

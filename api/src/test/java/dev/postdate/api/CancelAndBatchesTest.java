@@ -165,6 +165,14 @@ class CancelAndBatchesTest {
         insertFeedback(tenant, ids[3], batch, "bounced", "transient", "n5-soft");
         insertFeedback(tenant, ids[3], batch, "bounced", "permanent", "n5");
         insertFeedback("another-tenant", ids[1], batch, "bounced", "transient", "n6");
+        insertFeedback(tenant, ids[0], batch, "opened", "", "o1");
+        insertFeedback(tenant, ids[0], batch, "opened", "", "o2");
+        insertFeedback(tenant, ids[1], batch, "opened", "", "o3");
+        insertFeedback(tenant, "", batch, "opened", "", "o4-anonymous");
+        insertTracked(ids[0], batch, "clicked", "1", "https://example.org/a", "k1");
+        insertTracked(ids[0], batch, "clicked", "1", "https://example.org/a", "k2");
+        insertTracked(ids[1], batch, "clicked", "2", "https://example.org/b", "k3");
+        insertFeedback(tenant, ids[1], batch, "unsubscribed", "all", "u1");
 
         ApiHarness.Response response = api.get(key, "/v1/batches/" + batch + "/stats");
         assertEquals(200, response.status(), response.body());
@@ -178,6 +186,28 @@ class CancelAndBatchesTest {
         assertEquals(0.75, stats.get("rates").get("delivery").getDoubleValue());
         assertEquals(0.25, stats.get("rates").get("bounce").getDoubleValue(), "an email bounced soft then hard is one");
         assertEquals(0.25, stats.get("rates").get("complaint").getDoubleValue());
+        assertEquals(2, stats.get("opened").get("unique").getLongValue(), "emails opened");
+        assertEquals(4, stats.get("opened").get("total").getLongValue(), "every open, the anonymous one too");
+        assertEquals(2, stats.get("clicked").get("unique").getLongValue());
+        assertEquals(3, stats.get("clicked").get("total").getLongValue());
+        JsonNode links = stats.get("clicked").get("links");
+        assertEquals(2, links.size());
+        assertEquals("https://example.org/a", links.get(0).get("url").getStringValue());
+        assertEquals(1, links.get(0).get("unique").getLongValue());
+        assertEquals(2, links.get(0).get("total").getLongValue());
+        assertEquals(2, links.get(1).get("link").getIntValue());
+        assertEquals(1, stats.get("unsubscribed").getLongValue());
+        assertEquals(0.5, stats.get("rates").get("open").getDoubleValue());
+        assertEquals(0.5, stats.get("rates").get("click").getDoubleValue());
+        assertEquals(0.25, stats.get("rates").get("unsubscribe").getDoubleValue());
+    }
+
+    private void insertTracked(String id, String batch, String type, String link, String url, String event) {
+        sql.execute("INSERT INTO " + sql.table("feedback_events") + " (tenant, recipient, type, notification_id, email_id,"
+                + " batch_id, provider_id, subtype, detail, at_ms, received_ms) VALUES (" + SqlLiteral.string(tenant)
+                + ", 'r@example.org', " + SqlLiteral.string(type) + ", " + SqlLiteral.string(event) + ", "
+                + SqlLiteral.string(id) + ", " + SqlLiteral.string(batch) + ", '', " + SqlLiteral.string(link) + ", "
+                + SqlLiteral.string(url) + ", 1, 1)");
     }
 
     private void insertFeedback(String tenant, String id, String batch, String type, String subtype, String notification) {

@@ -496,7 +496,7 @@ class HostileInputTest {
             assertEquals(tenant, email.tenant());
             assertEquals(keeper.body().get("batch_id"), email.batchId());
             assertEquals(new EmailContent(keeper.to(), FROM, REPLY_TO, SUBJECT, HTML, TEXT, null, DATA, HEADERS, TAGS,
-                    (String) keeper.body().get("topic"), null), email.content(), id);
+                    (String) keeper.body().get("topic"), null, null), email.content(), id);
             assertEquals(keeper.sendAt() == null ? email.acceptedAt() : keeper.sendAt(), email.sendAt(), id);
         });
     }

@@ -118,7 +118,7 @@ class OperatorApiTest {
 
     private static IntakePacket packet(IntakePacketCodec codec) {
         EmailContent content = new EmailContent(new Address("dora@example.com", "Dora"), new Address("news@example.com", null),
-                null, "Private subject", "<p>Hi</p>", "Hi", null, null, Map.of(), List.of(), null, null);
+                null, "Private subject", "<p>Hi</p>", "Hi", null, null, Map.of(), List.of(), null, null, null);
         Instant at = Instant.parse("2030-03-01T08:00:00Z");
         return new IntakePacket("packet-" + UUID.randomUUID(), codec.pack(List.of(
                 new ScheduledEmail("email-" + UUID.randomUUID(), "acme", "", at, at.minusSeconds(60), content))));

@@ -239,6 +239,6 @@ class TemplatesTest {
 
     private static EmailContent hot(int n) {
         return new EmailContent(new Address("a@example.com", null), new Address("b@example.org", null), null, null,
-                null, null, new TemplateRef("hot", 1), Map.of("n", n), Map.of(), List.of(), null, null);
+                null, null, new TemplateRef("hot", 1), Map.of("n", n), Map.of(), List.of(), null, null, null);
     }
 }

@@ -118,7 +118,7 @@ class ExpansionTest {
                 new Address("news@example.org", null), null, "newsletter",
                 new CampaignSchedule(null, "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO", LocalDateTime.parse("2030-01-07T00:00"),
                         "Europe/Berlin", null),
-                delivery, Duration.ofHours(6), List.of("digest"), catchUp, overlap, rateCap);
+                delivery, Duration.ofHours(6), List.of("digest"), catchUp, overlap, rateCap, null);
     }
 
     /** A scheduled fortnightly campaign to a new audience of the "pro" contacts. */
@@ -219,12 +219,12 @@ class ExpansionTest {
         Instant at = Instant.parse("2030-02-01T09:00:00Z");
         Campaign once = fixture.campaign(tenant, new CampaignSpec("once", new TemplateRef("digest", 1),
                 new AudienceRef(audienceId, 1), new Address("news@example.org", null), null, null,
-                CampaignSchedule.once(at), null, null, List.of(), CatchUp.skipOlderThan(Duration.ofHours(24)), Overlap.RUN, null),
+                CampaignSchedule.once(at), null, null, List.of(), CatchUp.skipOlderThan(Duration.ofHours(24)), Overlap.RUN, null, null),
                 CampaignState.SCHEDULED);
         Campaign daily = fixture.campaign(tenant, new CampaignSpec("daily", new TemplateRef("digest", 1),
                 new AudienceRef(audienceId, 1), new Address("news@example.org", null), null, "newsletter",
                 new CampaignSchedule(null, "FREQ=DAILY;BYHOUR=9", LocalDateTime.parse("2030-01-29T00:00"), "UTC", null),
-                null, null, List.of(), new CatchUp(CatchUp.Policy.LATEST_ONLY, null), Overlap.RUN, null), CampaignState.SCHEDULED);
+                null, null, List.of(), new CatchUp(CatchUp.Policy.LATEST_ONLY, null), Overlap.RUN, null, null), CampaignState.SCHEDULED);
         Campaign paused = fixture.campaign(tenant, fortnightly(audienceId, null, CatchUp.skipOlderThan(Duration.ofDays(30)),
                 Overlap.RUN, null), CampaignState.PAUSED);
 
@@ -275,7 +275,7 @@ class ExpansionTest {
         Campaign daily = fixture.campaign(tenant, new CampaignSpec("daily", new TemplateRef("digest", 1),
                 new AudienceRef(audienceId, 1), new Address("news@example.org", null), null, "newsletter",
                 new CampaignSchedule(null, "FREQ=DAILY;BYHOUR=9", LocalDateTime.parse("2030-01-25T00:00"), "UTC", null),
-                null, null, List.of(), CatchUp.skipOlderThan(Duration.ofDays(30)), Overlap.SKIP, null), CampaignState.SCHEDULED);
+                null, null, List.of(), CatchUp.skipOlderThan(Duration.ofDays(30)), Overlap.SKIP, null, null), CampaignState.SCHEDULED);
         fixture.clock.set(Instant.parse("2030-02-03T23:00:00Z"));
         fixture.expander("a").round();
 

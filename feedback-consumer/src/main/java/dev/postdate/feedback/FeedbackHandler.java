@@ -6,7 +6,6 @@ import dev.postdate.clickhouse.feedback.ProviderMessages;
 import dev.postdate.clickhouse.feedback.SentEmail;
 import dev.postdate.clickhouse.suppressions.Suppression;
 import dev.postdate.clickhouse.suppressions.SuppressionStore;
-import dev.postdate.core.retry.Backoff;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +41,7 @@ class FeedbackHandler {
     private final FeedbackSettings settings;
     private final FeedbackMetrics metrics;
     private final Clock clock;
+    private final HiddenRetries retries;
 
     FeedbackHandler(SesNotifications notifications, ProviderMessages providerMessages, FeedbackEventStore events,
                     SuppressionPolicy policy, SuppressionStore suppressions, FeedbackQueue queue,
@@ -55,6 +55,7 @@ class FeedbackHandler {
         this.settings = settings;
         this.metrics = metrics;
         this.clock = clock;
+        this.retries = new HiddenRetries(queue, settings);
     }
 
     /**
@@ -77,32 +78,12 @@ class FeedbackHandler {
                 LOG.warn("Feedback message {} is no SES notification ({}); it reaches the dead-letter queue after "
                         + "the queue's maximum receives", message.messageId(), e.getMessage());
                 metrics.notification("malformed");
-                retryLater(message, settings.failureBackoff());
+                retries.retryLater(message, settings.failureBackoff());
             }
         }
-        Backoff backoff = new Backoff(settings.failureBackoff(), settings.retryMaxBackoff());
-        while (!parsed.isEmpty()) {
-            try {
-                record(parsed);
-                return;
-            } catch (RuntimeException e) {
-                metrics.notification("failed");
-                if (!running.getAsBoolean()) {
-                    parsed.keySet().forEach(message -> retryLater(message, Duration.ZERO));
-                    return;
-                }
-                Duration wait = backoff.afterFailure();
-                LOG.warn("Recording {} feedback notifications failed; trying again in {} ms: {}", parsed.size(),
-                        wait.toMillis(), e.getMessage());
-                parsed.keySet().forEach(message -> hide(message, wait.plus(settings.visibilityTimeout())));
-                try {
-                    Thread.sleep(wait);
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    parsed.keySet().forEach(message -> retryLater(message, Duration.ZERO));
-                    return;
-                }
-            }
+        if (!parsed.isEmpty()) {
+            retries.recordUntilDone(parsed.keySet(), () -> record(parsed), running,
+                    () -> metrics.notification("failed"));
         }
     }
 
@@ -119,7 +100,7 @@ class FeedbackHandler {
                 LOG.info("Feedback message {}: no email sent as provider message {} (yet)", message.messageId(),
                         notification.providerId());
                 metrics.notification("unmatched");
-                retryLater(message, settings.lookupRetry());
+                retries.retryLater(message, settings.lookupRetry());
                 return;
             }
             matched.put(message, notification);
@@ -141,19 +122,5 @@ class FeedbackHandler {
             queue.delete(message);
             metrics.notification("handled");
         });
-    }
-
-    /** Visible again after {@code base} times its receives (zero: at once). */
-    private void retryLater(Message message, Duration base) {
-        hide(message, base.multipliedBy(FeedbackQueue.receiveCount(message)));
-    }
-
-    private void hide(Message message, Duration timeout) {
-        try {
-            queue.changeVisibility(message, timeout);
-        } catch (RuntimeException e) {
-            LOG.debug("Visibility of feedback message {} not changed; it reappears after the visibility timeout: {}",
-                    message.messageId(), e.getMessage());
-        }
     }
 }

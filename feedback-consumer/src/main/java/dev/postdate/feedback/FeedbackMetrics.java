@@ -18,6 +18,16 @@ class FeedbackMetrics {
         registry.counter("postdate.feedback.notifications", "outcome", outcome).increment();
     }
 
+    /** One message of the tracking queue: handled, malformed or failed. */
+    void trackingMessage(String outcome) {
+        registry.counter("postdate.feedback.tracking.messages", "outcome", outcome).increment();
+    }
+
+    /** An unsubscribe that changed something: {@code topic} (consent withdrawn) or {@code all} (suppressed). */
+    void unsubscribed(String scope) {
+        registry.counter("postdate.feedback.unsubscribes", "scope", scope).increment();
+    }
+
     void events(String type, int count) {
         registry.counter("postdate.feedback.events", "type", type).increment(count);
     }

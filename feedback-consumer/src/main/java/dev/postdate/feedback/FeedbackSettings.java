@@ -12,6 +12,8 @@ import java.time.Duration;
  *
  * @param queue                 the queue SES's notifications arrive on
  * @param concurrency           long polls at once
+ * @param trackingQueue         the queue the tracker puts opens, clicks and unsubscribes on
+ * @param trackingConcurrency   long polls of the tracking queue at once
  * @param receiveWait           one long poll's wait, at most {@code stopGrace}
  * @param visibilityTimeout     how long a received notification stays hidden while it is handled
  * @param stopGrace             on SIGTERM, how long notifications in hand may take
@@ -27,6 +29,8 @@ import java.time.Duration;
 public record FeedbackSettings(
         @NotBlank String queue,
         @Positive int concurrency,
+        @NotBlank String trackingQueue,
+        @Positive int trackingConcurrency,
         @NotNull Duration receiveWait,
         @NotNull Duration visibilityTimeout,
         @NotNull Duration stopGrace,

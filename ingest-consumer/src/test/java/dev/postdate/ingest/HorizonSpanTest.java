@@ -66,7 +66,7 @@ class HorizonSpanTest {
                 UUID.randomUUID().toString(), tenant, "", now.plus(Duration.ofDays(day)), now,
                 new EmailContent(new Address("user" + day + "@example.com", null),
                         new Address("news@example.com", null), null, "Day " + day, null, "Hi", null, null,
-                        Map.of(), List.of(), null, null))).toList();
+                        Map.of(), List.of(), null, null, null))).toList();
         IntakePacket packet = new IntakePacket(UUID.randomUUID().toString(),
                 new IntakePacketCodec(ObjectMapper.getDefault()).pack(emails));
         send(env, server.getApplicationContext(), packet);

@@ -55,7 +55,7 @@ final class IngestTestSupport {
         for (int i = 0; i < emails; i++) {
             EmailContent content = new EmailContent(new Address("user" + i + "@example.com", "User\t" + i),
                     new Address("news@example.com", null), null, "Hello\nthere " + i, "<p>Hi</p>", "Hi 'you' \\ " + i,
-                    null, null, Map.of("X-Campaign", "spring"), List.of("newsletter"), null, null);
+                    null, null, Map.of("X-Campaign", "spring"), List.of("newsletter"), null, null, null);
             list.add(new ScheduledEmail(UUID.randomUUID().toString(), tenant, "batch-" + (i % 2),
                     base.plus(Duration.ofHours(7L * i)), base.minus(Duration.ofDays(1)), content));
         }

@@ -103,7 +103,7 @@ class IntakeConsumerTest {
         for (int i = 0; i < n; i++) {
             EmailContent content = new EmailContent(new Address("r" + i + "@example.com", null),
                     new Address("news@example.com", null), null, "Digest", null, "Hi", null, null, Map.of(), List.of(),
-                    null, null);
+                    null, null, null);
             emails.add(new ScheduledEmail(tenant + "-r" + i, tenant, "campaign.c1.1", sendAt, sendAt, content));
         }
         return new IntakePacket(UUID.randomUUID().toString(), new IntakePacketCodec(ObjectMapper.getDefault()).pack(emails));

@@ -13,6 +13,7 @@ import dev.postdate.worker.ratelimit.FleetRateLimiter;
 import dev.postdate.worker.send.OutgoingEmail;
 import dev.postdate.worker.send.SendException;
 import dev.postdate.worker.send.SendPolicy;
+import dev.postdate.worker.tracking.EmailTracking;
 import io.micronaut.serde.ObjectMapper;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
@@ -31,7 +32,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One email's way through a pass: recorded outcome -> batch control -> expiry -> send-time check of
- * the recipient -> render -> claim -> durable
+ * the recipient -> render -> tracking links -> claim -> durable
  * send mark -> call slot -> rate permit -> mark sending -> send -> mark sent -> record. ClickHouse's
  * recorded outcome decides first, and its send marks say whether a send may have begun where Redis
  * lost the guard; the guard in Redis settles the races. docs/worker.md argues why no path sends an
@@ -45,6 +46,7 @@ class EmailSendFlow {
     private final SendGuard guard;
     private final SendMarkLog sendMarks;
     private final TemplateRenderer renderer;
+    private final EmailTracking tracking;
     private final SendPolicy sendPolicy;
     private final FleetRateLimiter rateLimiter;
     private final InDoubtPolicies inDoubtPolicies;
@@ -53,12 +55,14 @@ class EmailSendFlow {
     private final WorkerMetrics metrics;
     private final Clock clock;
 
-    EmailSendFlow(SendGuard guard, SendMarkLog sendMarks, TemplateRenderer renderer, SendPolicy sendPolicy,
+    EmailSendFlow(SendGuard guard, SendMarkLog sendMarks, TemplateRenderer renderer, EmailTracking tracking,
+                  SendPolicy sendPolicy,
                   FleetRateLimiter rateLimiter, InDoubtPolicies inDoubtPolicies, ObjectMapper json,
                   WorkerSettings settings, WorkerMetrics metrics, Clock clock) {
         this.guard = guard;
         this.sendMarks = sendMarks;
         this.renderer = renderer;
+        this.tracking = tracking;
         this.sendPolicy = sendPolicy;
         this.rateLimiter = rateLimiter;
         this.inDoubtPolicies = inDoubtPolicies;
@@ -157,9 +161,10 @@ class EmailSendFlow {
                 fail(e.getMessage());
                 return;
             }
+            EmailTracking.Tracked tracked = tracking.apply(email.id(), email.tenant(), email.batchId(), content,
+                    rendered.html(), content.headers() == null ? Map.of() : content.headers());
             OutgoingEmail outgoing = new OutgoingEmail(email.id(), newMessageId(), content.from(), content.to(),
-                    content.replyTo(), rendered.subject(), rendered.html(), rendered.text(),
-                    content.headers() == null ? Map.of() : content.headers());
+                    content.replyTo(), rendered.subject(), tracked.html(), rendered.text(), tracked.headers());
             if (pass.sendBegun(email) && !resends) {
                 // A worker marked it sending and never released it: only its guard can say how that
                 // ended. Without one, Redis lost it, and the provider call may have happened.

@@ -80,7 +80,7 @@ class HostileTemplateTest {
 
         // Each hostile render is stopped by the budget, within the configured time.
         EmailContent probe = new EmailContent(new Address("probe@example.com", null), new Address("news@example.org", null),
-                null, null, null, null, new TemplateRef(nested, 1), Map.of("items", hugeList), Map.of(), List.of(), null, null);
+                null, null, null, null, new TemplateRef(nested, 1), Map.of("items", hugeList), Map.of(), List.of(), null, null, null);
         RenderBudgetExceededException stop = assertThrows(RenderBudgetExceededException.class,
                 () -> worker.getBean(TemplateRenderer.class).render("acme", probe));
         assertEquals(settings.maxLoopIterations() + 1, stop.iterations());

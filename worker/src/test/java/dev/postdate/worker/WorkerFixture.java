@@ -131,26 +131,41 @@ final class WorkerFixture implements AutoCloseable {
                                 java.util.function.IntFunction<Map<String, Object>> templateData,
                                 java.util.function.IntFunction<String> topic,
                                 java.util.function.IntFunction<Instant> expiresAt) {
-        long sendAt = Instant.now().getEpochSecond() - 60;
-        List<Stored> stored = new ArrayList<>();
-        StringBuilder values = new StringBuilder();
+        List<EmailContent> contents = new ArrayList<>();
+        List<String> subjects = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            String id = UUID.randomUUID().toString();
             String to = "r" + i + "-" + token + "@example.com";
             String subject = subjectOverride.apply(i) != null ? subjectOverride.apply(i) : "Hello " + i + " " + token;
             // "TEMPLATE" refers to a template that does not exist; "TEMPLATE:<name>" to version 1 of a stored one.
             TemplateRef template = subject.startsWith("TEMPLATE")
                     ? new TemplateRef(subject.equals("TEMPLATE") ? "missing" : subject.substring("TEMPLATE:".length()), 1)
                     : null;
-            EmailContent content = template == null
+            subjects.add(subject);
+            contents.add(template == null
                     ? new EmailContent(new Address(to, "Reader " + i), new Address("news@example.org", "News"), null,
                     subject, "<p>Hi reader " + i + "</p>", "Hi reader " + i, null, null,
-                    Map.of("X-Campaign", "c-" + token), List.of(), topic.apply(i), expiresAt.apply(i))
+                    Map.of("X-Campaign", "c-" + token), List.of(), topic.apply(i), expiresAt.apply(i), null)
                     : new EmailContent(new Address(to, "Reader " + i), new Address("news@example.org", "News"), null,
                     null, null, null, template, templateData.apply(i),
-                    Map.of("X-Campaign", "c-" + token), List.of(), topic.apply(i), expiresAt.apply(i));
+                    Map.of("X-Campaign", "c-" + token), List.of(), topic.apply(i), expiresAt.apply(i), null));
+        }
+        return store(tenant, batchId, contents, subjects);
+    }
+
+    /** Emails due a minute ago with exactly these contents. */
+    List<Stored> insertContents(String tenant, String batchId, List<EmailContent> contents) {
+        return store(tenant, batchId, contents, contents.stream().map(EmailContent::subject).toList());
+    }
+
+    private List<Stored> store(String tenant, String batchId, List<EmailContent> contents, List<String> subjects) {
+        long sendAt = Instant.now().getEpochSecond() - 60;
+        List<Stored> stored = new ArrayList<>();
+        StringBuilder values = new StringBuilder();
+        for (int i = 0; i < contents.size(); i++) {
+            EmailContent content = contents.get(i);
+            String id = UUID.randomUUID().toString();
             long s = seq.incrementAndGet();
-            stored.add(new Stored(id, tenant, batchId, sendAt, s, to, subject));
+            stored.add(new Stored(id, tenant, batchId, sendAt, s, content.to().email(), subjects.get(i)));
             if (!values.isEmpty()) {
                 values.append(", ");
             }

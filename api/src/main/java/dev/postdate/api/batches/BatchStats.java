@@ -1,17 +1,27 @@
 package dev.postdate.api.batches;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.postdate.clickhouse.feedback.FeedbackEventStore;
+import dev.postdate.clickhouse.feedback.FeedbackEventStore.BatchFeedback;
+import dev.postdate.clickhouse.feedback.FeedbackEventStore.LinkClicks;
 import dev.postdate.core.state.EmailStatus;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
+import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.inject.Singleton;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * What became of a batch's emails after sending (docs/tracking.md): its outcomes, and from the
- * provider's feedback how many were delivered, bounced, complained of, rejected or delayed, with the
- * rates mailbox providers judge a sender by. Every figure counts emails, not notifications.
+ * What became of a batch's emails after sending (docs/tracking.md): its outcomes; from the provider's
+ * feedback how many were delivered, bounced, complained of, rejected or delayed; from the tracker how
+ * many were opened, clicked (per link) and unsubscribed from; and the rates mailbox providers judge a
+ * sender by. Every figure counts emails, not notifications, except the totals of opens and clicks.
+ * A campaign's figures are its occurrences' added up: each email belongs to one occurrence.
  */
 @Singleton
 public class BatchStats {
@@ -23,14 +33,40 @@ public class BatchStats {
     public record Bounces(long hard, long soft) {
     }
 
-    /** Fractions of the sent emails (bounce: emails that bounced at all, hard or soft); 0 while none was sent. */
     @Serdeable
-    public record Rates(double delivery, double bounce, double complaint) {
+    @Schema(description = "unique: emails opened at least once (anonymous tracking names none); total: every open")
+    public record Opens(long unique, long total) {
     }
 
     @Serdeable
-    public record Stats(@JsonProperty("batch_id") String batchId, long emails, long sent, long delivered,
-                        Bounces bounced, long complained, long rejected, long delayed, Rates rates) {
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    @Schema(name = "LinkClicks", description = "link: its number in the HTML body, from 1; url: its destination"
+            + " (one of them when the template personalizes it)")
+    public record Link(int link, String url, long unique, long total) {
+    }
+
+    @Serdeable
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    public record Clicks(long unique, long total, List<Link> links) {
+    }
+
+    /**
+     * Fractions of the sent emails (bounce: emails that bounced at all, hard or soft; open and click:
+     * unique ones); 0 while none was sent.
+     */
+    @Serdeable
+    public record Rates(double delivery, double bounce, double complaint, double open, double click,
+                        double unsubscribe) {
+    }
+
+    @Serdeable
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @Schema(name = "Stats", description = "A batch's, an occurrence's (batch_id) or a whole campaign's (campaign_id) figures")
+    public record Stats(@JsonProperty("batch_id") @Nullable String batchId,
+                        @JsonProperty("campaign_id") @Nullable String campaignId,
+                        @Nullable Integer occurrences, long emails, long sent, long delivered, Bounces bounced,
+                        long complained, long rejected, long delayed, Opens opened, Clicks clicked,
+                        long unsubscribed, Rates rates) {
     }
 
     private final Batches batches;
@@ -43,20 +79,65 @@ public class BatchStats {
 
     /** @throws dev.postdate.api.problem.ProblemException 404 when the tenant has no such batch */
     public Stats of(String tenant, String batchId) {
-        return stats(tenant, batchId, batches.view(tenant, batchId).counts());
+        return totals(tenant, batchId, batches.view(tenant, batchId).counts()).stats(batchId, null, null);
     }
 
     /** A campaign occurrence's batch, known to exist even before its first email is stored. */
     public Stats ofOccurrence(String tenant, String batchId) {
-        return stats(tenant, batchId, batches.current(tenant, batchId).counts());
+        return totals(tenant, batchId, batches.current(tenant, batchId).counts()).stats(batchId, null, null);
     }
 
-    private Stats stats(String tenant, String batchId, Map<EmailStatus, Long> counts) {
-        FeedbackEventStore.BatchFeedback f = feedback.ofBatch(tenant, batchId);
-        long sent = counts.getOrDefault(EmailStatus.SENT, 0L);
-        return new Stats(batchId, counts.values().stream().mapToLong(Long::longValue).sum(), sent, f.delivered(),
-                new Bounces(f.bouncedHard(), f.bouncedSoft()), f.complained(), f.rejected(), f.delayed(),
-                new Rates(rate(f.delivered(), sent), rate(f.bounced(), sent), rate(f.complained(), sent)));
+    /** A campaign's occurrences' batches together. */
+    public Stats ofCampaign(String tenant, String campaignId, List<String> occurrenceBatches) {
+        Totals sum = new Totals();
+        for (String batchId : occurrenceBatches) {
+            sum.add(totals(tenant, batchId, batches.current(tenant, batchId).counts()));
+        }
+        return sum.stats(null, campaignId, occurrenceBatches.size());
+    }
+
+    private Totals totals(String tenant, String batchId, Map<EmailStatus, Long> counts) {
+        Totals totals = new Totals();
+        totals.emails = counts.values().stream().mapToLong(Long::longValue).sum();
+        totals.sent = counts.getOrDefault(EmailStatus.SENT, 0L);
+        totals.feedback = feedback.ofBatch(tenant, batchId);
+        for (LinkClicks link : feedback.linksOfBatch(tenant, batchId)) {
+            totals.links.put(link.link(), new Link(link.link(), link.url(), link.unique(), link.total()));
+        }
+        return totals;
+    }
+
+    /** Figures that add up across batches. */
+    private static final class Totals {
+        long emails;
+        long sent;
+        BatchFeedback feedback = new BatchFeedback(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        final Map<Integer, Link> links = new TreeMap<>();
+
+        void add(Totals other) {
+            emails += other.emails;
+            sent += other.sent;
+            BatchFeedback a = feedback;
+            BatchFeedback b = other.feedback;
+            feedback = new BatchFeedback(a.delivered() + b.delivered(), a.bounced() + b.bounced(),
+                    a.bouncedHard() + b.bouncedHard(), a.bouncedSoft() + b.bouncedSoft(),
+                    a.complained() + b.complained(), a.rejected() + b.rejected(), a.delayed() + b.delayed(),
+                    a.openedUnique() + b.openedUnique(), a.openedTotal() + b.openedTotal(),
+                    a.clickedUnique() + b.clickedUnique(), a.clickedTotal() + b.clickedTotal(),
+                    a.unsubscribed() + b.unsubscribed());
+            other.links.forEach((number, link) -> links.merge(number, link, (x, y) ->
+                    new Link(number, x.url(), x.unique() + y.unique(), x.total() + y.total())));
+        }
+
+        Stats stats(@Nullable String batchId, @Nullable String campaignId, @Nullable Integer occurrences) {
+            BatchFeedback f = feedback;
+            return new Stats(batchId, campaignId, occurrences, emails, sent, f.delivered(),
+                    new Bounces(f.bouncedHard(), f.bouncedSoft()), f.complained(), f.rejected(), f.delayed(),
+                    new Opens(f.openedUnique(), f.openedTotal()),
+                    new Clicks(f.clickedUnique(), f.clickedTotal(), new ArrayList<>(links.values())), f.unsubscribed(),
+                    new Rates(rate(f.delivered(), sent), rate(f.bounced(), sent), rate(f.complained(), sent),
+                            rate(f.openedUnique(), sent), rate(f.clickedUnique(), sent), rate(f.unsubscribed(), sent)));
+        }
     }
 
     private static double rate(long part, long sent) {

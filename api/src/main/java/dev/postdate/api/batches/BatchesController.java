@@ -92,10 +92,11 @@ public class BatchesController {
         return new BatchStatusResponse(batchId, view.control().wireName(), counts);
     }
 
-    @Operation(summary = "What became of a batch's emails: outcomes and the provider's feedback",
+    @Operation(summary = "What became of a batch's emails: outcomes, the provider's feedback, opens, clicks, unsubscribes",
             description = "Sent, delivered, bounced (hard, soft), complained, rejected and delayed emails of the batch,"
-                    + " and the delivery, bounce and complaint rates as fractions of the sent emails (docs/tracking.md)."
-                    + " Feedback counts once its notification is recorded, usually seconds after the provider sent it.")
+                    + " opens and clicks (unique and total, clicks per link), unsubscribes, and the rates as fractions"
+                    + " of the sent emails (docs/tracking.md)."
+                    + " Feedback and tracking count once recorded, usually seconds after the provider or the tracker got them.")
     @ApiResponse(responseCode = "200", description = "the batch's figures")
     @ApiResponse(responseCode = "401", description = "missing, unknown or revoked API key", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @ApiResponse(responseCode = "404", description = "the tenant neither sent nor controlled such a batch", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))

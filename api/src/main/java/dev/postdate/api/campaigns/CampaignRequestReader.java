@@ -3,6 +3,7 @@ package dev.postdate.api.campaigns;
 import dev.postdate.api.ApiSettings;
 import dev.postdate.api.intake.EmailRequestValidator;
 import dev.postdate.api.intake.FieldPaths;
+import dev.postdate.api.intake.TrackingField;
 import dev.postdate.api.problem.FieldError;
 import dev.postdate.api.problem.ProblemException;
 import dev.postdate.api.problem.ProblemType;
@@ -19,6 +20,7 @@ import dev.postdate.core.campaign.Overlap;
 import dev.postdate.core.campaign.RateCap;
 import dev.postdate.core.email.Address;
 import dev.postdate.core.email.TemplateRef;
+import dev.postdate.core.email.Tracking;
 import dev.postdate.core.template.TemplateVersion;
 import dev.postdate.core.time.Rfc3339;
 import io.micronaut.core.annotation.Nullable;
@@ -49,7 +51,7 @@ import java.util.function.Function;
 public class CampaignRequestReader {
 
     private static final Set<String> FIELDS = Set.of("name", "template", "audience", "from", "reply_to", "topic",
-            "schedule", "delivery", "expire_after", "tags", "catch_up", "overlap", "rate_cap");
+            "schedule", "delivery", "expire_after", "tags", "catch_up", "overlap", "rate_cap", "tracking");
     private static final int MAX_NAME_LENGTH = 128;
     private static final int MAX_TAGS = 20;
     private static final int MAX_TAG_LENGTH = 128;
@@ -91,12 +93,13 @@ public class CampaignRequestReader {
         CatchUp catchUp = catchUp(root.get("catch_up"), expireAfter, errors);
         Overlap overlap = choice(root.get("overlap"), "overlap", Overlap.values(), Overlap::wireName, Overlap.RUN, errors);
         RateCap rateCap = rateCap(root.get("rate_cap"), errors);
+        Tracking tracking = TrackingField.read(root.get("tracking"), "tracking", errors);
         if (!errors.isEmpty()) {
             throw new ProblemException(ProblemType.VALIDATION, "The campaign was not saved: " + errors.size()
                     + " problem(s)", errors);
         }
         return new CampaignSpec(name, template, audience, from, replyTo, topic, schedule, delivery, expireAfter, tags,
-                catchUp, overlap, rateCap);
+                catchUp, overlap, rateCap, tracking);
     }
 
     private TemplateRef template(String tenant, @Nullable JsonNode node, List<FieldError> errors) {

@@ -91,7 +91,7 @@ public class CampaignTestSend {
                 tags.add("test");
                 EmailContent content = new EmailContent(seed, spec.from(), spec.replyTo(), null, null, null, spec.template(),
                         RecipientData.of(campaign, 0, member), Map.of(TEST_HEADER, "campaign " + campaign.id()
-                        + ", data of contact " + member.id()), tags, null, null);
+                        + ", data of contact " + member.id()), tags, null, null, spec.tracking());
                 String id = UUID.randomUUID().toString();
                 emails.add(new ScheduledEmail(id, tenant, "", now, now, content));
                 sent.add(new Sent(id, seed.email(), member.id()));

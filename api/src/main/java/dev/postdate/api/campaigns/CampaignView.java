@@ -8,6 +8,7 @@ import dev.postdate.core.campaign.CampaignSchedule;
 import dev.postdate.core.campaign.CampaignSpec;
 import dev.postdate.core.email.Address;
 import dev.postdate.core.email.TemplateRef;
+import dev.postdate.core.email.Tracking;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -31,6 +32,8 @@ public record CampaignView(
         @JsonInclude(JsonInclude.Include.ALWAYS) List<String> tags,
         @JsonProperty("catch_up") CatchUpView catchUp, String overlap,
         @JsonProperty("rate_cap") @Nullable RateCapView rateCap,
+        @Schema(description = "its emails' tracking switches; absent ones are the tenant's (docs/tracking.md)")
+        @Nullable Tracking tracking,
         @JsonProperty("next_occurrence_at") @Nullable String nextOccurrenceAt,
         @JsonProperty("created_at") String createdAt, @JsonProperty("updated_at") String updatedAt) {
 
@@ -78,6 +81,7 @@ public record CampaignView(
                         : s.catchUp().maxAge().toString()),
                 s.overlap().wireName(),
                 s.rateCap() == null ? null : new RateCapView(s.rateCap().emails(), s.rateCap().per().toString()),
+                s.tracking(),
                 next == null ? null : next.toString(), c.createdAt().toString(),
                 c.updatedAt().toString());
     }

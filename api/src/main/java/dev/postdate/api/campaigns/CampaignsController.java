@@ -19,6 +19,7 @@ import dev.postdate.clickhouse.status.BatchStatusStore;
 import dev.postdate.core.campaign.CampaignSchedule;
 import dev.postdate.core.campaign.CampaignSpec;
 import dev.postdate.core.campaign.CampaignState;
+import dev.postdate.core.email.Tracking;
 import dev.postdate.core.state.BatchControl;
 import dev.postdate.core.state.EmailStatus;
 import io.micronaut.core.annotation.Nullable;
@@ -69,7 +70,8 @@ public class CampaignsController {
                                 @Nullable Object reply_to, @Nullable String topic, Map<String, Object> schedule,
                                 @Nullable Map<String, Object> delivery, @Nullable String expire_after,
                                 @Nullable List<String> tags, @Nullable Map<String, Object> catch_up,
-                                @Nullable String overlap, @Nullable CampaignView.RateCapView rate_cap) {
+                                @Nullable String overlap, @Nullable CampaignView.RateCapView rate_cap,
+                                @Nullable Tracking tracking) {
     }
 
     @Serdeable
@@ -294,9 +296,25 @@ public class CampaignsController {
         return occurrenceView(tenant, campaigns.occurrence(tenant, id, number(number)));
     }
 
+    @Operation(operationId = "getCampaignStats", summary = "What became of a campaign's emails, all occurrences together",
+            description = "The occurrences' figures added up: outcomes, the provider's feedback (delivered, bounced,"
+                    + " complained, rejected, delayed), opens and clicks (unique and total, clicks per link), unsubscribes,"
+                    + " and the rates as fractions of the sent emails (docs/tracking.md).")
+    @ApiResponse(responseCode = "200", description = "the campaign's figures")
+    @ApiResponse(responseCode = "401", description = "missing, unknown or revoked API key", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "404", description = "no such campaign", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "503", description = "Redis or ClickHouse unavailable", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @Get("/{id}/stats")
+    public BatchStats.Stats campaignStats(@Parameter(hidden = true) @RequestAttribute(ApiKeyAuthFilter.TENANT) String tenant,
+                                          @PathVariable String id) {
+        return stats.ofCampaign(tenant, id, campaigns.occurrences(tenant, id).stream()
+                .map(o -> CampaignSpec.batchId(id, o.number())).toList());
+    }
+
     @Operation(operationId = "getCampaignOccurrenceStats", summary = "What became of an occurrence's emails: outcomes and the provider's feedback",
             description = "Sent, delivered, bounced (hard, soft), complained, rejected and delayed emails of the occurrence,"
-                    + " and the delivery, bounce and complaint rates as fractions of the sent emails (docs/tracking.md).")
+                    + " opens and clicks (unique and total, clicks per link), unsubscribes, and the rates as fractions"
+                    + " of the sent emails (docs/tracking.md).")
     @ApiResponse(responseCode = "200", description = "the occurrence's figures")
     @ApiResponse(responseCode = "401", description = "missing, unknown or revoked API key", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @ApiResponse(responseCode = "404", description = "no such campaign, or the occurrence has not started", content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))

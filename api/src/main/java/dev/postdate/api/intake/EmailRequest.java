@@ -3,6 +3,7 @@ package dev.postdate.api.intake;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.postdate.core.email.Address;
 import dev.postdate.core.email.TemplateRef;
+import dev.postdate.core.email.Tracking;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -36,5 +37,8 @@ public record EmailRequest(
         @Nullable
         @Schema(description = "A consent topic: sent only if a contact with the to address granted it (docs/contacts.md)",
                 pattern = "^[a-z0-9][a-z0-9_-]{0,63}$")
-        String topic) {
+        String topic,
+        @Nullable
+        @Schema(description = "Tracking switches of this email; absent ones fall back to the tenant's (docs/tracking.md)")
+        Tracking tracking) {
 }

@@ -32,7 +32,7 @@ import java.util.Set;
 public class EmailRequestReader {
 
     private static final Set<String> EMAIL_FIELDS = Set.of("to", "from", "reply_to", "subject", "html", "text",
-            "template", "data", "headers", "tags", "batch_id", "idempotency_key", "send_at", "topic");
+            "template", "data", "headers", "tags", "batch_id", "idempotency_key", "send_at", "topic", "tracking");
     private static final Set<String> ADDRESS_FIELDS = Set.of("email", "name");
     private static final Set<String> TEMPLATE_FIELDS = Set.of("name", "version");
     private static final Set<String> BATCH_FIELDS = Set.of("emails");
@@ -137,7 +137,8 @@ public class EmailRequestReader {
                 string(node, path, "batch_id", false, errors),
                 string(node, path, "idempotency_key", false, errors),
                 string(node, path, "send_at", false, errors),
-                string(node, path, "topic", false, errors));
+                string(node, path, "topic", false, errors),
+                TrackingField.read(field(node, "tracking"), FieldPaths.join(path, "tracking"), errors));
         return errors.size() == before ? new ParsedEmail(path, request, node) : null;
     }
 

@@ -98,7 +98,7 @@ public class EmailRequestValidator {
         }
         Instant sendAt = sendAt(email, now, errors, sendAtByText);
         EmailContent content = new EmailContent(to, from, replyTo, r.subject(), r.html(), r.text(),
-                r.template(), r.data(), r.headers(), r.tags(), r.topic(), null);
+                r.template(), r.data(), r.headers(), r.tags(), r.topic(), null, r.tracking());
         String fingerprint = r.idempotencyKey() == null ? null : sha256(JsonTrees.canonical(email.json()));
         return new ValidEmail(email, content, sendAt, r.batchId() == null ? "" : r.batchId(),
                 r.idempotencyKey(), fingerprint);

@@ -58,7 +58,7 @@ public class TemplatePinning {
             }
             EmailContent c = email.content();
             EmailContent withVersion = new EmailContent(c.to(), c.from(), c.replyTo(), c.subject(), c.html(), c.text(),
-                    new TemplateRef(ref.name(), current.get().version()), c.data(), c.headers(), c.tags(), c.topic(), c.expiresAt());
+                    new TemplateRef(ref.name(), current.get().version()), c.data(), c.headers(), c.tags(), c.topic(), c.expiresAt(), c.tracking());
             pinned.add(new ValidEmail(email.parsed(), withVersion, email.requestedSendAt(), email.batchId(),
                     email.idempotencyKey(), email.fingerprint()));
         }

@@ -79,6 +79,6 @@ public final class RecipientEmails {
         CampaignSpec spec = campaign.spec();
         return new EmailContent(new Address(member.email(), member.name().isEmpty() ? null : member.name()),
                 spec.from(), spec.replyTo(), null, null, null, spec.template(), RecipientData.of(campaign, occurrence, member),
-                Map.of(), spec.tags(), spec.topic(), spec.expireAfter() == null ? null : planned.plus(spec.expireAfter()));
+                Map.of(), spec.tags(), spec.topic(), spec.expireAfter() == null ? null : planned.plus(spec.expireAfter()), spec.tracking());
     }
 }

@@ -78,6 +78,30 @@ public class ContactStore {
                 writeTimeout);
     }
 
+    /**
+     * Withdraws {@code topic} for every contact of the tenant whose address is {@code address} (any case),
+     * each written as its next version; a contact that has it withdrawn already is left alone, so that
+     * the same unsubscribe handled twice writes nothing the second time. Returns how many changed.
+     */
+    public int withdrawConsent(String tenant, String address, String topic, Instant at, String source) {
+        List<Contact> changed = new ArrayList<>();
+        for (List<String> row : sql.select("SELECT DISTINCT contact_id FROM " + sql.table("contacts_by_email")
+                + " WHERE tenant = " + SqlLiteral.string(tenant) + " AND email = "
+                + SqlLiteral.string(address.toLowerCase(Locale.ROOT)))) {
+            find(tenant, row.getFirst()).map(StoredContact::contact)
+                    .filter(c -> c.email().equalsIgnoreCase(address))
+                    .filter(c -> c.consent().get(topic) == null || c.consent().get(topic).granted())
+                    .ifPresent(c -> {
+                        Map<String, Consent> consent = new LinkedHashMap<>(c.consent());
+                        consent.put(topic, new Consent(false, at, source));
+                        changed.add(new Contact(c.id(), c.email(), c.name(), c.timezone(), c.locale(), c.status(),
+                                c.attributes(), consent, c.version() + 1));
+                    });
+        }
+        upsert(tenant, changed);
+        return changed.size();
+    }
+
     /** The contact, unless the tenant has no such id or deleted it. */
     public Optional<StoredContact> find(String tenant, String id) {
         String of = of(tenant, id);

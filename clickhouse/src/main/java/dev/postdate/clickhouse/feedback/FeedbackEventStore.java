@@ -49,10 +49,18 @@ public class FeedbackEventStore {
     /**
      * How many of a batch's emails had each kind of feedback. An email counts once per kind however
      * many notifications or recipients reported it; {@code bounced} counts each bounced email once,
-     * though one can be in both {@code bouncedHard} and {@code bouncedSoft}.
+     * though one can be in both {@code bouncedHard} and {@code bouncedSoft}. Opens and clicks come
+     * twice: {@code unique} emails (anonymous ones, which name no email, are not in it) and every one
+     * ({@code total}, one per tracker request, anonymous ones included). {@code unsubscribed}: emails
+     * whose recipient unsubscribed through them.
      */
     public record BatchFeedback(long delivered, long bounced, long bouncedHard, long bouncedSoft, long complained,
-                                long rejected, long delayed) {
+                                long rejected, long delayed, long openedUnique, long openedTotal, long clickedUnique,
+                                long clickedTotal, long unsubscribed) {
+    }
+
+    /** One link's clicks: {@code link} is its number in the body, from 1. */
+    public record LinkClicks(int link, String url, long unique, long total) {
     }
 
     public BatchFeedback ofBatch(String tenant, String batchId) {
@@ -60,11 +68,29 @@ public class FeedbackEventStore {
                 + " uniqExactIf(email_id, type = 'bounced' AND subtype = 'permanent'),"
                 + " uniqExactIf(email_id, type = 'bounced' AND subtype != 'permanent'),"
                 + " uniqExactIf(email_id, type = 'complained'), uniqExactIf(email_id, type = 'rejected'),"
-                + " uniqExactIf(email_id, type = 'delayed') FROM " + sql.table("feedback_events")
-                + " WHERE tenant = " + SqlLiteral.string(tenant) + " AND batch_id = " + SqlLiteral.string(batchId))
+                + " uniqExactIf(email_id, type = 'delayed'),"
+                + " uniqExactIf(email_id, type = 'opened' AND email_id != ''), uniqExactIf(notification_id, type = 'opened'),"
+                + " uniqExactIf(email_id, type = 'clicked' AND email_id != ''), uniqExactIf(notification_id, type = 'clicked'),"
+                + " uniqExactIf(email_id, type = 'unsubscribed') FROM " + sql.table("feedback_events")
+                + " WHERE " + batchFilter(tenant, batchId))
                 .getFirst();
         long[] n = row.stream().mapToLong(Long::parseLong).toArray();
-        return new BatchFeedback(n[0], n[1], n[2], n[3], n[4], n[5], n[6]);
+        return new BatchFeedback(n[0], n[1], n[2], n[3], n[4], n[5], n[6], n[7], n[8], n[9], n[10], n[11]);
+    }
+
+    /** The batch's clicks per link, by link number. */
+    public List<LinkClicks> linksOfBatch(String tenant, String batchId) {
+        return sql.select("SELECT subtype, any(detail), uniqExactIf(email_id, email_id != ''), uniqExact(notification_id)"
+                        + " FROM " + sql.table("feedback_events") + " WHERE " + batchFilter(tenant, batchId)
+                        + " AND type = 'clicked' GROUP BY subtype ORDER BY toUInt32OrZero(subtype)")
+                .stream()
+                .map(r -> new LinkClicks(Integer.parseInt(r.get(0)), r.get(1), Long.parseLong(r.get(2)),
+                        Long.parseLong(r.get(3))))
+                .toList();
+    }
+
+    private static String batchFilter(String tenant, String batchId) {
+        return "tenant = " + SqlLiteral.string(tenant) + " AND batch_id = " + SqlLiteral.string(batchId);
     }
 
     /** The tenant's events for one email, oldest first: for tests and the stats to come. */

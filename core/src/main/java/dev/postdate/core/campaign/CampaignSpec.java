@@ -3,6 +3,7 @@ package dev.postdate.core.campaign;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.postdate.core.email.Address;
 import dev.postdate.core.email.TemplateRef;
+import dev.postdate.core.email.Tracking;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 
@@ -19,13 +20,15 @@ import java.util.List;
  * @param delivery    recipient-local delivery, or null to send every email at the occurrence's instant
  * @param expireAfter how late after its planned time an email may still go out; null: no limit
  * @param rateCap     the pace its emails are planned at; null: each at its time
+ * @param tracking    its emails' tracking switches, null: the tenant's
  */
 @Serdeable
 public record CampaignSpec(String name, TemplateRef template, AudienceRef audience, Address from,
                            @Nullable Address replyTo, @Nullable String topic, CampaignSchedule schedule,
                            @Nullable LocalDelivery delivery, @Nullable Duration expireAfter,
                            @JsonInclude(JsonInclude.Include.ALWAYS) List<String> tags,
-                           CatchUp catchUp, Overlap overlap, @Nullable RateCap rateCap) {
+                           CatchUp catchUp, Overlap overlap, @Nullable RateCap rateCap,
+                           @Nullable Tracking tracking) {
 
     /** The date an occurrence delivers on under local delivery: its planned date in the schedule's zone. */
     public static LocalDate dateOf(CampaignSchedule.Occurrence occurrence) {

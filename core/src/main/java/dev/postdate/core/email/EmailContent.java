@@ -12,7 +12,8 @@ import java.util.Map;
  * with {@code data}. Stored in ClickHouse as one JSON column; the worker reads it back as is.
  * {@code topic}, when set, names the consent the recipient must have granted when it is sent;
  * {@code expiresAt}, when set, is the last instant it may still be sent (a campaign's {@code expire_after}):
- * later, the worker records it {@code expired} instead.
+ * later, the worker records it {@code expired} instead. {@code tracking}, when set, overrides the
+ * tenant's tracking switches for this email (a campaign's are copied into each of its emails).
  */
 @Serdeable
 public record EmailContent(
@@ -27,5 +28,6 @@ public record EmailContent(
         Map<String, String> headers,
         List<String> tags,
         @Nullable String topic,
-        @Nullable Instant expiresAt) {
+        @Nullable Instant expiresAt,
+        @Nullable Tracking tracking) {
 }

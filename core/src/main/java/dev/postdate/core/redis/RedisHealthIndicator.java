@@ -1,6 +1,7 @@
 package dev.postdate.core.redis;
 
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.micronaut.context.annotation.Requires;
 import io.micronaut.health.HealthStatus;
 import io.micronaut.management.health.indicator.AbstractHealthIndicator;
 import jakarta.inject.Singleton;
@@ -10,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 @Singleton
+@Requires(property = "postdate.redis.uri")
 public class RedisHealthIndicator extends AbstractHealthIndicator<Map<String, String>> {
 
     private static final Duration PING_TIMEOUT = Duration.ofSeconds(2);

@@ -41,12 +41,12 @@ class CampaignSpecJsonTest {
                         "Europe/Berlin", LocalDateTime.parse("2027-12-31T00:00")),
                 new LocalDelivery(LocalTime.parse("08:00"), "Europe/Berlin", LocalDelivery.IfPassed.NEXT_DAY),
                 Duration.ofHours(6), List.of("digest"), new CatchUp(CatchUp.Policy.LATEST_ONLY, null), Overlap.SKIP,
-                new RateCap(1000, Duration.ofMinutes(1)));
+                new RateCap(1000, Duration.ofMinutes(1)), null);
         assertEquals(recurring, json.readValue(json.writeValueAsString(recurring), CampaignSpec.class));
         CampaignSpec once = new CampaignSpec("once", new TemplateRef("t", 1), new AudienceRef("a-1", 2),
                 new Address("news@example.com", null), new Address("reply@example.com", null), null,
                 CampaignSchedule.once(Instant.parse("2026-12-07T07:00:00Z")), null, null, List.of(),
-                CatchUp.skipOlderThan(Duration.ofHours(24)), Overlap.RUN, null);
+                CatchUp.skipOlderThan(Duration.ofHours(24)), Overlap.RUN, null, null);
         assertEquals(once, json.readValue(json.writeValueAsString(once), CampaignSpec.class));
     }
 }

@@ -53,7 +53,7 @@ class IntakePacketCodecTest {
                 Map.of("name", "Zoë " + i, "items", List.of(1, 2, 3), "vip", true),
                 Map.of("X-Campaign", "autumn"),
                 List.of("newsletter"),
-                null, null);
+                null, null, null);
         return new ScheduledEmail("id-" + i, "acme", "batch-1",
                 Instant.parse("2026-12-01T08:00:00Z"), Instant.parse("2026-11-23T10:00:00.123456789Z"), content);
     }

@@ -51,13 +51,13 @@ class PebbleTemplateRendererTest {
 
     private static EmailContent email(TemplateRef ref, Map<String, Object> data) {
         return new EmailContent(new Address("ada@example.com", "Ada"), new Address("news@example.org", null), null,
-                null, null, null, ref, data, Map.of(), List.of(), null, null);
+                null, null, null, ref, data, Map.of(), List.of(), null, null, null);
     }
 
     @Test
     void literalEmailsAreReturnedAsTheyAre() {
         EmailContent literal = new EmailContent(new Address("a@example.com", null), new Address("b@example.org", null),
-                null, "Hi {{ x }}", "<p>{{ x }}</p>", "t", null, Map.of(), Map.of(), List.of(), null, null);
+                null, "Hi {{ x }}", "<p>{{ x }}</p>", "t", null, Map.of(), Map.of(), List.of(), null, null, null);
         assertEquals(new RenderedEmail("Hi {{ x }}", "<p>{{ x }}</p>", "t"), renderer.render("acme", literal));
         assertEquals(0, source.reads.get());
     }
@@ -100,7 +100,7 @@ class PebbleTemplateRendererTest {
         source.add(new TemplateVersion("acme", "welcome", 1, "Template {{ n }}", null, "{{ n }}", Instant.EPOCH));
         EmailContent c = email(new TemplateRef("welcome", 1), Map.of("n", "x"));
         EmailContent withSubject = new EmailContent(c.to(), c.from(), null, "Own", null, null, c.template(), c.data(),
-                Map.of(), List.of(), null, null);
+                Map.of(), List.of(), null, null, null);
         assertEquals(new RenderedEmail("Own", null, "x"), renderer.render("acme", withSubject));
     }
 

@@ -34,12 +34,16 @@ public final class TestEnvironment implements AutoCloseable {
     private static final Duration DROP_RETRY_PAUSE = Duration.ofMillis(500);
 
     private static final int MAX_RECEIVES_BEFORE_DLQ = 5;
+    /** Tracking token keys of the tests: 2 seals, 1 still opens (a rotation in progress). */
+    public static final String TEST_TRACKING_KEYS = "2:AgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgI=,"
+            + "1:AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE=";
 
     private final TestServices services = TestServices.current();
     private final String database;
     private final String intakeQueue;
     private final String rangesQueue;
     private final String feedbackQueue;
+    private final String trackingQueue;
     private final SqsClient sqs;
     private final List<String> queueUrls = new ArrayList<>();
 
@@ -50,6 +54,7 @@ public final class TestEnvironment implements AutoCloseable {
         this.intakeQueue = "test-" + id.replace('_', '-') + "-intake";
         this.rangesQueue = "test-" + id.replace('_', '-') + "-ranges";
         this.feedbackQueue = "test-" + id.replace('_', '-') + "-feedback";
+        this.trackingQueue = "test-" + id.replace('_', '-') + "-tracking";
         this.sqs = SqsClient.builder()
                 .endpointOverride(services.sqsEndpoint())
                 .region(Region.of(services.awsRegion()))
@@ -58,6 +63,7 @@ public final class TestEnvironment implements AutoCloseable {
         createWithDeadLetter(intakeQueue);
         createWithDeadLetter(rangesQueue);
         createWithDeadLetter(feedbackQueue);
+        createWithDeadLetter(trackingQueue);
     }
 
     /** A fresh environment named after the test class using it. */
@@ -84,6 +90,11 @@ public final class TestEnvironment implements AutoCloseable {
     /** The queue of the provider's notifications (the feedback consumer's). */
     public String feedbackQueue() {
         return feedbackQueue;
+    }
+
+    /** The queue of opens, clicks and unsubscribes (the tracker's, read by the feedback consumer). */
+    public String trackingQueue() {
+        return trackingQueue;
     }
 
     /** A synchronous SQS client for test assertions. */
@@ -133,6 +144,9 @@ public final class TestEnvironment implements AutoCloseable {
         properties.put("postdate.sqs.intake-queue", intakeQueue);
         properties.put("postdate.sqs.ranges-queue", rangesQueue);
         properties.put("postdate.feedback.queue", feedbackQueue);
+        properties.put("postdate.tracker.queue", trackingQueue);
+        properties.put("postdate.feedback.tracking-queue", trackingQueue);
+        properties.put("postdate.tracking.keys", TEST_TRACKING_KEYS);
         properties.put("postdate.ses.endpoint", services.sesEndpoint().toString());
         properties.put("postdate.ses.region", services.awsRegion());
         return properties;

@@ -17,5 +17,7 @@ public final class FeedbackMeters {
         metrics.notification("handled");
         metrics.events("bounced", 1);
         metrics.suppressed("hard_bounce");
+        metrics.trackingMessage("handled");
+        metrics.unsubscribed("all");
     }
 }

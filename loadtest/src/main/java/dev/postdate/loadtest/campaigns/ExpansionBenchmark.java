@@ -88,7 +88,7 @@ public class ExpansionBenchmark implements Callable<Integer> {
                 context.getBean(AudienceStore.class).insert(new AudienceVersion(TENANT, audienceId, 1, "all", RULE, now));
                 CampaignSpec spec = new CampaignSpec("bench", new TemplateRef("bench", 1), new AudienceRef(audienceId, 1),
                         new Address("news@example.com", null), null, null, CampaignSchedule.once(now.plusSeconds(60)), null,
-                        null, List.of(), CatchUp.skipOlderThan(Duration.ofHours(1)), Overlap.RUN, null);
+                        null, List.of(), CatchUp.skipOlderThan(Duration.ofHours(1)), Overlap.RUN, null, null);
                 Campaign campaign = new Campaign(TENANT, UUID.randomUUID().toString(), 1, CampaignState.SCHEDULED, spec,
                         now, now);
                 context.getBean(CampaignStore.class).save(campaign);

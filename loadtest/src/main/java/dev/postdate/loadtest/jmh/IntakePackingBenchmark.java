@@ -85,7 +85,7 @@ public class IntakePackingBenchmark {
                 template ? Map.of("name", name, "points", i * 7, "tier", i % 3 == 0 ? "gold" : "silver") : null,
                 Map.of("X-Campaign", "november"),
                 List.of("newsletter"),
-                null, null);
+                null, null, null);
         return new ScheduledEmail(UUID.randomUUID().toString(), "acme", "november",
                 now.plusSeconds(3600), now, content);
     }

@@ -151,7 +151,7 @@ class DeadLettersTest {
 
     private IntakePacket packet(String tenant, String address) {
         EmailContent content = new EmailContent(new Address(address, "Someone"), new Address("news@example.com", null),
-                null, "Secret subject", "<p>Hi</p>", "Hi", null, null, Map.of(), List.of(), null, null);
+                null, "Secret subject", "<p>Hi</p>", "Hi", null, null, Map.of(), List.of(), null, null, null);
         Instant at = Instant.parse("2030-03-01T08:00:00Z");
         List<ScheduledEmail> emails = List.of(
                 new ScheduledEmail("email-1", tenant, "", at, at.minusSeconds(60), content),

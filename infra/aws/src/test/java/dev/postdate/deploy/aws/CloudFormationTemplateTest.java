@@ -99,7 +99,7 @@ class CloudFormationTemplateTest {
     void queuesMatchTheLocalElasticMqConfiguration() throws IOException {
         String conf = Files.readString(Path.of("../local/elasticmq.conf"));
         JsonNode resources = template.path("Resources");
-        for (String queue : List.of("intake", "ranges", "feedback")) {
+        for (String queue : List.of("intake", "ranges", "feedback", "tracking")) {
             Matcher block = Pattern.compile("postdate-" + queue + " \\{\\s*defaultVisibilityTimeout = (\\d+) seconds"
                     + "\\s*deadLettersQueue \\{\\s*name = \"postdate-" + queue + "-dlq\"\\s*maxReceiveCount = (\\d+)").matcher(conf);
             assertTrue(block.find(), "elasticmq.conf has no block for postdate-" + queue);
@@ -109,8 +109,8 @@ class CloudFormationTemplateTest {
             assertEquals(Integer.parseInt(block.group(2)), properties.path("RedrivePolicy").path("maxReceiveCount").asInt(), queue);
             assertEquals(name + "DeadLetterQueue",
                     properties.path("RedrivePolicy").path("deadLetterTargetArn").path("Fn::GetAtt").path(0).asText());
-            // The feedback consumer never dead-letters by hand: its queue's redrive policy is the only way out
-            // for a notification it keeps failing on. The other components find a dead-letter queue as
+            // The feedback consumer never dead-letters by hand: its queues' redrive policies are the only way
+            // out for a message it keeps failing on. The other components find a dead-letter queue as
             // <queue>-dlq unless configured otherwise.
             assertEquals(properties.path("QueueName").path("Fn::Sub").asText() + "-dlq",
                     resources.path(name + "DeadLetterQueue").path("Properties").path("QueueName").path("Fn::Sub").asText());

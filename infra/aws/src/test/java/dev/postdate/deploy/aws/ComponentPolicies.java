@@ -60,11 +60,17 @@ final class ComponentPolicies {
                     "sqs:GetQueueUrl on RangesQueue"),
             // No call of its own.
             "janitor", Set.of("sqs:GetQueueUrl on IntakeQueue", "sqs:GetQueueUrl on RangesQueue"),
-            // FeedbackQueue, a core MessageQueue: receive, delete, changeMessageVisibility (look again
-            // later); no send to the DLQ, which the queue's redrive policy fills.
+            // FeedbackQueue and TrackingQueue, core MessageQueues: receive, delete, changeMessageVisibility
+            // (look again later); no send to their DLQs, which the queues' redrive policies fill.
             "feedback-consumer", Set.of(
                     "sqs:GetQueueUrl on FeedbackQueue", "sqs:ReceiveMessage on FeedbackQueue",
                     "sqs:DeleteMessage on FeedbackQueue", "sqs:ChangeMessageVisibility on FeedbackQueue",
+                    "sqs:GetQueueUrl on TrackingQueue", "sqs:ReceiveMessage on TrackingQueue",
+                    "sqs:DeleteMessage on TrackingQueue", "sqs:ChangeMessageVisibility on TrackingQueue",
+                    "sqs:GetQueueUrl on IntakeQueue", "sqs:GetQueueUrl on RangesQueue"),
+            // TrackingEventPublisher.sendMessage.
+            "tracker", Set.of(
+                    "sqs:GetQueueUrl on TrackingQueue", "sqs:SendMessage on TrackingQueue",
                     "sqs:GetQueueUrl on IntakeQueue", "sqs:GetQueueUrl on RangesQueue"));
 
     /** core's DeadLetters behind ./postdate dlq and the api's operator API: look, reveal, redrive. */

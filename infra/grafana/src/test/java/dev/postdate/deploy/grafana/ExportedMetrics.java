@@ -10,6 +10,7 @@ import dev.postdate.ingest.IngestMeters;
 import dev.postdate.ranger.DueSoon;
 import dev.postdate.ranger.DueSoonSettings;
 import dev.postdate.ranger.RangerMetrics;
+import dev.postdate.tracker.TrackerMeters;
 import dev.postdate.worker.WorkerMeters;
 import dev.postdate.worker.WorkerSettings;
 import io.micrometer.core.instrument.Meter;
@@ -98,6 +99,7 @@ final class ExportedMetrics {
                 fromApplicationYml(WorkerSettings.class, "postdate.worker", Map.of("sender", "blackhole")));
         new ExpanderMetrics(registry);
         FeedbackMeters.register(registry);
+        TrackerMeters.register(registry);
 
         JvmMeterRegistryBinderFactory jvm = new JvmMeterRegistryBinderFactory();
         SystemMeterRegistryBinderFactoryFactory system = new SystemMeterRegistryBinderFactoryFactory();

@@ -24,7 +24,7 @@ final class MeterSources {
     /** The modules whose code runs in the components that serve /prometheus. */
     static final List<String> MODULES =
             List.of("core", "clickhouse", "api", "ingest-consumer", "ranger", "worker", "campaign-expander",
-                    "feedback-consumer", "janitor");
+                    "feedback-consumer", "tracker", "janitor");
 
     private static final Pattern REGISTRATION = Pattern.compile(
             "\\b(?:Counter|Timer|Gauge|DistributionSummary|FunctionCounter|FunctionTimer|LongTaskTimer|TimeGauge)"

@@ -21,7 +21,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ChartTest {
 
     private static final List<String> COMPONENTS =
-            List.of("api", "ingest-consumer", "ranger", "worker", "campaign-expander", "feedback-consumer", "janitor");
+            List.of("api", "ingest-consumer", "ranger", "worker", "campaign-expander", "feedback-consumer", "tracker",
+                    "janitor");
+    /** The roles with a Service on their public port: the api for clients, the tracker for recipients. */
+    private static final List<String> PUBLIC = List.of("api", "tracker");
     private static final Path PRODUCTION_VALUES = RenderedChart.REPOSITORY.resolve("infra/kubernetes/values-production.yaml");
 
     private final RenderedChart defaults = RenderedChart.render();
@@ -96,15 +99,46 @@ class ChartTest {
     }
 
     @Test
-    void theServiceClientsReachCarriesTheApiPortOnly() {
-        JsonNode service = defaults.get("Service", "postdate-api");
-        assertEquals(1, service.at("/spec/ports").size());
-        assertEquals("http", service.at("/spec/ports/0/targetPort").asText());
+    void theServicesClientsReachCarryThePublicPortOnly() {
+        List<JsonNode> publicServices = PUBLIC.stream().map(c -> defaults.get("Service", "postdate-" + c)).toList();
+        for (JsonNode service : publicServices) {
+            assertEquals(1, service.at("/spec/ports").size());
+            assertEquals("http", service.at("/spec/ports/0/targetPort").asText());
+        }
         for (JsonNode other : defaults.ofKind("Service")) {
-            if (other != service) {
+            if (!publicServices.contains(other)) {
                 assertEquals("management", other.at("/spec/ports/0/targetPort").asText(), other.toString());
             }
         }
+    }
+
+    /**
+     * The tracker faces the internet: of the Secret it gets only what it reads (the tracking keys,
+     * shared with the workers, and the operator token), never ClickHouse's password or Redis' token.
+     */
+    @Test
+    void theTrackerGetsOnlyItsSecretsAndSharesItsKeysWithTheWorkers() {
+        for (RenderedChart chart : List.of(defaults, production)) {
+            String secret = chart.get("Deployment", "postdate-worker")
+                    .at("/spec/template/spec/containers/0/envFrom/1/secretRef/name").asText();
+            JsonNode tracker = chart.get("Deployment", "postdate-tracker").at("/spec/template/spec/containers/0");
+            assertTrue(StreamSupport.stream(tracker.get("envFrom").spliterator(), false)
+                    .noneMatch(from -> from.has("secretRef")), "the tracker must not take the whole Secret");
+            Set<String> fromSecret = new java.util.TreeSet<>();
+            for (JsonNode variable : tracker.get("env")) {
+                JsonNode ref = variable.at("/valueFrom/secretKeyRef");
+                if (!ref.isMissingNode()) {
+                    assertEquals(secret, ref.get("name").asText());
+                    fromSecret.add(ref.get("key").asText());
+                }
+            }
+            assertEquals(Set.of("POSTDATE_MANAGEMENT_OPERATOR_TOKEN", "POSTDATE_TRACKING_KEYS"), fromSecret);
+        }
+        assertTrue(defaults.get("Secret", "postdate-secrets").at("/stringData").has("POSTDATE_TRACKING_KEYS"));
+        JsonNode config = production.get("ConfigMap", "postdate-config").get("data");
+        assertEquals(config.get("POSTDATE_TRACKER_QUEUE"), config.get("POSTDATE_FEEDBACK_TRACKING_QUEUE"),
+                "the feedback consumer reads the queue the tracker sends to");
+        assertTrue(config.get("POSTDATE_TRACKING_BASE_URL").asText().startsWith("https://"));
     }
 
     @Test
@@ -139,9 +173,11 @@ class ChartTest {
         JsonNode ingest = defaults.get("ScaledObject", "postdate-ingest-consumer");
         assertTrue(ingest.at("/spec/triggers/0/metadata/queueURL").asText().endsWith("/postdate-intake"));
 
-        JsonNode hpa = defaults.get("HorizontalPodAutoscaler", "postdate-api");
-        assertEquals("postdate-api", hpa.at("/spec/scaleTargetRef/name").asText());
-        for (String scaled : List.of("worker", "ingest-consumer", "api")) {
+        for (String cpuBound : List.of("api", "tracker")) {
+            JsonNode hpa = defaults.get("HorizontalPodAutoscaler", "postdate-" + cpuBound);
+            assertEquals("postdate-" + cpuBound, hpa.at("/spec/scaleTargetRef/name").asText());
+        }
+        for (String scaled : List.of("worker", "ingest-consumer", "api", "tracker")) {
             assertTrue(defaults.get("Deployment", "postdate-" + scaled).at("/spec/replicas").isMissingNode(),
                     scaled + ": an autoscaled Deployment leaves its replicas to the autoscaler");
         }
@@ -149,7 +185,7 @@ class ChartTest {
 
     @Test
     void productionValuesPinDigestsUseIrsaRolesAndAnExistingSecret() {
-        for (String component : List.of("api", "worker", "ranger")) {
+        for (String component : List.of("api", "worker", "ranger", "tracker")) {
             assertEquals("arn:aws:iam::123456789012:role/postdate-" + component,
                     production.get("ServiceAccount", "postdate-" + component)
                             .at("/metadata/annotations/eks.amazonaws.com~1role-arn").asText());

@@ -1,0 +1,157 @@
+package dev.postdate.feedback;
+
+import dev.postdate.clickhouse.contacts.Consent;
+import dev.postdate.clickhouse.contacts.Contact;
+import dev.postdate.clickhouse.contacts.ContactStatus;
+import dev.postdate.clickhouse.contacts.ContactStore;
+import dev.postdate.clickhouse.feedback.FeedbackEventStore;
+import dev.postdate.clickhouse.migrations.SchemaOnStart;
+import dev.postdate.clickhouse.suppressions.Suppression;
+import dev.postdate.clickhouse.suppressions.SuppressionStore;
+import dev.postdate.core.testing.Await;
+import dev.postdate.core.testing.TestEnvironment;
+import dev.postdate.core.tracking.TrackingEvent;
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.serde.ObjectMapper;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The tracker's events on the real tracking queue (ElasticMQ) become feedback events in ClickHouse,
+ * once each however often SQS delivers them, and unsubscribes take effect: a topic's consent withdrawn
+ * on the address's contacts, or the address suppressed for the tenant.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class TrackingConsumerTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final long AT = Instant.parse("2026-12-06T10:00:00Z").toEpochMilli();
+
+    private TestEnvironment env;
+    private ApplicationContext context;
+    private FeedbackEventStore events;
+    private SuppressionStore suppressions;
+    private ContactStore contacts;
+    private ObjectMapper json;
+    private String queueUrl;
+
+    @BeforeAll
+    void start() throws InterruptedException {
+        env = TestEnvironment.create(getClass());
+        Map<String, Object> properties = new HashMap<>(env.properties());
+        properties.put("postdate.feedback.receive-wait", "1s");
+        properties.put("postdate.feedback.failure-backoff", "1s");
+        context = ApplicationContext.run(properties);
+        assertTrue(context.getBean(SchemaOnStart.class).awaitCurrent(WAIT));
+        events = context.getBean(FeedbackEventStore.class);
+        suppressions = context.getBean(SuppressionStore.class);
+        contacts = context.getBean(ContactStore.class);
+        json = context.getBean(ObjectMapper.class);
+        queueUrl = env.sqs().getQueueUrl(r -> r.queueName(env.trackingQueue())).queueUrl();
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (context != null) {
+            context.close();
+        }
+        env.close();
+    }
+
+    @Test
+    void opensAndClicksAreCountedOnceEachPerEventAndPerEmail() throws IOException, InterruptedException {
+        TrackingEvent firstClick = click("k-1", "e-1", 1, "https://example.org/a");
+        publish(List.of(firstClick, click("k-2", "e-1", 1, "https://example.org/a"),
+                click("k-3", "e-2", 2, "https://example.org/b"), open("o-1", "e-1"), open("o-2", "e-1")));
+        publish(List.of(firstClick, open("o-3", ""), open("o-4", "")));
+
+        assertTrue(Await.until(WAIT, () -> events.ofBatch("acme", "b-stats").openedTotal() == 4));
+        FeedbackEventStore.BatchFeedback feedback = events.ofBatch("acme", "b-stats");
+        assertEquals(3, feedback.clickedTotal(), "the click delivered twice counts once");
+        assertEquals(2, feedback.clickedUnique());
+        assertEquals(1, feedback.openedUnique(), "anonymous opens name no email");
+        assertEquals(List.of(new FeedbackEventStore.LinkClicks(1, "https://example.org/a", 1, 2),
+                new FeedbackEventStore.LinkClicks(2, "https://example.org/b", 1, 1)), events.linksOfBatch("acme", "b-stats"));
+        assertEquals(0, events.ofBatch("globex", "b-stats").clickedTotal(), "by tenant");
+    }
+
+    @Test
+    void unsubscribingFromATopicWithdrawsItsConsentOnTheAddressesContacts() throws IOException, InterruptedException {
+        Instant granted = Instant.parse("2026-01-01T00:00:00Z");
+        contacts.upsert("acme", List.of(contact("c-1", "Reader@Example.org", granted),
+                contact("c-2", "other@example.org", granted)));
+        TrackingEvent unsubscribe = unsubscribe("u-1", "reader@example.org", "news", TrackingEvent.SCOPE_TOPIC);
+        publish(List.of(unsubscribe));
+        publish(List.of(unsubscribe));
+
+        assertTrue(Await.until(WAIT, () -> !contacts.find("acme", "c-1").orElseThrow().contact().consent()
+                .get("news").granted()));
+        Contact reader = contacts.find("acme", "c-1").orElseThrow().contact();
+        assertEquals(new Consent(false, Instant.ofEpochMilli(AT), "unsubscribe:u-1"), reader.consent().get("news"));
+        assertTrue(reader.consent().get("offers").granted(), "other topics untouched");
+        assertTrue(contacts.find("acme", "c-2").orElseThrow().contact().consent().get("news").granted());
+        assertEquals(Optional.empty(), suppressions.find("acme", "reader@example.org"), "a topic only");
+        assertTrue(Await.until(WAIT, () -> events.ofBatch("acme", "campaign.u-1.1").unsubscribed() == 1));
+    }
+
+    @Test
+    void unsubscribingFromAllSuppressesTheAddressForItsTenant() throws IOException, InterruptedException {
+        publish(List.of(unsubscribe("u-2", "leaver@example.org", "", TrackingEvent.SCOPE_ALL)));
+
+        assertTrue(Await.until(WAIT, () -> suppressions.find("acme", "leaver@example.org").isPresent()));
+        Suppression suppressed = suppressions.find("acme", "leaver@example.org").orElseThrow();
+        assertEquals(TrackingEvent.UNSUBSCRIBED, suppressed.reason());
+        assertEquals("unsubscribe:u-2", suppressed.source());
+        assertNull(suppressed.expires());
+        assertFalse(suppressions.find("globex", "leaver@example.org").isPresent());
+    }
+
+    @Test
+    void anUnreadableMessageEndsInTheDeadLetterQueue() throws InterruptedException {
+        env.sqs().sendMessage(r -> r.queueUrl(queueUrl).messageBody("{\"not\":\"a list\"}"));
+        String dlq = env.sqs().getQueueUrl(r -> r.queueName(env.trackingQueue() + "-dlq")).queueUrl();
+        assertTrue(Await.until(WAIT, () -> Integer.parseInt(env.sqs().getQueueAttributes(r -> r.queueUrl(dlq)
+                        .attributeNamesWithStrings("ApproximateNumberOfMessages")).attributesAsStrings()
+                .get("ApproximateNumberOfMessages")) == 1), "dead-lettered after the maximum receives");
+    }
+
+    private static Contact contact(String id, String email, Instant granted) {
+        return new Contact(id, email, null, null, null, ContactStatus.ACTIVE, Map.of(),
+                Map.of("news", new Consent(true, granted, "signup"), "offers", new Consent(true, granted, "signup")), 1);
+    }
+
+    private static TrackingEvent click(String id, String emailId, int link, String url) {
+        return new TrackingEvent(id, TrackingEvent.CLICKED, "acme", emailId, "b-stats",
+                emailId.isEmpty() ? "" : "r-" + emailId + "@example.org", "", "", link, url, AT);
+    }
+
+    private static TrackingEvent open(String id, String emailId) {
+        return new TrackingEvent(id, TrackingEvent.OPENED, "acme", emailId, "b-stats",
+                emailId.isEmpty() ? "" : "r-" + emailId + "@example.org", "", "", 0, "", AT);
+    }
+
+    private static TrackingEvent unsubscribe(String id, String recipient, String topic, String scope) {
+        return new TrackingEvent(id, TrackingEvent.UNSUBSCRIBED, "acme", "e-" + id, "campaign." + id + ".1", recipient, topic,
+                scope, 0, "", AT);
+    }
+
+    private void publish(List<TrackingEvent> batch) throws IOException {
+        String body = json.writeValueAsString(batch);
+        env.sqs().sendMessage(r -> r.queueUrl(queueUrl).messageBody(body));
+    }
+}

@@ -1,0 +1,200 @@
+package dev.postdate.worker;
+
+import com.icegreen.greenmail.configuration.GreenMailConfiguration;
+import com.icegreen.greenmail.junit5.GreenMailExtension;
+import com.icegreen.greenmail.util.ServerSetupTest;
+import dev.postdate.clickhouse.contacts.Consent;
+import dev.postdate.clickhouse.contacts.Contact;
+import dev.postdate.clickhouse.contacts.ContactStatus;
+import dev.postdate.clickhouse.contacts.ContactStore;
+import dev.postdate.clickhouse.feedback.FeedbackEventStore;
+import dev.postdate.core.email.Address;
+import dev.postdate.core.email.EmailContent;
+import dev.postdate.core.email.Tracking;
+import dev.postdate.core.state.EmailStatus;
+import dev.postdate.core.testing.ComponentProcess;
+import jakarta.mail.BodyPart;
+import jakarta.mail.Multipart;
+import jakarta.mail.internet.MimeMessage;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Tracking across the roles, against the real servers: this worker sends through the SES emulator
+ * and GreenMail, the tracker and the feedback consumer run as the built jars in their own JVMs. The
+ * links read back from the sent mail redirect and count once per click, the pixel counts an open, a
+ * one-click POST on the List-Unsubscribe URL withdraws the topic's consent, and the recipient's
+ * email of the campaign's next occurrence is then suppressed, recorded so.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class TrackingEndToEndTest {
+
+    @RegisterExtension
+    static GreenMailExtension greenMail = new GreenMailExtension(ServerSetupTest.SMTP.dynamicPort())
+            .withConfiguration(GreenMailConfiguration.aConfig().withDisabledAuthentication());
+
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final String SHOP = "https://shop.example.org/spring?utm=mail&x=1";
+    private static final Pattern TRACKED_LINK = Pattern.compile("href=\"(http://127\\.0\\.0\\.1:\\d+/c/[A-Za-z0-9_-]+)\"");
+    private static final Pattern PIXEL = Pattern.compile("src=\"(http://127\\.0\\.0\\.1:\\d+/o/[A-Za-z0-9_-]+)\"");
+
+    private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+    private WorkerFixture fixture;
+    private ComponentProcess tracker;
+    private ComponentProcess feedbackConsumer;
+    private FeedbackEventStore events;
+    private ContactStore contacts;
+
+    @BeforeAll
+    void start() throws Exception {
+        fixture = new WorkerFixture(getClass());
+        Map<String, Object> properties = new HashMap<>(fixture.env.properties());
+        properties.put("postdate.feedback.receive-wait", "1s");
+        tracker = ComponentProcess.start(Path.of("..", "tracker"), properties);
+        feedbackConsumer = ComponentProcess.start(Path.of("..", "feedback-consumer"), properties);
+        events = fixture.control.getBean(FeedbackEventStore.class);
+        contacts = fixture.control.getBean(ContactStore.class);
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (tracker != null) {
+            tracker.close();
+        }
+        if (feedbackConsumer != null) {
+            feedbackConsumer.close();
+        }
+        fixture.close();
+    }
+
+    @Test
+    void aCampaignEmailsLinksCountAndItsOneClickUnsubscribeSkipsTheNextOccurrence() throws Exception {
+        fixture.closeWorkers();
+        String reader = "reader-" + fixture.token + "@example.com";
+        contacts.upsert("acme", List.of(new Contact("c-reader", reader, null, null, null, ContactStatus.ACTIVE, Map.of(),
+                Map.of("news", new Consent(true, Instant.parse("2026-01-01T00:00:00Z"), "signup")), 1)));
+        String first = "campaign.spring-" + fixture.token + ".1";
+        List<WorkerFixture.Stored> sent = fixture.insertContents("acme", first, List.of(content(reader, "news", null)));
+        fixture.publish(WorkerFixture.rangeOf("e2e-1", sent, 1));
+        fixture.startWorker("w-ses", Map.of("postdate.worker.sender", "ses",
+                "postdate.tracking.base-url", tracker.url().toString()));
+        assertTrue(WorkerFixture.await(WAIT, () -> fixture.state(sent.getFirst()) == EmailStatus.SENT));
+
+        Map<String, Object> mail = fixture.sesEmails().getFirst();
+        @SuppressWarnings("unchecked")
+        String html = String.valueOf(((Map<String, Object>) mail.get("body")).get("html"));
+        assertFalse(html.contains("shop.example.org"), "the destination is sealed in the token: " + html);
+        String link = find(TRACKED_LINK, html);
+        HttpResponse<Void> click = http.send(HttpRequest.newBuilder(URI.create(link)).build(),
+                HttpResponse.BodyHandlers.discarding());
+        assertEquals(302, click.statusCode());
+        assertEquals(SHOP, click.headers().firstValue("Location").orElseThrow());
+        assertEquals(200, http.send(HttpRequest.newBuilder(URI.create(find(PIXEL, html))).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode());
+        assertEquals(404, http.send(HttpRequest.newBuilder(URI.create(link.substring(0, link.length() - 3) + "xyz")).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode(), "a changed token redirects nowhere");
+
+        assertTrue(WorkerFixture.await(WAIT, () -> events.ofBatch("acme", first).clickedTotal() == 1
+                && events.ofBatch("acme", first).openedTotal() == 1));
+        FeedbackEventStore.BatchFeedback counted = events.ofBatch("acme", first);
+        assertEquals(1, counted.clickedUnique());
+        assertEquals(1, counted.openedUnique());
+        assertEquals(List.of(new FeedbackEventStore.LinkClicks(1, SHOP, 1, 1)), events.linksOfBatch("acme", first));
+
+        String headers = String.valueOf(mail.get("headers"));
+        assertTrue(headers.contains("List-Unsubscribe=One-Click"), headers);
+        Matcher unsubscribe = Pattern.compile("<(http://127\\.0\\.0\\.1:\\d+/u/[A-Za-z0-9_-]+)>").matcher(headers);
+        assertTrue(unsubscribe.find(), headers);
+        HttpResponse<String> oneClick = http.send(HttpRequest.newBuilder(URI.create(unsubscribe.group(1)))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("List-Unsubscribe=One-Click")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, oneClick.statusCode(), oneClick.body());
+        assertTrue(WorkerFixture.await(WAIT, () -> !contacts.find("acme", "c-reader").orElseThrow().contact()
+                .consent().get("news").granted()));
+        assertEquals(1, events.ofBatch("acme", first).unsubscribed());
+
+        List<WorkerFixture.Stored> next = fixture.insertContents("acme", "campaign.spring-" + fixture.token + ".2",
+                List.of(content(reader, "news", null)));
+        fixture.publish(WorkerFixture.rangeOf("e2e-2", next, 1));
+        assertTrue(WorkerFixture.await(WAIT, () -> fixture.state(next.getFirst()) == EmailStatus.SUPPRESSED));
+        assertEquals(1, fixture.sesEmails().size(), "the next occurrence's email was not sent");
+    }
+
+    @Test
+    void overSmtpAPlainEmailThatAsksCarriesTheHeadersAndItsLinksCount() throws Exception {
+        fixture.closeWorkers();
+        String reader = "smtp-" + fixture.token + "@example.com";
+        List<WorkerFixture.Stored> sent = fixture.insertContents("acme", "smtp-" + fixture.token,
+                List.of(content(reader, null, new Tracking(false, null, null, true))));
+        fixture.publish(WorkerFixture.rangeOf("e2e-smtp", sent, 1));
+        fixture.startWorker("w-smtp", Map.of("postdate.worker.sender", "smtp", "postdate.smtp.host", "127.0.0.1",
+                "postdate.smtp.port", greenMail.getSmtp().getPort(), "postdate.tracking.base-url", tracker.url().toString()));
+        assertTrue(WorkerFixture.await(WAIT, () -> fixture.state(sent.getFirst()) == EmailStatus.SENT));
+
+        MimeMessage message = greenMail.getReceivedMessages()[0];
+        assertEquals("List-Unsubscribe=One-Click", message.getHeader("List-Unsubscribe-Post")[0]);
+        assertTrue(message.getHeader("List-Unsubscribe")[0].contains("/u/"));
+        String html = htmlOf(message);
+        assertFalse(PIXEL.matcher(html).find(), "opens off for this email");
+        String link = find(TRACKED_LINK, html);
+        for (int i = 0; i < 2; i++) {
+            assertEquals(SHOP, http.send(HttpRequest.newBuilder(URI.create(link)).build(),
+                    HttpResponse.BodyHandlers.discarding()).headers().firstValue("Location").orElseThrow());
+        }
+        assertTrue(WorkerFixture.await(WAIT, () -> events.ofBatch("acme", "smtp-" + fixture.token).clickedTotal() == 2));
+        assertEquals(1, events.ofBatch("acme", "smtp-" + fixture.token).clickedUnique(), "two clicks, one email");
+    }
+
+    private static EmailContent content(String to, String topic, Tracking tracking) {
+        return new EmailContent(new Address(to, "Reader"), new Address("news@example.org", "News"), null, "Spring",
+                "<p>Hello</p><p><a href=\"" + SHOP.replace("&", "&amp;") + "\">Shop now</a></p>", "Hello", null, null,
+                Map.of(), List.of(), topic, null, tracking);
+    }
+
+    private static String find(Pattern pattern, String html) {
+        Matcher matcher = pattern.matcher(html);
+        assertTrue(matcher.find(), pattern + " in " + html);
+        return matcher.group(1);
+    }
+
+    private static String htmlOf(MimeMessage message) throws Exception {
+        Object content = message.getContent();
+        if (content instanceof Multipart multipart) {
+            for (int i = 0; i < multipart.getCount(); i++) {
+                BodyPart part = multipart.getBodyPart(i);
+                if (part.isMimeType("text/html")) {
+                    return (String) part.getContent();
+                }
+                if (part.getContent() instanceof Multipart nested) {
+                    for (int j = 0; j < nested.getCount(); j++) {
+                        if (nested.getBodyPart(j).isMimeType("text/html")) {
+                            return (String) nested.getBodyPart(j).getContent();
+                        }
+                    }
+                }
+            }
+        }
+        return String.valueOf(content);
+    }
+}

@@ -1,0 +1,132 @@
+package dev.postdate.worker.tracking;
+
+import dev.postdate.core.email.Address;
+import dev.postdate.core.email.EmailContent;
+import dev.postdate.core.email.Tracking;
+import dev.postdate.core.testing.TestEnvironment;
+import dev.postdate.core.tracking.TrackingDefaults;
+import dev.postdate.core.tracking.TrackingKeys;
+import dev.postdate.core.tracking.TrackingSettings;
+import dev.postdate.core.tracking.TrackingToken;
+import dev.postdate.core.tracking.TrackingTokens;
+import io.micronaut.context.env.DefaultEnvironment;
+import io.micronaut.context.env.Environment;
+import io.micronaut.context.env.PropertySource;
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Document;
+import org.jsoup.nodes.Element;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class EmailTrackingTest {
+
+    private static final String BASE = "https://t.example.net";
+    private static final String HTML = "<p>Hi <a href=\"https://shop.example.org/a?x=1&amp;y=2\">offer</a>"
+            + " <a href=\"mailto:help@example.org\">help</a> <a href=\"#top\">top</a>"
+            + " <a href=\"HTTP://example.org/b\" data-postdate-no-track>raw</a>"
+            + " <a href=\"http://example.org/c\">c</a></p>";
+    private final TrackingTokens tokens = new TrackingTokens(TrackingKeys.parse(TestEnvironment.TEST_TRACKING_KEYS));
+
+    @Test
+    void linksGoThroughTheTrackerAndAPixelCountsOpens() {
+        EmailTracking.Tracked tracked = tracking(Map.of()).apply("e-1", "acme", "b-1", content(null, null), HTML, Map.of());
+        Document document = Jsoup.parse(tracked.html());
+        List<Element> links = document.select("a[href]");
+        TrackingToken first = token(links.get(0).attr("href"), "/c/");
+        assertEquals(new TrackingToken(TrackingToken.Kind.CLICK, "acme", "e-1", "b-1", "dora@example.com", "", 1,
+                "https://shop.example.org/a?x=1&y=2"), first);
+        assertEquals("mailto:help@example.org", links.get(1).attr("href"));
+        assertEquals("#top", links.get(2).attr("href"));
+        assertEquals("HTTP://example.org/b", links.get(3).attr("href"));
+        assertFalse(links.get(3).hasAttr("data-postdate-no-track"));
+        assertEquals(2, token(links.get(4).attr("href"), "/c/").link());
+        Element pixel = document.select("img").last();
+        TrackingToken open = token(pixel.attr("src"), "/o/");
+        assertEquals(TrackingToken.Kind.OPEN, open.kind());
+        assertEquals("e-1", open.emailId());
+        assertTrue(tracked.headers().isEmpty(), "no List-Unsubscribe outside campaigns unless asked");
+    }
+
+    @Test
+    void campaignEmailsCarryOneClickUnsubscribeNamingTheirTopic() {
+        EmailTracking.Tracked tracked = tracking(Map.of()).apply("e-2", "acme", "campaign.c-1.4",
+                content("news", null), "<p>Hi</p>", Map.of("X-Campaign", "spring"));
+        assertEquals("spring", tracked.headers().get("X-Campaign"));
+        assertEquals("List-Unsubscribe=One-Click", tracked.headers().get("List-Unsubscribe-Post"));
+        String header = tracked.headers().get("List-Unsubscribe");
+        assertTrue(header.startsWith("<" + BASE + "/u/") && header.endsWith(">"), header);
+        TrackingToken unsubscribe = token(header.substring(1, header.length() - 1), "/u/");
+        assertEquals(new TrackingToken(TrackingToken.Kind.UNSUBSCRIBE, "acme", "e-2", "campaign.c-1.4",
+                "dora@example.com", "news", 0, ""), unsubscribe);
+    }
+
+    @Test
+    void theClientsOwnListUnsubscribeWins() {
+        Map<String, String> own = Map.of("list-unsubscribe", "<mailto:off@example.org>");
+        EmailTracking.Tracked tracked = tracking(Map.of()).apply("e-3", "acme", "campaign.c-1.1", content(null, null),
+                "<p>Hi</p>", own);
+        assertSame(own, tracked.headers());
+    }
+
+    @Test
+    void switchesComeFromTheEmailThenTheTenantThenTheDeployment() {
+        EmailTracking tracking = tracking(Map.of("postdate.tracking.tenants.quiet.opens", "false",
+                "postdate.tracking.tenants.quiet.clicks", "false", "postdate.tracking.tenants.anon.anonymous", "true"));
+        assertEquals("<p><a href=\"https://example.org/\">x</a></p>", Jsoup.parse(tracking.apply("e-4", "quiet", "",
+                content(null, null), "<p><a href=\"https://example.org/\">x</a></p>", Map.of()).html()).body().html());
+        String asked = tracking.apply("e-5", "quiet", "", content(null, new Tracking(null, true, null, true)),
+                "<p><a href=\"https://example.org/\">x</a></p>", Map.of()).html();
+        assertTrue(asked.contains(BASE + "/c/"));
+        assertFalse(asked.contains(BASE + "/o/"));
+        EmailTracking.Tracked anonymous = tracking.apply("e-6", "anon", "b-9", content(null, null),
+                "<p><a href=\"https://example.org/\">x</a></p>", Map.of());
+        TrackingToken click = token(Jsoup.parse(anonymous.html()).select("a").first().attr("href"), "/c/");
+        assertEquals("", click.emailId());
+        assertEquals("", click.recipient());
+        assertEquals("b-9", click.batchId());
+    }
+
+    @Test
+    void withoutABaseUrlNothingChanges() {
+        EmailTracking off = new EmailTracking(new TrackingSettings(null, null, true, true, false, true),
+                defaults(Map.of(), null));
+        Map<String, String> headers = Map.of();
+        EmailTracking.Tracked tracked = off.apply("e-7", "acme", "campaign.c.1", content(null, null), HTML, headers);
+        assertSame(HTML, tracked.html());
+        assertSame(headers, tracked.headers());
+        assertNull(off.apply("e-8", "acme", "", content(null, null), null, headers).html());
+    }
+
+    private TrackingToken token(String url, String path) {
+        assertTrue(url.startsWith(BASE + path), url);
+        return tokens.open(url.substring((BASE + path).length())).orElseThrow();
+    }
+
+    private static EmailContent content(String topic, Tracking tracking) {
+        return new EmailContent(new Address("Dora@Example.com", "Dora"), new Address("news@example.org", null), null,
+                "Hi", null, null, null, null, Map.of(), List.of(), topic, null, tracking);
+    }
+
+    private static EmailTracking tracking(Map<String, Object> tenants) {
+        TrackingSettings settings = new TrackingSettings(URI.create(BASE + "/"), TestEnvironment.TEST_TRACKING_KEYS,
+                true, true, false, false);
+        return new EmailTracking(settings, defaults(tenants, settings));
+    }
+
+    private static TrackingDefaults defaults(Map<String, Object> properties, TrackingSettings settings) {
+        Environment environment = new DefaultEnvironment(() -> List.of("test"));
+        environment.addPropertySource(PropertySource.of("test", properties));
+        environment.start();
+        return new TrackingDefaults(settings == null ? new TrackingSettings(null, null, true, true, false, true)
+                : settings, environment);
+    }
+}
