@@ -1,30 +1,21 @@
 package dev.postdate.feedback;
 
-import dev.postdate.clickhouse.feedback.FeedbackEvent;
-import dev.postdate.clickhouse.feedback.FeedbackEventStore;
-import dev.postdate.clickhouse.feedback.ProviderMessages;
-import dev.postdate.clickhouse.feedback.SentEmail;
-import dev.postdate.clickhouse.suppressions.Suppression;
-import dev.postdate.clickhouse.suppressions.SuppressionStore;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.model.Message;
 
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 
 /**
- * Handles what one long poll brought, together: one lookup of the emails, one insert of their events,
- * the suppressions they call for, and only then the deletes. A crash anywhere before a delete leaves
- * the notification on the queue, and handling it again records nothing twice (its events fold by
+ * Handles what one long poll of the feedback queue brought, together: the {@link NotificationRecorder}
+ * records them, and only then are they deleted. A crash anywhere before a delete leaves the
+ * notification on the queue, and handling it again records nothing twice (its events fold by
  * notification id; a suppression already in force is not written again).
  */
 @Singleton
@@ -33,28 +24,19 @@ class FeedbackHandler {
     private static final Logger LOG = LoggerFactory.getLogger(FeedbackHandler.class);
 
     private final SesNotifications notifications;
-    private final ProviderMessages providerMessages;
-    private final FeedbackEventStore events;
-    private final SuppressionPolicy policy;
-    private final SuppressionStore suppressions;
+    private final NotificationRecorder recorder;
     private final FeedbackQueue queue;
     private final FeedbackSettings settings;
     private final FeedbackMetrics metrics;
-    private final Clock clock;
     private final HiddenRetries retries;
 
-    FeedbackHandler(SesNotifications notifications, ProviderMessages providerMessages, FeedbackEventStore events,
-                    SuppressionPolicy policy, SuppressionStore suppressions, FeedbackQueue queue,
-                    FeedbackSettings settings, FeedbackMetrics metrics, Clock clock) {
+    FeedbackHandler(SesNotifications notifications, NotificationRecorder recorder, FeedbackQueue queue,
+                    FeedbackSettings settings, FeedbackMetrics metrics) {
         this.notifications = notifications;
-        this.providerMessages = providerMessages;
-        this.events = events;
-        this.policy = policy;
-        this.suppressions = suppressions;
+        this.recorder = recorder;
         this.queue = queue;
         this.settings = settings;
         this.metrics = metrics;
-        this.clock = clock;
         this.retries = new HiddenRetries(queue, settings);
     }
 
@@ -88,39 +70,19 @@ class FeedbackHandler {
     }
 
     private void record(Map<Message, ProviderNotification> parsed) {
-        Map<String, SentEmail> sent = providerMessages.find(parsed.values().stream().map(ProviderNotification::providerId).toList());
-        Instant received = clock.instant();
-        List<FeedbackEvent> recorded = new ArrayList<>();
-        Map<Message, ProviderNotification> matched = new LinkedHashMap<>();
+        Set<ProviderNotification> matched = recorder.record(parsed.values());
         parsed.forEach((message, notification) -> {
-            SentEmail email = sent.get(notification.providerId());
-            if (email == null) {
+            if (matched.contains(notification)) {
+                queue.delete(message);
+                metrics.notification("handled");
+            } else {
                 // Its 'sent' event may not be recorded yet (the worker records outcomes after the call), or
                 // the message is not Postdate's (a shared topic): looked at again, dead-lettered in the end.
                 LOG.info("Feedback message {}: no email sent as provider message {} (yet)", message.messageId(),
                         notification.providerId());
                 metrics.notification("unmatched");
                 retries.retryLater(message, settings.lookupRetry());
-                return;
             }
-            matched.put(message, notification);
-            for (ProviderNotification.Recipient recipient : notification.recipients()) {
-                recorded.add(new FeedbackEvent(email.tenant(), recipient.address(), notification.type(),
-                        notification.notificationId(), email.emailId(), email.batchId(), notification.providerId(),
-                        notification.subtype(), recipient.detail(), notification.at(), received));
-            }
-        });
-        events.record(recorded);
-        matched.forEach((message, notification) -> {
-            String tenant = sent.get(notification.providerId()).tenant();
-            List<Suppression> entries = policy.suppressionsAfter(tenant, notification);
-            suppressions.add(tenant, entries);
-            entries.forEach(entry -> metrics.suppressed(entry.reason()));
-            metrics.events(notification.type(), notification.recipients().size());
-        });
-        matched.keySet().forEach(message -> {
-            queue.delete(message);
-            metrics.notification("handled");
         });
     }
 }

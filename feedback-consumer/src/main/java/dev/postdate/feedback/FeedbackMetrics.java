@@ -28,6 +28,11 @@ class FeedbackMetrics {
         registry.counter("postdate.feedback.unsubscribes", "scope", scope).increment();
     }
 
+    /** One message of the bounce mailbox: handled, not_dsn, unmatched, given_up; failed: a read of the mailbox. */
+    void dsn(String outcome) {
+        registry.counter("postdate.feedback.dsn.messages", "outcome", outcome).increment();
+    }
+
     void events(String type, int count) {
         registry.counter("postdate.feedback.events", "type", type).increment(count);
     }

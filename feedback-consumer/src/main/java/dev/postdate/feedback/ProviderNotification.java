@@ -18,6 +18,11 @@ record ProviderNotification(String type, String providerId, String notificationI
     record Recipient(String address, String detail) {
     }
 
+    /** What a suppression names as its cause: {@code ses:<feedback id>}, or {@code dsn:<report>} for a DSN. */
+    String source() {
+        return notificationId.startsWith(DsnReports.DSN_PREFIX) ? notificationId : "ses:" + notificationId;
+    }
+
     boolean isHardBounce() {
         return type.equals(SesNotifications.BOUNCED) && subtype.equals(SesNotifications.PERMANENT);
     }

@@ -145,7 +145,7 @@ class SesNotifications {
     }
 
     /** As a suppression entry stores it, so that counts and suppressions match however SES spelled it. */
-    private static String address(String given) {
+    static String address(String given) {
         String bare = given.strip();
         int open = bare.lastIndexOf('<');
         if (open >= 0 && bare.endsWith(">")) {

@@ -42,7 +42,7 @@ class SuppressionPolicy {
     /** Called once the notification's events are recorded, so that a soft bounce counts itself. */
     List<Suppression> suppressionsAfter(String tenant, ProviderNotification notification) {
         Instant now = clock.instant();
-        String source = "ses:" + notification.notificationId();
+        String source = notification.source();
         List<Suppression> suppressions = new ArrayList<>();
         for (ProviderNotification.Recipient recipient : notification.recipients()) {
             if (Suppression.entryOf(recipient.address()).isEmpty()) {

@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -34,6 +35,8 @@ class TrackingHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(TrackingHandler.class);
     private static final Argument<List<TrackingEvent>> EVENTS = Argument.listOf(TrackingEvent.class);
+    private static final Set<String> KNOWN_TYPES = Set.of(TrackingEvent.OPENED, TrackingEvent.CLICKED,
+            TrackingEvent.UNSUBSCRIBED);
 
     private final ObjectMapper json;
     private final FeedbackEventStore events;
@@ -63,8 +66,8 @@ class TrackingHandler {
         for (Message message : messages) {
             try {
                 List<TrackingEvent> read = json.readValue(message.body(), EVENTS);
-                if (read == null || read.stream().anyMatch(e -> e == null || e.id() == null || e.tenant() == null)) {
-                    throw new IOException("not a list of tracking events");
+                if (read == null || !read.stream().allMatch(TrackingHandler::complete)) {
+                    throw new IOException("not a list of complete tracking events");
                 }
                 parsed.put(message, read);
             } catch (IOException | RuntimeException e) {
@@ -81,6 +84,13 @@ class TrackingHandler {
                 metrics.trackingMessage("handled");
             });
         }
+    }
+
+    /** Every field there and a known type: anything else would fail each try and never reach the dead-letter queue. */
+    private static boolean complete(TrackingEvent e) {
+        return e != null && e.id() != null && e.tenant() != null && e.emailId() != null && e.batchId() != null
+                && e.recipient() != null && e.topic() != null && e.scope() != null && e.url() != null
+                && KNOWN_TYPES.contains(e.type());
     }
 
     private void record(Map<Message, List<TrackingEvent>> parsed) {

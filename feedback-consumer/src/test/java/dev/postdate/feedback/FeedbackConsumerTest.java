@@ -1,15 +1,11 @@
 package dev.postdate.feedback;
 
-import dev.postdate.clickhouse.ClickHouseSql;
-import dev.postdate.clickhouse.SqlLiteral;
 import dev.postdate.clickhouse.feedback.FeedbackEvent;
 import dev.postdate.clickhouse.feedback.FeedbackEventStore;
-import dev.postdate.clickhouse.migrations.SchemaOnStart;
 import dev.postdate.clickhouse.suppressions.Suppression;
 import dev.postdate.clickhouse.suppressions.SuppressionStore;
 import dev.postdate.core.testing.Await;
 import dev.postdate.core.testing.TestEnvironment;
-import io.micronaut.context.ApplicationContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -17,7 +13,6 @@ import org.junit.jupiter.api.TestInstance;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,36 +29,28 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FeedbackConsumerTest {
 
-    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final Duration WAIT = RunningConsumer.WAIT;
 
+    private RunningConsumer consumer;
     private TestEnvironment env;
-    private ApplicationContext context;
-    private ClickHouseSql sql;
     private SuppressionStore suppressions;
     private FeedbackEventStore events;
     private String queueUrl;
 
     @BeforeAll
     void start() throws InterruptedException {
-        env = TestEnvironment.create(getClass());
-        Map<String, Object> properties = new HashMap<>(env.properties());
-        properties.put("postdate.feedback.receive-wait", "1s");
-        properties.put("postdate.feedback.lookup-retry", "1s");
-        properties.put("postdate.feedback.failure-backoff", "1s");
-        context = ApplicationContext.run(properties);
-        assertTrue(context.getBean(SchemaOnStart.class).awaitCurrent(WAIT));
-        sql = context.getBean(ClickHouseSql.class);
-        suppressions = context.getBean(SuppressionStore.class);
-        events = context.getBean(FeedbackEventStore.class);
-        queueUrl = env.sqs().getQueueUrl(r -> r.queueName(env.feedbackQueue())).queueUrl();
+        consumer = RunningConsumer.start(getClass(), Map.of());
+        env = consumer.env;
+        suppressions = consumer.bean(SuppressionStore.class);
+        events = consumer.bean(FeedbackEventStore.class);
+        queueUrl = consumer.queueUrl(env.feedbackQueue());
     }
 
     @AfterAll
     void stop() throws Exception {
-        if (context != null) {
-            context.close();
+        if (consumer != null) {
+            consumer.close();
         }
-        env.close();
     }
 
     @Test
@@ -153,11 +140,8 @@ class FeedbackConsumerTest {
         assertEquals(Optional.empty(), suppressions.find("acme", "x@example.org"));
     }
 
-    /** What the worker records when the provider accepted the email: a 'sent' event whose detail is the provider id. */
     private void sent(String tenant, String emailId, String providerId) {
-        sql.execute("INSERT INTO " + sql.table("email_events") + " (tenant, id, batch_id, state, at, detail) VALUES ("
-                + SqlLiteral.string(tenant) + ", " + SqlLiteral.string(emailId) + ", 'b1', 'sent', now(), "
-                + SqlLiteral.string(providerId) + ")");
+        consumer.sent(tenant, emailId, providerId);
     }
 
     private void publish(String body) {

@@ -5,13 +5,11 @@ import dev.postdate.clickhouse.contacts.Contact;
 import dev.postdate.clickhouse.contacts.ContactStatus;
 import dev.postdate.clickhouse.contacts.ContactStore;
 import dev.postdate.clickhouse.feedback.FeedbackEventStore;
-import dev.postdate.clickhouse.migrations.SchemaOnStart;
 import dev.postdate.clickhouse.suppressions.Suppression;
 import dev.postdate.clickhouse.suppressions.SuppressionStore;
 import dev.postdate.core.testing.Await;
 import dev.postdate.core.testing.TestEnvironment;
 import dev.postdate.core.tracking.TrackingEvent;
-import io.micronaut.context.ApplicationContext;
 import io.micronaut.serde.ObjectMapper;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,7 +19,6 @@ import org.junit.jupiter.api.TestInstance;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -39,11 +36,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TrackingConsumerTest {
 
-    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final Duration WAIT = RunningConsumer.WAIT;
     private static final long AT = Instant.parse("2026-12-06T10:00:00Z").toEpochMilli();
 
+    private RunningConsumer consumer;
     private TestEnvironment env;
-    private ApplicationContext context;
     private FeedbackEventStore events;
     private SuppressionStore suppressions;
     private ContactStore contacts;
@@ -52,25 +49,20 @@ class TrackingConsumerTest {
 
     @BeforeAll
     void start() throws InterruptedException {
-        env = TestEnvironment.create(getClass());
-        Map<String, Object> properties = new HashMap<>(env.properties());
-        properties.put("postdate.feedback.receive-wait", "1s");
-        properties.put("postdate.feedback.failure-backoff", "1s");
-        context = ApplicationContext.run(properties);
-        assertTrue(context.getBean(SchemaOnStart.class).awaitCurrent(WAIT));
-        events = context.getBean(FeedbackEventStore.class);
-        suppressions = context.getBean(SuppressionStore.class);
-        contacts = context.getBean(ContactStore.class);
-        json = context.getBean(ObjectMapper.class);
-        queueUrl = env.sqs().getQueueUrl(r -> r.queueName(env.trackingQueue())).queueUrl();
+        consumer = RunningConsumer.start(getClass(), Map.of());
+        env = consumer.env;
+        events = consumer.bean(FeedbackEventStore.class);
+        suppressions = consumer.bean(SuppressionStore.class);
+        contacts = consumer.bean(ContactStore.class);
+        json = consumer.bean(ObjectMapper.class);
+        queueUrl = consumer.queueUrl(env.trackingQueue());
     }
 
     @AfterAll
     void stop() throws Exception {
-        if (context != null) {
-            context.close();
+        if (consumer != null) {
+            consumer.close();
         }
-        env.close();
     }
 
     @Test
@@ -122,12 +114,15 @@ class TrackingConsumerTest {
     }
 
     @Test
-    void anUnreadableMessageEndsInTheDeadLetterQueue() throws InterruptedException {
+    void unreadableMessagesEndInTheDeadLetterQueue() throws InterruptedException {
         env.sqs().sendMessage(r -> r.queueUrl(queueUrl).messageBody("{\"not\":\"a list\"}"));
+        env.sqs().sendMessage(r -> r.queueUrl(queueUrl).messageBody("[{\"id\":\"x\",\"type\":\"liked\",\"tenant\":\"acme\","
+                + "\"email_id\":\"\",\"batch_id\":\"\",\"recipient\":\"\",\"topic\":\"\",\"scope\":\"\",\"link\":0,"
+                + "\"url\":\"\",\"at_ms\":1}]"));
         String dlq = env.sqs().getQueueUrl(r -> r.queueName(env.trackingQueue() + "-dlq")).queueUrl();
         assertTrue(Await.until(WAIT, () -> Integer.parseInt(env.sqs().getQueueAttributes(r -> r.queueUrl(dlq)
                         .attributeNamesWithStrings("ApproximateNumberOfMessages")).attributesAsStrings()
-                .get("ApproximateNumberOfMessages")) == 1), "dead-lettered after the maximum receives");
+                .get("ApproximateNumberOfMessages")) == 2), "both dead-lettered after the maximum receives");
     }
 
     private static Contact contact(String id, String email, Instant granted) {

@@ -23,8 +23,8 @@ public class TrackerMetrics {
                 .description("Tracking events refused because too many waited for SQS (503)").register(registry);
     }
 
-    /** {@code kind}: click, open, unsubscribe_page, unsubscribe; {@code outcome}: ok, head (answered, not counted), invalid_token, unavailable. */
-    void request(String kind, String outcome) {
+    /** {@code kind}: click, open, unsubscribe_page, unsubscribe, sns; {@code outcome}: ok, head (answered, not counted), invalid_token, unavailable, and for sns what the message was (notification, forged, ...). */
+    public void request(String kind, String outcome) {
         registry.counter("postdate.tracker.requests", "kind", kind, "outcome", outcome).increment();
     }
 

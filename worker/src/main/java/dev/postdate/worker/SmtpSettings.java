@@ -16,11 +16,12 @@ import java.time.Duration;
  * @param poolSize        connections kept open and reused
  * @param connectTimeout  connect bound (a failure here surely sent nothing: retried)
  * @param timeout         read/write bound once connected (a failure here is in doubt)
+ * @param bounceAddress   the envelope sender, where DSNs go; null or empty: the From address
  */
 @ConfigurationProperties("postdate.smtp")
 public record SmtpSettings(String host, @Min(1) int port, @Nullable String username, @Nullable String password,
                            boolean starttls, @Min(1) int poolSize, @NotNull Duration connectTimeout,
-                           @NotNull Duration timeout) {
+                           @NotNull Duration timeout, @Nullable String bounceAddress) {
 
     @Override
     public String toString() {

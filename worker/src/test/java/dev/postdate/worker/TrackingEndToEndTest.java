@@ -8,11 +8,13 @@ import dev.postdate.clickhouse.contacts.Contact;
 import dev.postdate.clickhouse.contacts.ContactStatus;
 import dev.postdate.clickhouse.contacts.ContactStore;
 import dev.postdate.clickhouse.feedback.FeedbackEventStore;
+import dev.postdate.clickhouse.suppressions.SuppressionStore;
 import dev.postdate.core.email.Address;
 import dev.postdate.core.email.EmailContent;
 import dev.postdate.core.email.Tracking;
 import dev.postdate.core.state.EmailStatus;
 import dev.postdate.core.testing.ComponentProcess;
+import dev.postdate.core.testing.SnsTestSigner;
 import jakarta.mail.BodyPart;
 import jakarta.mail.Multipart;
 import jakarta.mail.internet.MimeMessage;
@@ -44,7 +46,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * and GreenMail, the tracker and the feedback consumer run as the built jars in their own JVMs. The
  * links read back from the sent mail redirect and count once per click, the pixel counts an open, a
  * one-click POST on the List-Unsubscribe URL withdraws the topic's consent, and the recipient's
- * email of the campaign's next occurrence is then suppressed, recorded so.
+ * email of the campaign's next occurrence is then suppressed, recorded so. A bounce SNS delivers
+ * to the tracker's HTTPS endpoint, signed, suppresses the address; a forged one is refused.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TrackingEndToEndTest {
@@ -62,6 +65,7 @@ class TrackingEndToEndTest {
     private WorkerFixture fixture;
     private ComponentProcess tracker;
     private ComponentProcess feedbackConsumer;
+    private SnsTestSigner sns;
     private FeedbackEventStore events;
     private ContactStore contacts;
 
@@ -70,7 +74,10 @@ class TrackingEndToEndTest {
         fixture = new WorkerFixture(getClass());
         Map<String, Object> properties = new HashMap<>(fixture.env.properties());
         properties.put("postdate.feedback.receive-wait", "1s");
-        tracker = ComponentProcess.start(Path.of("..", "tracker"), properties);
+        sns = new SnsTestSigner();
+        Map<String, Object> trackerProperties = new HashMap<>(properties);
+        trackerProperties.putAll(sns.trackerProperties(fixture.env.feedbackQueue()));
+        tracker = ComponentProcess.start(Path.of("..", "tracker"), trackerProperties);
         feedbackConsumer = ComponentProcess.start(Path.of("..", "feedback-consumer"), properties);
         events = fixture.control.getBean(FeedbackEventStore.class);
         contacts = fixture.control.getBean(ContactStore.class);
@@ -83,6 +90,9 @@ class TrackingEndToEndTest {
         }
         if (feedbackConsumer != null) {
             feedbackConsumer.close();
+        }
+        if (sns != null) {
+            sns.close();
         }
         fixture.close();
     }
@@ -100,7 +110,7 @@ class TrackingEndToEndTest {
                 "postdate.tracking.base-url", tracker.url().toString()));
         assertTrue(WorkerFixture.await(WAIT, () -> fixture.state(sent.getFirst()) == EmailStatus.SENT));
 
-        Map<String, Object> mail = fixture.sesEmails().getFirst();
+        Map<String, Object> mail = sesEmailsTo(reader).getFirst();
         @SuppressWarnings("unchecked")
         String html = String.valueOf(((Map<String, Object>) mail.get("body")).get("html"));
         assertFalse(html.contains("shop.example.org"), "the destination is sealed in the token: " + html);
@@ -138,7 +148,7 @@ class TrackingEndToEndTest {
                 List.of(content(reader, "news", null)));
         fixture.publish(WorkerFixture.rangeOf("e2e-2", next, 1));
         assertTrue(WorkerFixture.await(WAIT, () -> fixture.state(next.getFirst()) == EmailStatus.SUPPRESSED));
-        assertEquals(1, fixture.sesEmails().size(), "the next occurrence's email was not sent");
+        assertEquals(1, sesEmailsTo(reader).size(), "the next occurrence's email was not sent");
     }
 
     @Test
@@ -164,6 +174,50 @@ class TrackingEndToEndTest {
         }
         assertTrue(WorkerFixture.await(WAIT, () -> events.ofBatch("acme", "smtp-" + fixture.token).clickedTotal() == 2));
         assertEquals(1, events.ofBatch("acme", "smtp-" + fixture.token).clickedUnique(), "two clicks, one email");
+    }
+
+    @Test
+    void anSnsSignedBounceSuppressesTheAddressAndAForgedComplaintIsRefused() throws Exception {
+        fixture.closeWorkers();
+        String bounced = "bounced-" + fixture.token + "@example.com";
+        String complainer = "complainer-" + fixture.token + "@example.com";
+        List<WorkerFixture.Stored> sent = fixture.insertContents("acme", "sns-" + fixture.token,
+                List.of(content(bounced, null, null), content(complainer, null, null)));
+        fixture.publish(WorkerFixture.rangeOf("e2e-sns", sent, 2));
+        fixture.startWorker("w-sns", Map.of("postdate.worker.sender", "ses"));
+        assertTrue(WorkerFixture.await(WAIT, () -> sent.stream().allMatch(e -> fixture.state(e) == EmailStatus.SENT)));
+
+        String bounce = "{\"eventType\":\"Bounce\",\"bounce\":{\"bounceType\":\"Permanent\",\"feedbackId\":\"fb-"
+                + fixture.token + "\",\"bouncedRecipients\":[{\"emailAddress\":\"" + bounced + "\"}],\"timestamp\":\""
+                + Instant.now() + "\"},\"mail\":{\"messageId\":\"" + providerId(sent.get(0)) + "\"}}";
+        assertEquals(200, postSns(sns.signed(sns.notification("m-bounce-" + fixture.token, bounce), "2")));
+        String complaint = "{\"eventType\":\"Complaint\",\"complaint\":{\"feedbackId\":\"fc-" + fixture.token
+                + "\",\"complainedRecipients\":[{\"emailAddress\":\"" + complainer + "\"}],\"timestamp\":\""
+                + Instant.now() + "\"},\"mail\":{\"messageId\":\"" + providerId(sent.get(1)) + "\"}}";
+        String forged = sns.signed(sns.notification("m-complaint-" + fixture.token, complaint), "2")
+                .replace(complainer, "someone-" + complainer);
+        assertEquals(403, postSns(forged), "changed after signing");
+
+        SuppressionStore suppressions = fixture.control.getBean(SuppressionStore.class);
+        assertTrue(WorkerFixture.await(WAIT, () -> suppressions.find("acme", bounced).isPresent()));
+        assertEquals("ses:fb-" + fixture.token, suppressions.find("acme", bounced).orElseThrow().source());
+        assertTrue(suppressions.find("acme", "someone-" + complainer).isEmpty());
+        assertTrue(suppressions.find("acme", complainer).isEmpty());
+    }
+
+    /** What the SES emulator holds for this recipient: the test methods share the fixture's token. */
+    private List<Map<String, Object>> sesEmailsTo(String recipient) throws Exception {
+        return fixture.sesEmails().stream().filter(m -> String.valueOf(m.get("destination")).contains(recipient)).toList();
+    }
+
+    private String providerId(WorkerFixture.Stored email) {
+        return fixture.events(email).stream().filter(e -> e.state() == EmailStatus.SENT).findFirst().orElseThrow().detail();
+    }
+
+    private int postSns(String body) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(tracker.url() + "/sns"))
+                .header("Content-Type", "text/plain; charset=UTF-8").POST(HttpRequest.BodyPublishers.ofString(body))
+                .build(), HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
     private static EmailContent content(String to, String topic, Tracking tracking) {

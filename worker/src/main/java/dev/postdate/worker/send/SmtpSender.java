@@ -48,6 +48,11 @@ public class SmtpSender implements Sender, AutoCloseable {
         props.put("mail.smtp.auth", Boolean.toString(settings.username() != null && !settings.username().isBlank()));
         props.put("mail.smtp.starttls.enable", Boolean.toString(settings.starttls()));
         props.put("mail.smtp.starttls.required", Boolean.toString(settings.starttls()));
+        if (settings.bounceAddress() != null && !settings.bounceAddress().isBlank()) {
+            // The envelope sender (Return-Path): where receiving servers send their bounces (DSNs),
+            // the mailbox the feedback consumer reads (docs/tracking.md).
+            props.put("mail.smtp.from", settings.bounceAddress());
+        }
         this.session = Session.getInstance(props);
         this.pool = new ArrayBlockingQueue<>(settings.poolSize());
         for (int i = 0; i < settings.poolSize(); i++) {

@@ -68,9 +68,10 @@ final class ComponentPolicies {
                     "sqs:GetQueueUrl on TrackingQueue", "sqs:ReceiveMessage on TrackingQueue",
                     "sqs:DeleteMessage on TrackingQueue", "sqs:ChangeMessageVisibility on TrackingQueue",
                     "sqs:GetQueueUrl on IntakeQueue", "sqs:GetQueueUrl on RangesQueue"),
-            // TrackingEventPublisher.sendMessage.
+            // TrackingEventPublisher.sendMessage; SnsController forwards verified SNS notifications.
             "tracker", Set.of(
                     "sqs:GetQueueUrl on TrackingQueue", "sqs:SendMessage on TrackingQueue",
+                    "sqs:GetQueueUrl on FeedbackQueue", "sqs:SendMessage on FeedbackQueue",
                     "sqs:GetQueueUrl on IntakeQueue", "sqs:GetQueueUrl on RangesQueue"));
 
     /** core's DeadLetters behind ./postdate dlq and the api's operator API: look, reveal, redrive. */

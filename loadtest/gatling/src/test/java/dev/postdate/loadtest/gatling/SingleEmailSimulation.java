@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
+import static dev.postdate.loadtest.gatling.SimulationSettings.setting;
 import static io.gatling.javaapi.core.CoreDsl.StringBody;
 import static io.gatling.javaapi.core.CoreDsl.constantUsersPerSec;
 import static io.gatling.javaapi.core.CoreDsl.details;
@@ -34,20 +35,6 @@ import static io.gatling.javaapi.http.HttpDsl.status;
  * postdate.rate (2000 req/s), postdate.warmup (20 s at 200 req/s), postdate.ramp (20 s), postdate.hold (60 s).
  */
 public class SingleEmailSimulation extends Simulation {
-
-    private static String setting(String property, String env, String fallback) {
-        String value = System.getProperty(property);
-        if (value == null || value.isBlank()) {
-            value = System.getenv(env);
-        }
-        if (value == null || value.isBlank()) {
-            if (fallback == null) {
-                throw new IllegalStateException("set -D" + property + " or " + env);
-            }
-            return fallback;
-        }
-        return value;
-    }
 
     private final String baseUrl = setting("postdate.baseUrl", "POSTDATE_BENCH_API_URL", "http://127.0.0.1:18080");
     private final String apiKey = setting("postdate.apiKey", "POSTDATE_BENCH_API_KEY", null);

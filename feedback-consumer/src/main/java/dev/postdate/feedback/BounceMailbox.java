@@ -1,0 +1,149 @@
+package dev.postdate.feedback;
+
+import dev.postdate.clickhouse.migrations.SchemaOnStart;
+import io.micronaut.context.event.ShutdownEvent;
+import io.micronaut.context.event.StartupEvent;
+import io.micronaut.runtime.event.annotation.EventListener;
+import jakarta.inject.Singleton;
+import jakarta.mail.Flags;
+import jakarta.mail.Folder;
+import jakarta.mail.Message;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.Store;
+import jakarta.mail.URLName;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.search.FlagTerm;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+
+/**
+ * Reads the bounce mailbox over IMAP (docs/tracking.md): the SMTP worker's envelope sender, where
+ * receiving servers send delivery status notifications. Each unread message is read as a DSN
+ * ({@link DsnReports}) and recorded like SES's bounces ({@link NotificationRecorder}); only once that is
+ * in ClickHouse is the message deleted, so a crash or an outage leaves it to the next read, and reading
+ * it again records nothing twice. A message that is no DSN is marked read and left for people; a DSN
+ * whose email is not found is read again until {@code unmatched-for} has passed, then marked read.
+ */
+@Singleton
+class BounceMailbox {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BounceMailbox.class);
+
+    private final DsnSettings settings;
+    private final DsnReports reports;
+    private final NotificationRecorder recorder;
+    private final FeedbackMetrics metrics;
+    private final SchemaOnStart schema;
+    private final Clock clock;
+    private volatile Thread reader;
+
+    BounceMailbox(DsnSettings settings, DsnReports reports, NotificationRecorder recorder, FeedbackMetrics metrics,
+                  SchemaOnStart schema, Clock clock) {
+        this.settings = settings;
+        this.reports = reports;
+        this.recorder = recorder;
+        this.metrics = metrics;
+        this.schema = schema;
+        this.clock = clock;
+    }
+
+    @EventListener
+    void onStartup(StartupEvent event) {
+        if (!settings.enabled()) {
+            return;
+        }
+        LOG.info("Reading DSN bounces from the mailbox on {} every {}", new URLName(settings.mailbox()).getHost(),
+                settings.pollInterval());
+        reader = Thread.ofVirtual().name("bounce-mailbox").start(this::readLoop);
+    }
+
+    @EventListener
+    void onShutdown(ShutdownEvent event) throws InterruptedException {
+        Thread running = reader;
+        if (running != null) {
+            running.interrupt();
+            running.join(Duration.ofSeconds(10));
+        }
+    }
+
+    private void readLoop() {
+        try {
+            if (!schema.awaitCurrent(Duration.ofDays(365))) {
+                return;
+            }
+            while (!Thread.currentThread().isInterrupted()) {
+                try {
+                    readOnce();
+                } catch (MessagingException | IOException | RuntimeException e) {
+                    metrics.dsn("failed");
+                    LOG.warn("Reading the bounce mailbox failed; trying again in {}: {}", settings.pollInterval(),
+                            e.getMessage());
+                }
+                Thread.sleep(settings.pollInterval());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** One read of the unread messages; package-visible for tests. */
+    void readOnce() throws MessagingException, IOException {
+        URLName url = new URLName(settings.mailbox());
+        Store store = Session.getInstance(new Properties()).getStore(url);
+        store.connect();
+        try {
+            Folder folder = store.getFolder(url.getFile() == null || url.getFile().isEmpty() ? "INBOX" : url.getFile());
+            folder.open(Folder.READ_WRITE);
+            try {
+                handle(folder.search(new FlagTerm(new Flags(Flags.Flag.SEEN), false)));
+            } finally {
+                folder.close(true);
+            }
+        } finally {
+            store.close();
+        }
+    }
+
+    private void handle(Message[] unread) throws MessagingException, IOException {
+        Map<Message, List<ProviderNotification>> dsns = new LinkedHashMap<>();
+        for (Message message : unread) {
+            List<ProviderNotification> read = reports.read((MimeMessage) message);
+            if (read.isEmpty()) {
+                message.setFlag(Flags.Flag.SEEN, true);
+                metrics.dsn("not_dsn");
+            } else {
+                dsns.put(message, read);
+            }
+        }
+        if (dsns.isEmpty()) {
+            return;
+        }
+        Set<ProviderNotification> recorded = recorder.record(dsns.values().stream().flatMap(List::stream).toList());
+        Instant giveUpBefore = clock.instant().minus(settings.unmatchedFor());
+        for (Map.Entry<Message, List<ProviderNotification>> dsn : dsns.entrySet()) {
+            Message message = dsn.getKey();
+            if (recorded.containsAll(dsn.getValue())) {
+                message.setFlag(Flags.Flag.DELETED, true);
+                metrics.dsn("handled");
+            } else if (message.getReceivedDate() != null && message.getReceivedDate().toInstant().isBefore(giveUpBefore)) {
+                message.setFlag(Flags.Flag.SEEN, true);
+                metrics.dsn("given_up");
+                LOG.warn("DSN for provider message {} matched no sent email within {}; marked read and left",
+                        dsn.getValue().getFirst().providerId(), settings.unmatchedFor());
+            } else {
+                metrics.dsn("unmatched");
+            }
+        }
+    }
+}
