@@ -19,5 +19,6 @@ public final class FeedbackMeters {
         metrics.suppressed("hard_bounce");
         metrics.trackingMessage("handled");
         metrics.unsubscribed("all");
+        metrics.dsn("handled");
     }
 }
