@@ -1,5 +1,8 @@
 package dev.postdate.clickhouse;
 
+import java.util.Collection;
+import java.util.stream.Collectors;
+
 /**
  * Inlines values into SQL: 18.16 has no server-side query parameters, so every literal must be
  * escaped here and nowhere else.
@@ -7,6 +10,14 @@ package dev.postdate.clickhouse;
 public final class SqlLiteral {
 
     private SqlLiteral() {
+    }
+
+    /** {@code ('a', 'b')}, for {@code IN}; at least one value. */
+    public static String strings(Collection<String> values) {
+        if (values.isEmpty()) {
+            throw new IllegalArgumentException("IN () is no SQL: at least one value");
+        }
+        return values.stream().map(SqlLiteral::string).collect(Collectors.joining(", ", "(", ")"));
     }
 
     public static String string(String value) {

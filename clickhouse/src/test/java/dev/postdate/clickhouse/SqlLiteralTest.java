@@ -3,10 +3,14 @@ package dev.postdate.clickhouse;
 import dev.postdate.core.testing.TestEnvironment;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.util.List;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** The server, not our own parser, decides whether a literal survives the round trip. */
 class SqlLiteralTest {
@@ -30,5 +34,12 @@ class SqlLiteralTest {
             "'; DROP TABLE x; --", "naïve ☃ 日本", "nul\0byte", ""})
     void literalReadsBackAsTheSameString(String value) {
         assertEquals(value, sql.select("SELECT " + SqlLiteral.string(value)).getFirst().getFirst());
+    }
+
+    @Test
+    void stringsFormATupleForIn() {
+        assertEquals("1", sql.select("SELECT 'it''s' IN " + SqlLiteral.strings(List.of("a", "it's", "b"))).getFirst().getFirst());
+        assertEquals("0", sql.select("SELECT 'c' IN " + SqlLiteral.strings(List.of("a", "it's"))).getFirst().getFirst());
+        assertThrows(IllegalArgumentException.class, () -> SqlLiteral.strings(List.of()));
     }
 }

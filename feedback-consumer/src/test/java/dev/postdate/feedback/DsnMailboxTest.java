@@ -61,9 +61,9 @@ class DsnMailboxTest {
     @Test
     void aPermanentFailureSuppressesItsRecipientAndLeavesTheMailbox() throws Exception {
         consumer.sent("acme", "e-dsn", "<a1b2@postdate.local>");
-        deliver(dsn("dsn-1", "Gone@Example.org", "failed", "5.1.1", "smtp; 550 5.1.1 <gone@example.org>: user unknown",
+        deliver(DsnSamples.dsn("dsn-1", "Gone@Example.org", "failed", "5.1.1", "smtp; 550 5.1.1 <gone@example.org>: user unknown",
                 "<a1b2@postdate.local>"));
-        deliver(dsn("dsn-1", "Gone@Example.org", "failed", "5.1.1", "smtp; 550 5.1.1 user unknown", "<a1b2@postdate.local>"));
+        deliver(DsnSamples.dsn("dsn-1", "Gone@Example.org", "failed", "5.1.1", "smtp; 550 5.1.1 user unknown", "<a1b2@postdate.local>"));
 
         SuppressionStore suppressions = consumer.bean(SuppressionStore.class);
         assertTrue(Await.until(WAIT, () -> suppressions.find("acme", "gone@example.org").isPresent()));
@@ -81,7 +81,7 @@ class DsnMailboxTest {
     @Test
     void aTransientFailureIsASoftBounceAndOtherMailIsLeftRead() throws Exception {
         consumer.sent("acme", "e-soft", "<s1@postdate.local>");
-        deliver(dsn("dsn-2", "full@example.org", "failed", "4.2.2", "smtp; 452 4.2.2 mailbox full", "<s1@postdate.local>"));
+        deliver(DsnSamples.dsn("dsn-2", "full@example.org", "failed", "4.2.2", "smtp; 452 4.2.2 mailbox full", "<s1@postdate.local>"));
         deliver(new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(("""
                 From: someone@example.org
                 To: bounces@postdate.local
@@ -108,47 +108,5 @@ class DsnMailboxTest {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    /** A DSN as an MTA writes it: the report and the returned headers of the original. */
-    private static MimeMessage dsn(String id, String recipient, String action, String status, String diagnostic,
-                                   String originalMessageId) throws Exception {
-        String raw = """
-                From: Mail Delivery System <MAILER-DAEMON@mx.example.org>
-                To: bounces@postdate.local
-                Subject: Undelivered Mail Returned to Sender
-                Message-ID: <%1$s@mx.example.org>
-                Date: Sun, 6 Dec 2026 10:00:00 +0000
-                MIME-Version: 1.0
-                Content-Type: multipart/report; report-type=delivery-status; boundary="B"
-
-                --B
-                Content-Type: text/plain
-
-                Your message could not be delivered.
-
-                --B
-                Content-Type: message/delivery-status
-
-                Reporting-MTA: dns; mx.example.org
-                Arrival-Date: Sun, 6 Dec 2026 09:59:58 +0000
-
-                Final-Recipient: rfc822; %2$s
-                Original-Recipient: rfc822; %2$s
-                Action: %3$s
-                Status: %4$s
-                Diagnostic-Code: %5$s
-
-                --B
-                Content-Type: text/rfc822-headers
-
-                From: News <news@example.com>
-                To: %2$s
-                Subject: Spring
-                Message-ID: %6$s
-
-                --B--
-                """.formatted(id, recipient, action, status, diagnostic, originalMessageId).replace("\n", "\r\n");
-        return new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(raw.getBytes(StandardCharsets.US_ASCII)));
     }
 }

@@ -83,6 +83,21 @@ class TrackingConsumerTest {
     }
 
     @Test
+    void aCampaignsOccurrencesAddUpInOneQuery() throws IOException, InterruptedException {
+        publish(List.of(clickIn("campaign.sum.1", "s-1", "e-s1", 1, "https://example.org/a"),
+                clickIn("campaign.sum.1", "s-2", "e-s1", 1, "https://example.org/a"),
+                clickIn("campaign.sum.2", "s-3", "e-s2", 1, "https://example.org/a"),
+                clickIn("campaign.sum.2", "s-4", "e-s2", 2, "https://example.org/b")));
+        List<String> occurrences = List.of("campaign.sum.1", "campaign.sum.2");
+
+        assertTrue(Await.until(WAIT, () -> events.ofBatches("acme", occurrences).clickedTotal() == 4));
+        assertEquals(2, events.ofBatches("acme", occurrences).clickedUnique());
+        assertEquals(List.of(new FeedbackEventStore.LinkClicks(1, "https://example.org/a", 2, 3),
+                new FeedbackEventStore.LinkClicks(2, "https://example.org/b", 1, 1)), events.linksOfBatches("acme", occurrences));
+        assertEquals(1, events.ofBatch("acme", "campaign.sum.2").clickedUnique());
+    }
+
+    @Test
     void unsubscribingFromATopicWithdrawsItsConsentOnTheAddressesContacts() throws IOException, InterruptedException {
         Instant granted = Instant.parse("2026-01-01T00:00:00Z");
         contacts.upsert("acme", List.of(contact("c-1", "Reader@Example.org", granted),
@@ -131,7 +146,11 @@ class TrackingConsumerTest {
     }
 
     private static TrackingEvent click(String id, String emailId, int link, String url) {
-        return new TrackingEvent(id, TrackingEvent.CLICKED, "acme", emailId, "b-stats",
+        return clickIn("b-stats", id, emailId, link, url);
+    }
+
+    private static TrackingEvent clickIn(String batchId, String id, String emailId, int link, String url) {
+        return new TrackingEvent(id, TrackingEvent.CLICKED, "acme", emailId, batchId,
                 emailId.isEmpty() ? "" : "r-" + emailId + "@example.org", "", "", link, url, AT);
     }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.postdate.clickhouse.feedback.FeedbackEventStore;
 import dev.postdate.clickhouse.feedback.FeedbackEventStore.BatchFeedback;
 import dev.postdate.clickhouse.feedback.FeedbackEventStore.LinkClicks;
+import dev.postdate.clickhouse.status.BatchStatusStore;
 import dev.postdate.core.state.EmailStatus;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
@@ -28,6 +29,8 @@ public class BatchStats {
 
     /** Rates keep this many decimals: a complaint rate of 0.1 % is 0.001. */
     private static final double RATE_SCALE = 10_000;
+    /** Batch ids of some 40 characters: 1,000 of them stay far below 18.16's 256 KiB max_query_size. */
+    private static final int OCCURRENCES_PER_QUERY = 1000;
 
     @Serdeable
     public record Bounces(long hard, long soft) {
@@ -70,38 +73,44 @@ public class BatchStats {
     }
 
     private final Batches batches;
+    private final BatchStatusStore store;
     private final FeedbackEventStore feedback;
 
-    public BatchStats(Batches batches, FeedbackEventStore feedback) {
+    public BatchStats(Batches batches, BatchStatusStore store, FeedbackEventStore feedback) {
         this.batches = batches;
+        this.store = store;
         this.feedback = feedback;
     }
 
     /** @throws dev.postdate.api.problem.ProblemException 404 when the tenant has no such batch */
     public Stats of(String tenant, String batchId) {
-        return totals(tenant, batchId, batches.view(tenant, batchId).counts()).stats(batchId, null, null);
+        return totals(tenant, List.of(batchId), batches.view(tenant, batchId).counts()).stats(batchId, null, null);
     }
 
     /** A campaign occurrence's batch, known to exist even before its first email is stored. */
     public Stats ofOccurrence(String tenant, String batchId) {
-        return totals(tenant, batchId, batches.current(tenant, batchId).counts()).stats(batchId, null, null);
+        return totals(tenant, List.of(batchId), batches.current(tenant, batchId).counts()).stats(batchId, null, null);
     }
 
-    /** A campaign's occurrences' batches together. */
+    /**
+     * A campaign's occurrences' batches together: a few queries per chunk of occurrences, not per
+     * occurrence (a chunk keeps the IN list well under ClickHouse's max_query_size).
+     */
     public Stats ofCampaign(String tenant, String campaignId, List<String> occurrenceBatches) {
         Totals sum = new Totals();
-        for (String batchId : occurrenceBatches) {
-            sum.add(totals(tenant, batchId, batches.current(tenant, batchId).counts()));
+        for (int from = 0; from < occurrenceBatches.size(); from += OCCURRENCES_PER_QUERY) {
+            List<String> chunk = occurrenceBatches.subList(from, Math.min(occurrenceBatches.size(), from + OCCURRENCES_PER_QUERY));
+            sum.add(totals(tenant, chunk, store.counts(tenant, chunk)));
         }
         return sum.stats(null, campaignId, occurrenceBatches.size());
     }
 
-    private Totals totals(String tenant, String batchId, Map<EmailStatus, Long> counts) {
+    private Totals totals(String tenant, List<String> batchIds, Map<EmailStatus, Long> counts) {
         Totals totals = new Totals();
         totals.emails = counts.values().stream().mapToLong(Long::longValue).sum();
         totals.sent = counts.getOrDefault(EmailStatus.SENT, 0L);
-        totals.feedback = feedback.ofBatch(tenant, batchId);
-        for (LinkClicks link : feedback.linksOfBatch(tenant, batchId)) {
+        totals.feedback = feedback.ofBatches(tenant, batchIds);
+        for (LinkClicks link : feedback.linksOfBatches(tenant, batchIds)) {
             totals.links.put(link.link(), new Link(link.link(), link.url(), link.unique(), link.total()));
         }
         return totals;

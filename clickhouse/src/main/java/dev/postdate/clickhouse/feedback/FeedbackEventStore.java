@@ -64,6 +64,11 @@ public class FeedbackEventStore {
     }
 
     public BatchFeedback ofBatch(String tenant, String batchId) {
+        return ofBatches(tenant, List.of(batchId));
+    }
+
+    /** The batches' feedback added up in one query: an email belongs to one batch, so unique counts add. */
+    public BatchFeedback ofBatches(String tenant, Collection<String> batchIds) {
         List<String> row = sql.select("SELECT uniqExactIf(email_id, type = 'delivered'), uniqExactIf(email_id, type = 'bounced'),"
                 + " uniqExactIf(email_id, type = 'bounced' AND subtype = 'permanent'),"
                 + " uniqExactIf(email_id, type = 'bounced' AND subtype != 'permanent'),"
@@ -72,7 +77,7 @@ public class FeedbackEventStore {
                 + " uniqExactIf(email_id, type = 'opened' AND email_id != ''), uniqExactIf(notification_id, type = 'opened'),"
                 + " uniqExactIf(email_id, type = 'clicked' AND email_id != ''), uniqExactIf(notification_id, type = 'clicked'),"
                 + " uniqExactIf(email_id, type = 'unsubscribed') FROM " + sql.table("feedback_events")
-                + " WHERE " + batchFilter(tenant, batchId))
+                + " WHERE " + batchFilter(tenant, batchIds))
                 .getFirst();
         long[] n = row.stream().mapToLong(Long::parseLong).toArray();
         return new BatchFeedback(n[0], n[1], n[2], n[3], n[4], n[5], n[6], n[7], n[8], n[9], n[10], n[11]);
@@ -80,8 +85,13 @@ public class FeedbackEventStore {
 
     /** The batch's clicks per link, by link number. */
     public List<LinkClicks> linksOfBatch(String tenant, String batchId) {
+        return linksOfBatches(tenant, List.of(batchId));
+    }
+
+    /** The batches' clicks per link number, added up in one query (link n of each occurrence's body). */
+    public List<LinkClicks> linksOfBatches(String tenant, Collection<String> batchIds) {
         return sql.select("SELECT subtype, any(detail), uniqExactIf(email_id, email_id != ''), uniqExact(notification_id)"
-                        + " FROM " + sql.table("feedback_events") + " WHERE " + batchFilter(tenant, batchId)
+                        + " FROM " + sql.table("feedback_events") + " WHERE " + batchFilter(tenant, batchIds)
                         + " AND type = 'clicked' GROUP BY subtype ORDER BY toUInt32OrZero(subtype)")
                 .stream()
                 .map(r -> new LinkClicks(Integer.parseInt(r.get(0)), r.get(1), Long.parseLong(r.get(2)),
@@ -89,8 +99,8 @@ public class FeedbackEventStore {
                 .toList();
     }
 
-    private static String batchFilter(String tenant, String batchId) {
-        return "tenant = " + SqlLiteral.string(tenant) + " AND batch_id = " + SqlLiteral.string(batchId);
+    private static String batchFilter(String tenant, Collection<String> batchIds) {
+        return "tenant = " + SqlLiteral.string(tenant) + " AND batch_id IN " + SqlLiteral.strings(batchIds);
     }
 
     /** The tenant's events for one email, oldest first: for tests and the stats to come. */

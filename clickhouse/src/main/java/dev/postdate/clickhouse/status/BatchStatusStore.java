@@ -6,6 +6,7 @@ import dev.postdate.core.state.EmailStatus;
 import jakarta.inject.Singleton;
 
 import java.time.Instant;
+import java.util.Collection;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +27,12 @@ public class BatchStatusStore {
      * subqueries have aliases: current servers refuse them without (ALIAS_REQUIRED).
      */
     public Map<EmailStatus, Long> counts(String tenant, String batchId) {
-        String scope = " WHERE tenant = " + SqlLiteral.string(tenant) + " AND batch_id = " + SqlLiteral.string(batchId);
+        return counts(tenant, List.of(batchId));
+    }
+
+    /** The batches' emails by state, added up (an email belongs to one batch): one query for all. */
+    public Map<EmailStatus, Long> counts(String tenant, Collection<String> batchIds) {
+        String scope = " WHERE tenant = " + SqlLiteral.string(tenant) + " AND batch_id IN " + SqlLiteral.strings(batchIds);
         List<List<String>> rows = sql.select("SELECT p, count() FROM ("
                 + "SELECT id, p FROM (SELECT DISTINCT id FROM " + sql.table("emails_by_batch") + scope + ") AS batch_emails"
                 + " ANY LEFT JOIN (SELECT id, max(" + StatusSql.precedence("state") + ") AS p FROM "

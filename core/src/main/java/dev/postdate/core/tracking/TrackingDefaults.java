@@ -2,7 +2,6 @@ package dev.postdate.core.tracking;
 
 import dev.postdate.core.email.Tracking;
 import io.micronaut.context.env.Environment;
-import io.micronaut.core.naming.conventions.StringConvention;
 import jakarta.inject.Singleton;
 
 import java.util.HashMap;
@@ -22,12 +21,8 @@ public class TrackingDefaults {
     public TrackingDefaults(TrackingSettings settings, Environment environment) {
         this.deployment = new Tracking(settings.opens(), settings.clicks(), settings.anonymous(), settings.unsubscribe());
         Map<String, Map<String, Boolean>> found = new HashMap<>();
-        environment.getProperties("postdate.tracking.tenants", StringConvention.RAW).forEach((key, value) -> {
-            if (value instanceof Map<?, ?> nested) {
-                nested.forEach((name, on) -> found.computeIfAbsent(key, t -> new HashMap<>())
-                        .put(String.valueOf(name).toLowerCase(Locale.ROOT), Boolean.parseBoolean(String.valueOf(on))));
-                return;
-            }
+        // Flattened whichever way the operator wrote them: environment keys or nested YAML maps.
+        environment.getProperties("postdate.tracking.tenants").forEach((key, value) -> {
             int dot = key.lastIndexOf('.');
             if (dot <= 0) {
                 throw new IllegalArgumentException("postdate.tracking.tenants." + key + ": expected <tenant>.<switch>");

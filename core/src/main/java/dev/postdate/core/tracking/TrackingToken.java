@@ -24,8 +24,4 @@ public record TrackingToken(Kind kind, String tenant, String emailId, String bat
             throw new IllegalArgumentException("a click token names its destination");
         }
     }
-
-    public boolean anonymous() {
-        return emailId.isEmpty();
-    }
 }

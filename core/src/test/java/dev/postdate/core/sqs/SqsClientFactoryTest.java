@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 class SqsClientFactoryTest {
 
@@ -24,7 +25,7 @@ class SqsClientFactoryTest {
     @BeforeAll
     static void start() {
         env = TestEnvironment.create(SqsClientFactoryTest.class);
-        context = ApplicationContext.run(env.properties());
+        context = ApplicationContext.run(withHealthQueues(env.intakeQueue() + "," + env.rangesQueue()));
     }
 
     @AfterAll
@@ -46,14 +47,26 @@ class SqsClientFactoryTest {
     }
 
     @Test
-    void healthIsUpWhenBothQueuesExistAndDownWhenOneIsMissing() {
+    void healthIsUpWhenItsQueuesExistAndDownWhenOneIsMissing() {
         assertEquals("UP", statusOf(context));
 
-        Map<String, Object> missingQueue = new HashMap<>(env.properties());
-        missingQueue.put("postdate.sqs.ranges-queue", "no-such-queue-" + System.nanoTime());
-        try (ApplicationContext broken = ApplicationContext.run(missingQueue)) {
+        try (ApplicationContext broken = ApplicationContext.run(
+                withHealthQueues(env.intakeQueue() + ",no-such-queue-" + System.nanoTime()))) {
             assertEquals("DOWN", statusOf(broken));
         }
+    }
+
+    @Test
+    void aComponentNamingNoQueuesHasNoSqsHealth() {
+        try (ApplicationContext janitorLike = ApplicationContext.run(env.properties())) {
+            assertFalse(janitorLike.containsBean(SqsHealthIndicator.class));
+        }
+    }
+
+    private static Map<String, Object> withHealthQueues(String queues) {
+        Map<String, Object> properties = new HashMap<>(env.properties());
+        properties.put("postdate.sqs.health-queues", queues);
+        return properties;
     }
 
     private static String statusOf(ApplicationContext context) {

@@ -18,8 +18,9 @@ import java.util.regex.Pattern;
  * exactly that: one role per component, trusted by its service account only, with a managed policy
  * of its own. Grants are "action on resource", a queue by its logical id.
  * <p>
- * Every component resolves both main queues' URLs for core's SqsHealthIndicator (GetQueueUrl).
- * SQS's batch calls are authorized by the single-message actions.
+ * Core's SqsHealthIndicator resolves only the queues a component uses (postdate.sqs.health-queues).
+ * SQS's batch calls are authorized by the single-message actions. A component without AWS calls
+ * (the janitor) has a role and no policy.
  */
 final class ComponentPolicies {
 
@@ -38,12 +39,10 @@ final class ComponentPolicies {
                     "sqs:GetQueueUrl on IntakeQueue", "sqs:ReceiveMessage on IntakeQueue",
                     "sqs:DeleteMessage on IntakeQueue", "sqs:ChangeMessageVisibility on IntakeQueue",
                     "sqs:GetQueueUrl on IntakeDeadLetterQueue", "sqs:SendMessage on IntakeDeadLetterQueue",
-                    "sqs:GetQueueAttributes on IntakeDeadLetterQueue",
-                    "sqs:GetQueueUrl on RangesQueue"),
+                    "sqs:GetQueueAttributes on IntakeDeadLetterQueue"),
             // RangePublisher.sendMessageBatch.
             "ranger", Set.of(
-                    "sqs:GetQueueUrl on RangesQueue", "sqs:SendMessage on RangesQueue",
-                    "sqs:GetQueueUrl on IntakeQueue"),
+                    "sqs:GetQueueUrl on RangesQueue", "sqs:SendMessage on RangesQueue"),
             // RangeQueue: receive, delete, changeMessageVisibility, sendMessage (requeue with delay,
             // dead-letter); DeadLetterGauge; SesSender.sendEmail with the configuration set.
             "worker", Set.of(
@@ -52,27 +51,23 @@ final class ComponentPolicies {
                     "sqs:SendMessage on RangesQueue",
                     "sqs:GetQueueUrl on RangesDeadLetterQueue", "sqs:SendMessage on RangesDeadLetterQueue",
                     "sqs:GetQueueAttributes on RangesDeadLetterQueue",
-                    "sqs:GetQueueUrl on IntakeQueue",
                     "ses:SendEmail on Ref SesIdentityArns", "ses:SendEmail on " + CONFIGURATION_SET_ARN),
             // IntakePublisher.sendMessageBatch, through ExpanderFactory.
             "campaign-expander", Set.of(
-                    "sqs:GetQueueUrl on IntakeQueue", "sqs:SendMessage on IntakeQueue",
-                    "sqs:GetQueueUrl on RangesQueue"),
-            // No call of its own.
-            "janitor", Set.of("sqs:GetQueueUrl on IntakeQueue", "sqs:GetQueueUrl on RangesQueue"),
+                    "sqs:GetQueueUrl on IntakeQueue", "sqs:SendMessage on IntakeQueue"),
+            // No AWS call of its own: ClickHouse and Redis only.
+            "janitor", Set.of(),
             // FeedbackQueue and TrackingQueue, core MessageQueues: receive, delete, changeMessageVisibility
             // (look again later); no send to their DLQs, which the queues' redrive policies fill.
             "feedback-consumer", Set.of(
                     "sqs:GetQueueUrl on FeedbackQueue", "sqs:ReceiveMessage on FeedbackQueue",
                     "sqs:DeleteMessage on FeedbackQueue", "sqs:ChangeMessageVisibility on FeedbackQueue",
                     "sqs:GetQueueUrl on TrackingQueue", "sqs:ReceiveMessage on TrackingQueue",
-                    "sqs:DeleteMessage on TrackingQueue", "sqs:ChangeMessageVisibility on TrackingQueue",
-                    "sqs:GetQueueUrl on IntakeQueue", "sqs:GetQueueUrl on RangesQueue"),
+                    "sqs:DeleteMessage on TrackingQueue", "sqs:ChangeMessageVisibility on TrackingQueue"),
             // TrackingEventPublisher.sendMessage; SnsController forwards verified SNS notifications.
             "tracker", Set.of(
                     "sqs:GetQueueUrl on TrackingQueue", "sqs:SendMessage on TrackingQueue",
-                    "sqs:GetQueueUrl on FeedbackQueue", "sqs:SendMessage on FeedbackQueue",
-                    "sqs:GetQueueUrl on IntakeQueue", "sqs:GetQueueUrl on RangesQueue"));
+                    "sqs:GetQueueUrl on FeedbackQueue", "sqs:SendMessage on FeedbackQueue"));
 
     /** core's DeadLetters behind ./postdate dlq and the api's operator API: look, reveal, redrive. */
     static final Set<String> DEAD_LETTER_OPERATOR = Set.of(
@@ -127,6 +122,12 @@ final class ComponentPolicies {
                 } else if (!(name.equals("api") && isOperatorPolicyWhenEnabled(arn))) {
                     problems.add(role + ": unexpected managed policy " + arn);
                 }
+            }
+            if (component.getValue().isEmpty()) {
+                if (!policies.isEmpty()) {
+                    problems.add(role + ": " + name + " makes no AWS call, yet has policies " + policies);
+                }
+                continue;
             }
             if (policies.size() != 1) {
                 problems.add(role + ": expected exactly one managed policy of its own, found " + policies);

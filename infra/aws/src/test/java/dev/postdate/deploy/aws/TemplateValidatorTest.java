@@ -114,24 +114,24 @@ class TemplateValidatorTest {
     @Test
     void wildcardsAndBatchActionNamesInAPolicy() {
         assertOnly(t -> {
-                    ObjectNode statement = (ObjectNode) statements(t, "JanitorPolicy").get(0);
+                    ObjectNode statement = (ObjectNode) statements(t, "CampaignExpanderPolicy").get(0);
                     statement.putArray("Action").add("sqs:*").add("sqs:DeleteMessageBatch");
                     statement.put("Resource", "*");
                 },
-                "Resources.JanitorPolicy.Properties.PolicyDocument.Statement[0]: wildcard action sqs:*",
-                "Resources.JanitorPolicy.Properties.PolicyDocument.Statement[0]: sqs:DeleteMessageBatch is no IAM action; SQS authorizes it as sqs:DeleteMessage",
-                "Resources.JanitorPolicy.Properties.PolicyDocument.Statement[0]: wildcard resource * (no Postdate call needs one)");
+                "Resources.CampaignExpanderPolicy.Properties.PolicyDocument.Statement[0]: wildcard action sqs:*",
+                "Resources.CampaignExpanderPolicy.Properties.PolicyDocument.Statement[0]: sqs:DeleteMessageBatch is no IAM action; SQS authorizes it as sqs:DeleteMessage",
+                "Resources.CampaignExpanderPolicy.Properties.PolicyDocument.Statement[0]: wildcard resource * (no Postdate call needs one)");
     }
 
     @Test
     void malformedPolicyDocuments() {
         assertOnly(t -> {
                     ((ObjectNode) properties(t, "RangerPolicy").get("PolicyDocument")).remove("Version");
-                    ((ObjectNode) statements(t, "RangerPolicy").get(1)).remove("Resource");
+                    ((ObjectNode) statements(t, "WorkerPolicy").get(1)).remove("Resource");
                     ((ObjectNode) statements(t, "FeedbackQueuePolicy").get(0)).remove("Principal");
                 },
                 "Resources.RangerPolicy.Properties.PolicyDocument: Version must be \"2012-10-17\" (older versions do not expand policy variables)",
-                "Resources.RangerPolicy.Properties.PolicyDocument.Statement[1]: statement has no Resource",
+                "Resources.WorkerPolicy.Properties.PolicyDocument.Statement[1]: statement has no Resource",
                 "Resources.FeedbackQueuePolicy.Properties.PolicyDocument.Statement[0]: a resource policy statement needs a Principal");
     }
 
