@@ -80,7 +80,9 @@ public class ContactStore {
 
     /**
      * Withdraws {@code topic} for every contact of the tenant whose address is {@code address} (any case),
-     * each written as its next version; a contact that has it withdrawn already is left alone, so that
+     * each written as its next version, at least the write time in ms as a PATCH is: a version of
+     * read + 1 would lose to a write of the tenant's made meanwhile without a version (the write time),
+     * and the withdrawal would vanish. A contact that has it withdrawn already is left alone, so that
      * the same unsubscribe handled twice writes nothing the second time. Returns how many changed.
      */
     public int withdrawConsent(String tenant, String address, String topic, Instant at, String source) {
@@ -95,7 +97,7 @@ public class ContactStore {
                         Map<String, Consent> consent = new LinkedHashMap<>(c.consent());
                         consent.put(topic, new Consent(false, at, source));
                         changed.add(new Contact(c.id(), c.email(), c.name(), c.timezone(), c.locale(), c.status(),
-                                c.attributes(), consent, c.version() + 1));
+                                c.attributes(), consent, Math.max(clock.millis(), c.version() + 1)));
                     });
         }
         upsert(tenant, changed);
