@@ -13,6 +13,8 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.Signature;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -37,10 +39,15 @@ public final class SnsTestSigner implements AutoCloseable {
     private final AtomicInteger confirmations = new AtomicInteger();
 
     public SnsTestSigner() throws IOException, InterruptedException, GeneralSecurityException {
+        this("sns.amazonaws.com");
+    }
+
+    /** A signer whose certificate names {@code commonName}: SNS's, or another to be refused. */
+    public SnsTestSigner(String commonName) throws IOException, InterruptedException, GeneralSecurityException {
         Path store = Files.createTempDirectory("sns-signer").resolve("sns.p12");
         Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
                 "-genkeypair", "-alias", "sns", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
-                "-dname", "CN=sns.amazonaws.com", "-storetype", "PKCS12", "-keystore", store.toString(),
+                "-dname", "CN=" + commonName, "-storetype", "PKCS12", "-keystore", store.toString(),
                 "-storepass", PASSWORD, "-keypass", PASSWORD).inheritIO().start();
         if (keytool.waitFor() != 0) {
             throw new IllegalStateException("keytool failed");
@@ -89,15 +96,20 @@ public final class SnsTestSigner implements AutoCloseable {
         return confirmations.get();
     }
 
-    /** A Notification of {@link #TOPIC} carrying {@code message} (an SES event's JSON), not signed yet. */
+    /** A Notification of {@link #TOPIC} carrying {@code message} (an SES event's JSON), sent now, not signed yet. */
     public Map<String, String> notification(String messageId, String message) {
+        return notification(messageId, message, Instant.now());
+    }
+
+    /** A Notification of {@link #TOPIC} carrying {@code message}, sent at {@code at}, not signed yet. */
+    public Map<String, String> notification(String messageId, String message, Instant at) {
         Map<String, String> fields = new LinkedHashMap<>();
         fields.put("Type", "Notification");
         fields.put("MessageId", messageId);
         fields.put("TopicArn", TOPIC);
         fields.put("Subject", "Amazon SES Email Event Notification");
         fields.put("Message", message);
-        fields.put("Timestamp", "2026-12-06T10:00:02.000Z");
+        fields.put("Timestamp", at.truncatedTo(ChronoUnit.MILLIS).toString());
         fields.put("SigningCertURL", certificateUrl());
         return fields;
     }
@@ -111,7 +123,7 @@ public final class SnsTestSigner implements AutoCloseable {
         fields.put("TopicArn", TOPIC);
         fields.put("Message", "You have chosen to subscribe to the topic " + TOPIC);
         fields.put("SubscribeURL", subscribeUrl);
-        fields.put("Timestamp", "2026-12-06T10:00:02.000Z");
+        fields.put("Timestamp", Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());
         fields.put("SigningCertURL", certificateUrl());
         return fields;
     }

@@ -4,6 +4,8 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import jakarta.inject.Singleton;
 
+import javax.naming.InvalidNameException;
+import javax.naming.ldap.LdapName;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
@@ -20,20 +22,23 @@ import java.util.regex.Pattern;
 /**
  * The certificates SNS signs with, fetched from the message's {@code SigningCertURL} only when that
  * URL is https on an SNS host ({@code certificate-hosts}): a message cannot bring a certificate of its
- * own choosing. Each is checked to be valid now and kept for {@code certificate-cache}. The same host
- * rule guards the {@code SubscribeURL} a confirmation is fetched from.
+ * own choosing. Each is checked to be valid now and to be SNS's signing certificate by its common
+ * name ({@code certificate-subject}), and kept for {@code certificate-cache}. The same host rule
+ * guards the {@code SubscribeURL} a confirmation is fetched from.
  */
 @Singleton
 class SigningCertificates {
 
     private final SnsSettings settings;
     private final Pattern hosts;
+    private final Pattern subject;
     private final HttpClient http;
     private final Cache<URI, X509Certificate> cache;
 
     SigningCertificates(SnsSettings settings) {
         this.settings = settings;
         this.hosts = Pattern.compile(settings.certificateHosts());
+        this.subject = Pattern.compile(settings.certificateSubject());
         this.http = HttpClient.newBuilder().connectTimeout(settings.fetchTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER).build();
         this.cache = Caffeine.newBuilder().maximumSize(100).expireAfterWrite(settings.certificateCache()).build();
@@ -57,6 +62,9 @@ class SigningCertificates {
             X509Certificate certificate = (X509Certificate) CertificateFactory.getInstance("X.509")
                     .generateCertificate(new ByteArrayInputStream(response.body()));
             certificate.checkValidity();
+            if (!signsForSns(certificate)) {
+                return Optional.empty();
+            }
             cache.put(url, certificate);
             return Optional.of(certificate);
         } catch (CertificateException e) {
@@ -71,6 +79,16 @@ class SigningCertificates {
         }
         return http.send(HttpRequest.newBuilder(subscribeUrl).timeout(settings.fetchTimeout()).build(),
                 HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+    }
+
+    private boolean signsForSns(X509Certificate certificate) {
+        try {
+            return new LdapName(certificate.getSubjectX500Principal().getName()).getRdns().stream()
+                    .filter(rdn -> rdn.getType().equalsIgnoreCase("CN"))
+                    .anyMatch(rdn -> subject.matcher(String.valueOf(rdn.getValue()).toLowerCase(Locale.ROOT)).matches());
+        } catch (InvalidNameException e) {
+            return false;
+        }
     }
 
     boolean trusted(URI url) {

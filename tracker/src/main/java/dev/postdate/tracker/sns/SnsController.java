@@ -17,12 +17,16 @@ import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 
 import java.io.IOException;
 import java.net.URI;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
  * {@code POST /sns}: SES's notifications through an SNS HTTPS subscription (docs/tracking.md). A
- * message is taken only from a configured topic and with a valid SNS signature; a notification is
+ * message is taken only from a configured topic, when at most {@code max-age} old (no replays of
+ * old signed messages) and with a valid SNS signature; a notification is
  * answered 200 once it is on the feedback queue, where the feedback consumer handles it as one that
  * came through SNS to SQS; anything else SNS retries. A subscription confirmation is confirmed by
  * fetching its SubscribeURL, on an SNS host only.
@@ -40,9 +44,10 @@ public class SnsController {
     private final QueueUrls queueUrls;
     private final SnsSettings settings;
     private final TrackerMetrics metrics;
+    private final Clock clock;
 
     SnsController(JsonMapper json, SnsSignatures signatures, SigningCertificates certificates, SqsAsyncClient sqs,
-                  QueueUrls queueUrls, SnsSettings settings, TrackerMetrics metrics) {
+                  QueueUrls queueUrls, SnsSettings settings, TrackerMetrics metrics, Clock clock) {
         this.json = json;
         this.signatures = signatures;
         this.certificates = certificates;
@@ -50,6 +55,7 @@ public class SnsController {
         this.queueUrls = queueUrls;
         this.settings = settings;
         this.metrics = metrics;
+        this.clock = clock;
     }
 
     @Post(consumes = {MediaType.TEXT_PLAIN, MediaType.APPLICATION_JSON})
@@ -66,6 +72,11 @@ public class SnsController {
             LOG.warn("SNS message {} from topic {}, which is not configured: refused", envelope.messageId(),
                     envelope.topicArn());
             return answer("unknown_topic", HttpStatus.FORBIDDEN);
+        }
+        if (stale(envelope)) {
+            LOG.warn("SNS message {} is older than {} or has no readable Timestamp: refused as a replay",
+                    envelope.messageId(), settings.maxAge());
+            return answer("stale", HttpStatus.FORBIDDEN);
         }
         try {
             if (!signatures.verified(envelope)) {
@@ -85,6 +96,14 @@ public class SnsController {
         } catch (IOException e) {
             LOG.warn("SNS message {} not handled now ({}); SNS delivers it again", envelope.messageId(), e.getMessage());
             return answer("unavailable", HttpStatus.SERVICE_UNAVAILABLE);
+        }
+    }
+
+    private boolean stale(SnsEnvelope envelope) {
+        try {
+            return Instant.parse(envelope.timestamp()).isBefore(clock.instant().minus(settings.maxAge()));
+        } catch (DateTimeParseException e) {
+            return true;
         }
     }
 

@@ -16,6 +16,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -91,6 +92,18 @@ class SnsEndpointTest {
                 "an unknown signature version");
         assertEquals(400, post("{\"Type\":\"Notification\"}").statusCode());
         assertEquals(400, post("not json").statusCode());
+        assertEquals(List.of(), received(0), "nothing reached the feedback queue");
+    }
+
+    @Test
+    void replaysAndCertificatesThatAreNotSnssSigningOnesAreRefused() throws Exception {
+        String replayed = sns.signed(sns.notification("m-old", BOUNCE, Instant.now().minus(Duration.ofHours(2))), "2");
+        assertEquals(403, post(replayed).statusCode(), "signed by SNS, but two hours old");
+
+        try (SnsTestSigner otherService = new SnsTestSigner("s3.amazonaws.com")) {
+            assertEquals(403, post(otherService.signed(otherService.notification("m-other-cn", BOUNCE), "2")).statusCode(),
+                    "a certificate on an SNS host that is not SNS's signing certificate");
+        }
         assertEquals(List.of(), received(0), "nothing reached the feedback queue");
     }
 
