@@ -6,29 +6,22 @@ import io.micronaut.context.event.StartupEvent;
 import io.micronaut.runtime.event.annotation.EventListener;
 import jakarta.inject.Singleton;
 import jakarta.mail.Flags;
-import jakarta.mail.Folder;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
-import jakarta.mail.Session;
-import jakarta.mail.Store;
-import jakarta.mail.URLName;
 import jakarta.mail.internet.MimeMessage;
-import jakarta.mail.search.FlagTerm;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 
 /**
- * Reads the bounce mailbox over IMAP (docs/tracking.md): the SMTP worker's envelope sender, where
+ * Reads the bounce mailbox over IMAP ({@link MailboxReader}; docs/tracking.md): the SMTP worker's envelope sender, where
  * receiving servers send delivery status notifications. Each unread message is read as a DSN
  * ({@link DsnReports}) and recorded like SES's bounces ({@link NotificationRecorder}); only once that is
  * in ClickHouse is the message deleted, so a crash or an outage leaves it to the next read, and reading
@@ -46,7 +39,7 @@ class BounceMailbox {
     private final FeedbackMetrics metrics;
     private final SchemaOnStart schema;
     private final Clock clock;
-    private volatile Thread reader;
+    private MailboxReader reader;
 
     BounceMailbox(DsnSettings settings, DsnReports reports, NotificationRecorder recorder, FeedbackMetrics metrics,
                   SchemaOnStart schema, Clock clock) {
@@ -60,58 +53,17 @@ class BounceMailbox {
 
     @EventListener
     void onStartup(StartupEvent event) {
-        if (!settings.enabled()) {
-            return;
+        if (settings.enabled()) {
+            reader = new MailboxReader("bounce", settings.mailbox(), settings.pollInterval(), schema, this::handle,
+                    () -> metrics.dsn("failed"));
+            reader.start();
         }
-        LOG.info("Reading DSN bounces from the mailbox on {} every {}", new URLName(settings.mailbox()).getHost(),
-                settings.pollInterval());
-        reader = Thread.ofVirtual().name("bounce-mailbox").start(this::readLoop);
     }
 
     @EventListener
     void onShutdown(ShutdownEvent event) throws InterruptedException {
-        Thread running = reader;
-        if (running != null) {
-            running.interrupt();
-            running.join(Duration.ofSeconds(10));
-        }
-    }
-
-    private void readLoop() {
-        try {
-            if (!schema.awaitCurrent(Duration.ofDays(365))) {
-                return;
-            }
-            while (!Thread.currentThread().isInterrupted()) {
-                try {
-                    readOnce();
-                } catch (MessagingException | IOException | RuntimeException e) {
-                    metrics.dsn("failed");
-                    LOG.warn("Reading the bounce mailbox failed; trying again in {}: {}", settings.pollInterval(),
-                            e.getMessage());
-                }
-                Thread.sleep(settings.pollInterval());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /** One read of the unread messages; package-visible for tests. */
-    void readOnce() throws MessagingException, IOException {
-        URLName url = new URLName(settings.mailbox());
-        Store store = Session.getInstance(new Properties()).getStore(url);
-        store.connect();
-        try {
-            Folder folder = store.getFolder(url.getFile() == null || url.getFile().isEmpty() ? "INBOX" : url.getFile());
-            folder.open(Folder.READ_WRITE);
-            try {
-                handle(folder.search(new FlagTerm(new Flags(Flags.Flag.SEEN), false)));
-            } finally {
-                folder.close(true);
-            }
-        } finally {
-            store.close();
+        if (reader != null) {
+            reader.stop();
         }
     }
 

@@ -8,17 +8,9 @@ import org.eclipse.angus.mail.dsn.DeliveryStatus;
 import org.eclipse.angus.mail.dsn.MultipartReport;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
-import java.security.DigestOutputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -53,7 +45,7 @@ class DsnReports {
         if (providerId == null || providerId.isBlank()) {
             return List.of();
         }
-        String dsnId = message.getMessageID() != null ? message.getMessageID() : digest(message);
+        String dsnId = MailIds.of(message);
         Instant at = message.getSentDate() != null ? message.getSentDate().toInstant() : clock.instant();
         Map<String, List<ProviderNotification.Recipient>> byKind = new LinkedHashMap<>();
         for (int i = 0; i < status.getRecipientDSNCount(); i++) {
@@ -73,24 +65,6 @@ class DsnReports {
                     DSN_PREFIX + dsnId + ":" + kind, kind.substring(colon + 1), List.copyOf(recipients), at));
         });
         return notifications;
-    }
-
-    /** A report without a Message-ID is still the same report when read again: named by its content. */
-    private static String digest(MimeMessage message) throws MessagingException, IOException {
-        MessageDigest sha256;
-        try {
-            sha256 = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
-        }
-        // Headers and raw body as received: writeTo could first give the message a fresh Message-ID.
-        for (String line : Collections.list(message.getAllHeaderLines())) {
-            sha256.update(line.getBytes(StandardCharsets.UTF_8));
-        }
-        try (InputStream body = message.getRawInputStream()) {
-            body.transferTo(new DigestOutputStream(OutputStream.nullOutputStream(), sha256));
-        }
-        return HexFormat.of().formatHex(sha256.digest());
     }
 
     /** {@code type:subtype}, or null for what is no feedback. */

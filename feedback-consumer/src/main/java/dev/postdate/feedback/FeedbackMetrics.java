@@ -33,6 +33,11 @@ class FeedbackMetrics {
         registry.counter("postdate.feedback.dsn.messages", "outcome", outcome).increment();
     }
 
+    /** One message of the unsubscribe mailbox: handled, no_token (left read); failed: a read of the mailbox. */
+    void unsubscribeMail(String outcome) {
+        registry.counter("postdate.feedback.unsubscribe.mails", "outcome", outcome).increment();
+    }
+
     void events(String type, int count) {
         registry.counter("postdate.feedback.events", "type", type).increment(count);
     }

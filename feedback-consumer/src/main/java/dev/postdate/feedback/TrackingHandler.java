@@ -1,10 +1,5 @@
 package dev.postdate.feedback;
 
-import dev.postdate.clickhouse.contacts.ContactStore;
-import dev.postdate.clickhouse.feedback.FeedbackEvent;
-import dev.postdate.clickhouse.feedback.FeedbackEventStore;
-import dev.postdate.clickhouse.suppressions.Suppression;
-import dev.postdate.clickhouse.suppressions.SuppressionStore;
 import dev.postdate.core.tracking.TrackingEvent;
 import io.micronaut.core.type.Argument;
 import io.micronaut.serde.ObjectMapper;
@@ -14,21 +9,16 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 import java.io.IOException;
-import java.time.Clock;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 
 /**
- * Records what one poll of the tracking queue brought (docs/tracking.md): one insert of its opens,
- * clicks and unsubscribes into {@code feedback_events}, then each unsubscribe's effect, and only then
- * the deletes. Handling a message again records nothing twice: events fold by their id, a consent
- * already withdrawn and a suppression already in force are not written again.
+ * Handles what one poll of the tracking queue brought (docs/tracking.md): its opens, clicks and
+ * unsubscribes recorded at once ({@link TrackingRecorder}), and only then the deletes; handling a
+ * message again records nothing twice. Unreadable messages go on to the dead-letter queue.
  */
 @Singleton
 class TrackingHandler {
@@ -39,25 +29,19 @@ class TrackingHandler {
             TrackingEvent.UNSUBSCRIBED);
 
     private final ObjectMapper json;
-    private final FeedbackEventStore events;
-    private final SuppressionStore suppressions;
-    private final ContactStore contacts;
+    private final TrackingRecorder recorder;
     private final TrackingQueue queue;
     private final FeedbackSettings settings;
     private final FeedbackMetrics metrics;
-    private final Clock clock;
     private final HiddenRetries retries;
 
-    TrackingHandler(ObjectMapper json, FeedbackEventStore events, SuppressionStore suppressions, ContactStore contacts,
-                    TrackingQueue queue, FeedbackSettings settings, FeedbackMetrics metrics, Clock clock) {
+    TrackingHandler(ObjectMapper json, TrackingRecorder recorder, TrackingQueue queue, FeedbackSettings settings,
+                    FeedbackMetrics metrics) {
         this.json = json;
-        this.events = events;
-        this.suppressions = suppressions;
-        this.contacts = contacts;
+        this.recorder = recorder;
         this.queue = queue;
         this.settings = settings;
         this.metrics = metrics;
-        this.clock = clock;
         this.retries = new HiddenRetries(queue, settings);
     }
 
@@ -94,48 +78,6 @@ class TrackingHandler {
     }
 
     private void record(Map<Message, List<TrackingEvent>> parsed) {
-        Instant received = clock.instant();
-        List<TrackingEvent> all = parsed.values().stream().flatMap(List::stream).toList();
-        List<FeedbackEvent> rows = new ArrayList<>(all.size());
-        for (TrackingEvent e : all) {
-            String subtype = switch (e.type()) {
-                case TrackingEvent.CLICKED -> Integer.toString(e.link());
-                case TrackingEvent.UNSUBSCRIBED -> e.scope().equals(TrackingEvent.SCOPE_ALL) ? "all" : "topic:" + e.topic();
-                default -> "";
-            };
-            rows.add(new FeedbackEvent(e.tenant(), e.recipient(), e.type(), e.id(), e.emailId(), e.batchId(), "",
-                    subtype, e.url(), Instant.ofEpochMilli(e.atMs()), received));
-        }
-        events.record(rows);
-        for (TrackingEvent e : all) {
-            if (e.type().equals(TrackingEvent.UNSUBSCRIBED)) {
-                unsubscribe(e);
-            }
-            metrics.events(e.type(), 1);
-        }
-    }
-
-    /** A topic's consent withdrawn on the address's contacts, or the address suppressed for the tenant. */
-    private void unsubscribe(TrackingEvent e) {
-        Instant at = Instant.ofEpochMilli(e.atMs());
-        String source = "unsubscribe:" + e.id();
-        if (e.scope().equals(TrackingEvent.SCOPE_TOPIC) && !e.topic().isEmpty()) {
-            int changed = contacts.withdrawConsent(e.tenant(), e.recipient(), e.topic(), at, source);
-            if (changed > 0) {
-                metrics.unsubscribed("topic");
-            }
-            return;
-        }
-        Optional<String> entry = Suppression.entryOf(e.recipient());
-        if (entry.isEmpty()) {
-            return;
-        }
-        Optional<Suppression> current = suppressions.find(e.tenant(), entry.get());
-        if (current.isPresent() && current.get().expires() == null) {
-            return;
-        }
-        suppressions.add(e.tenant(), List.of(new Suppression(entry.get(), TrackingEvent.UNSUBSCRIBED, source, at, null)));
-        metrics.suppressed(TrackingEvent.UNSUBSCRIBED);
-        metrics.unsubscribed("all");
+        recorder.record(parsed.values().stream().flatMap(List::stream).toList());
     }
 }

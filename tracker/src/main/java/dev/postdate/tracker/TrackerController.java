@@ -100,8 +100,7 @@ public class TrackerController {
             return invalid("unsubscribe");
         }
         TrackingToken t = opened.get();
-        String reach = t.topic().isEmpty() || TrackingEvent.SCOPE_ALL.equals(scope)
-                ? TrackingEvent.SCOPE_ALL : TrackingEvent.SCOPE_TOPIC;
+        String reach = TrackingEvent.unsubscribeScope(t, TrackingEvent.SCOPE_ALL.equals(scope));
         return counted(request, "unsubscribe", event(TrackingEvent.UNSUBSCRIBED, t, reach),
                 () -> page(HttpResponse.ok(pages.done(t, reach))));
     }
@@ -111,8 +110,7 @@ public class TrackerController {
     }
 
     private TrackingEvent event(String type, TrackingToken t, String scope) {
-        return new TrackingEvent(UUID.randomUUID().toString(), type, t.tenant(), t.emailId(), t.batchId(),
-                t.recipient(), t.topic(), scope, t.link(), t.url(), clock.millis());
+        return TrackingEvent.of(UUID.randomUUID().toString(), type, t, scope, clock.millis());
     }
 
     /**

@@ -162,9 +162,9 @@ class EmailSendFlow {
                 return;
             }
             EmailTracking.Tracked tracked = tracking.apply(email.id(), email.tenant(), email.batchId(), content,
-                    rendered.html(), content.headers() == null ? Map.of() : content.headers());
+                    rendered.html(), rendered.text(), content.headers() == null ? Map.of() : content.headers());
             OutgoingEmail outgoing = new OutgoingEmail(email.id(), newMessageId(), content.from(), content.to(),
-                    content.replyTo(), rendered.subject(), tracked.html(), rendered.text(), tracked.headers());
+                    content.replyTo(), rendered.subject(), tracked.html(), tracked.text(), tracked.headers());
             if (pass.sendBegun(email) && !resends) {
                 // A worker marked it sending and never released it: only its guard can say how that
                 // ended. Without one, Redis lost it, and the provider call may have happened.

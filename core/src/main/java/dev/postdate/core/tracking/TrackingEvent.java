@@ -7,7 +7,8 @@ import io.micronaut.serde.annotation.Serdeable;
 /**
  * What the tracker saw, as it travels on the tracking queue to the feedback consumer (docs/tracking.md).
  *
- * @param id    random, the same in every copy SQS may deliver: the event is recorded once
+ * @param id    random (or the unsubscribe mail's id), the same in every copy SQS may deliver: the event is
+ *              recorded once
  * @param type  {@code opened}, {@code clicked} or {@code unsubscribed}
  * @param scope an unsubscribe's reach: {@code topic} (the token's topic) or {@code all}; empty otherwise
  * @param link  a click's link number, 0 otherwise
@@ -24,4 +25,15 @@ public record TrackingEvent(String id, String type, String tenant, @JsonProperty
     public static final String UNSUBSCRIBED = "unsubscribed";
     public static final String SCOPE_TOPIC = "topic";
     public static final String SCOPE_ALL = "all";
+
+    /** The event a token's use makes: what the token names, with this id, type, scope and time. */
+    public static TrackingEvent of(String id, String type, TrackingToken token, String scope, long atMs) {
+        return new TrackingEvent(id, type, token.tenant(), token.emailId(), token.batchId(), token.recipient(),
+                token.topic(), scope, token.link(), token.url(), atMs);
+    }
+
+    /** An unsubscribe's reach: all mail when the token names no topic or the recipient asks for all. */
+    public static String unsubscribeScope(TrackingToken token, boolean all) {
+        return token.topic().isEmpty() || all ? SCOPE_ALL : SCOPE_TOPIC;
+    }
 }

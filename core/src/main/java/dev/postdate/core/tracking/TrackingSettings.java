@@ -15,13 +15,21 @@ import java.net.URI;
  * @param clicks      default of {@code tracking.clicks}
  * @param anonymous   default of {@code tracking.anonymous}
  * @param unsubscribe default of {@code tracking.unsubscribe} for emails outside campaigns
+ * @param unsubscribeMailto an address whose mailbox the feedback consumer reads: List-Unsubscribe then
+ *                    also offers {@code mailto:} ({@link UnsubscribeMailto}); none: https only
+ * @param textClicks  links in plain-text bodies go through the redirect too, where clicks are tracked
  */
 @ConfigurationProperties("postdate.tracking")
 public record TrackingSettings(@Nullable URI baseUrl, @Nullable String keys, boolean opens, boolean clicks,
-                               boolean anonymous, boolean unsubscribe) {
+                               boolean anonymous, boolean unsubscribe, @Nullable String unsubscribeMailto,
+                               boolean textClicks) {
 
     public boolean enabled() {
         return baseUrl != null && !baseUrl.toString().isBlank();
+    }
+
+    public boolean offersMailto() {
+        return unsubscribeMailto != null && !unsubscribeMailto.isBlank();
     }
 
     /** The base URL without a trailing slash, for appending {@code /c/<token>}. */

@@ -20,5 +20,6 @@ public final class FeedbackMeters {
         metrics.trackingMessage("handled");
         metrics.unsubscribed("all");
         metrics.dsn("handled");
+        metrics.unsubscribeMail("handled");
     }
 }

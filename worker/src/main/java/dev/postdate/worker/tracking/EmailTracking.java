@@ -8,6 +8,7 @@ import dev.postdate.core.tracking.TrackingKeys;
 import dev.postdate.core.tracking.TrackingSettings;
 import dev.postdate.core.tracking.TrackingToken;
 import dev.postdate.core.tracking.TrackingTokens;
+import dev.postdate.core.tracking.UnsubscribeMailto;
 import jakarta.inject.Singleton;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
@@ -17,24 +18,31 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * Makes a rendered email trackable (docs/tracking.md): its HTML links go through the tracker's
- * redirect, a pixel counts opens, and campaign emails, or those that ask, carry RFC 8058 one-click
- * {@code List-Unsubscribe} headers. Each link's token names the email, its batch and the link, sealed
+ * Makes a rendered email trackable (docs/tracking.md): its HTML links (and, with {@code text-clicks},
+ * its text body's URLs) go through the tracker's redirect, a pixel counts opens, and campaign emails,
+ * or those that ask, carry RFC 8058 one-click {@code List-Unsubscribe} headers (and a {@code mailto:}
+ * where the deployment has an unsubscribe mailbox). Each link's token names the email, its batch and the link, sealed
  * so that only the tracker can read it. Off entirely without {@code postdate.tracking.base-url}.
  */
 @Singleton
 public class EmailTracking {
 
-    /** What the email becomes: its HTML, and its headers with the unsubscribe ones added. */
-    public record Tracked(String html, Map<String, String> headers) {
+    /** What the email becomes: its HTML and text, and its headers with the unsubscribe ones added. */
+    public record Tracked(String html, String text, Map<String, String> headers) {
     }
 
     /** Links longer than this stay as they are: the token would make the URL too long for some clients. */
     private static final int MAX_TRACKED_URL = 2000;
     /** A link with this attribute is left alone, and the attribute removed. */
     private static final String NO_TRACK = "data-postdate-no-track";
+    /** A URL in a plain-text body: up to whitespace or what commonly closes it in prose. */
+    private static final Pattern TEXT_URL = Pattern.compile("(?i)https?://[^\\s<>\"]+");
+    /** Trailing characters that end the sentence around a URL rather than the URL itself. */
+    private static final String TEXT_URL_TRAILERS = ".,;:!?)]}'";
 
     private final TrackingSettings settings;
     private final TrackingDefaults defaults;
@@ -46,58 +54,104 @@ public class EmailTracking {
         this.tokens = settings.enabled() ? new TrackingTokens(TrackingKeys.parse(settings.keys())) : null;
     }
 
-    public Tracked apply(String emailId, String tenant, String batchId, EmailContent content, String html,
+    public Tracked apply(String emailId, String tenant, String batchId, EmailContent content, String html, String text,
                          Map<String, String> headers) {
         if (tokens == null) {
-            return new Tracked(html, headers);
+            return new Tracked(html, text, headers);
         }
         Tracking tracking = defaults.of(tenant, content.tracking());
         boolean anonymous = Boolean.TRUE.equals(tracking.anonymous());
         String recipient = content.to().email().toLowerCase(Locale.ROOT);
-        String trackedId = anonymous ? "" : emailId;
-        String trackedRecipient = anonymous ? "" : recipient;
-        String trackedHtml = html;
+        Links links = new Links(tenant, anonymous ? "" : emailId, batchId, anonymous ? "" : recipient);
         boolean clicks = Boolean.TRUE.equals(tracking.clicks());
-        boolean opens = Boolean.TRUE.equals(tracking.opens());
-        if (html != null && (clicks || opens)) {
-            Document document = Jsoup.parse(html);
-            document.outputSettings().prettyPrint(false);
-            if (clicks) {
-                int link = 0;
-                for (Element anchor : document.select("a[href]")) {
-                    if (anchor.hasAttr(NO_TRACK)) {
-                        anchor.removeAttr(NO_TRACK);
-                        continue;
-                    }
-                    String href = anchor.attr("href").trim();
-                    if (!trackable(href)) {
-                        continue;
-                    }
-                    link++;
-                    anchor.attr("href", settings.base() + "/c/" + tokens.seal(new TrackingToken(
-                            TrackingToken.Kind.CLICK, tenant, trackedId, batchId, trackedRecipient, "", link, href)));
-                }
-            }
-            if (opens) {
-                document.body().appendElement("img")
-                        .attr("src", settings.base() + "/o/" + tokens.seal(new TrackingToken(
-                                TrackingToken.Kind.OPEN, tenant, trackedId, batchId, trackedRecipient, "", 0, "")))
-                        .attr("width", "1").attr("height", "1").attr("alt", "")
-                        .attr("style", "border:0;width:1px;height:1px");
-            }
-            trackedHtml = document.outerHtml();
-        }
+        String trackedHtml = html == null ? null : trackHtml(html, clicks, Boolean.TRUE.equals(tracking.opens()), links);
+        String trackedText = text != null && clicks && settings.textClicks() ? trackText(text, links) : text;
         boolean campaign = batchId.startsWith(CampaignSpec.BATCH_PREFIX);
         if (!(campaign || Boolean.TRUE.equals(tracking.unsubscribe())) || hasListUnsubscribe(headers)) {
-            return new Tracked(trackedHtml, headers);
+            return new Tracked(trackedHtml, trackedText, headers);
         }
         // The recipient's address is always in this token, anonymous or not: unsubscribing needs it.
         String token = tokens.seal(new TrackingToken(TrackingToken.Kind.UNSUBSCRIBE, tenant, emailId, batchId,
                 recipient, content.topic() == null ? "" : content.topic(), 0, ""));
+        String unsubscribe = "<" + settings.base() + "/u/" + token + ">";
+        if (settings.offersMailto()) {
+            unsubscribe += ", <" + UnsubscribeMailto.uri(settings.unsubscribeMailto(), token) + ">";
+        }
         Map<String, String> withUnsubscribe = new LinkedHashMap<>(headers);
-        withUnsubscribe.put("List-Unsubscribe", "<" + settings.base() + "/u/" + token + ">");
+        withUnsubscribe.put("List-Unsubscribe", unsubscribe);
         withUnsubscribe.put("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
-        return new Tracked(trackedHtml, withUnsubscribe);
+        return new Tracked(trackedHtml, trackedText, withUnsubscribe);
+    }
+
+    private String trackHtml(String html, boolean clicks, boolean opens, Links links) {
+        if (!clicks && !opens) {
+            return html;
+        }
+        Document document = Jsoup.parse(html);
+        document.outputSettings().prettyPrint(false);
+        if (clicks) {
+            for (Element anchor : document.select("a[href]")) {
+                if (anchor.hasAttr(NO_TRACK)) {
+                    anchor.removeAttr(NO_TRACK);
+                    continue;
+                }
+                String href = anchor.attr("href").trim();
+                if (trackable(href)) {
+                    anchor.attr("href", links.click(href));
+                }
+            }
+        }
+        if (opens) {
+            document.body().appendElement("img").attr("src", links.open())
+                    .attr("width", "1").attr("height", "1").attr("alt", "")
+                    .attr("style", "border:0;width:1px;height:1px");
+        }
+        return document.outerHtml();
+    }
+
+    /** The text body's URLs through the redirect, numbered after the HTML's links. */
+    private String trackText(String text, Links links) {
+        Matcher matcher = TEXT_URL.matcher(text);
+        StringBuilder out = new StringBuilder(text.length());
+        while (matcher.find()) {
+            String url = matcher.group();
+            int end = url.length();
+            while (end > 0 && TEXT_URL_TRAILERS.indexOf(url.charAt(end - 1)) >= 0) {
+                end--;
+            }
+            String link = url.substring(0, end);
+            String replacement = trackable(link) ? links.click(link) + url.substring(end) : url;
+            matcher.appendReplacement(out, Matcher.quoteReplacement(replacement));
+        }
+        matcher.appendTail(out);
+        return out.toString();
+    }
+
+    /** Seals one email's click and open tokens, numbering its links from 1 across its bodies. */
+    private final class Links {
+        private final String tenant;
+        private final String emailId;
+        private final String batchId;
+        private final String recipient;
+        private int count;
+
+        Links(String tenant, String emailId, String batchId, String recipient) {
+            this.tenant = tenant;
+            this.emailId = emailId;
+            this.batchId = batchId;
+            this.recipient = recipient;
+        }
+
+        String click(String url) {
+            count++;
+            return settings.base() + "/c/" + tokens.seal(new TrackingToken(TrackingToken.Kind.CLICK, tenant, emailId,
+                    batchId, recipient, "", count, url));
+        }
+
+        String open() {
+            return settings.base() + "/o/" + tokens.seal(new TrackingToken(TrackingToken.Kind.OPEN, tenant, emailId,
+                    batchId, recipient, "", 0, ""));
+        }
     }
 
     private boolean trackable(String href) {

@@ -9,6 +9,7 @@ import dev.postdate.core.tracking.TrackingKeys;
 import dev.postdate.core.tracking.TrackingSettings;
 import dev.postdate.core.tracking.TrackingToken;
 import dev.postdate.core.tracking.TrackingTokens;
+import dev.postdate.core.tracking.UnsubscribeMailto;
 import io.micronaut.context.env.DefaultEnvironment;
 import io.micronaut.context.env.Environment;
 import io.micronaut.context.env.PropertySource;
@@ -18,8 +19,11 @@ import org.jsoup.nodes.Element;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -38,7 +42,7 @@ class EmailTrackingTest {
 
     @Test
     void linksGoThroughTheTrackerAndAPixelCountsOpens() {
-        EmailTracking.Tracked tracked = tracking(Map.of()).apply("e-1", "acme", "b-1", content(null, null), HTML, Map.of());
+        EmailTracking.Tracked tracked = tracking(Map.of()).apply("e-1", "acme", "b-1", content(null, null), HTML, null, Map.of());
         Document document = Jsoup.parse(tracked.html());
         List<Element> links = document.select("a[href]");
         TrackingToken first = token(links.get(0).attr("href"), "/c/");
@@ -59,7 +63,7 @@ class EmailTrackingTest {
     @Test
     void campaignEmailsCarryOneClickUnsubscribeNamingTheirTopic() {
         EmailTracking.Tracked tracked = tracking(Map.of()).apply("e-2", "acme", "campaign.c-1.4",
-                content("news", null), "<p>Hi</p>", Map.of("X-Campaign", "spring"));
+                content("news", null), "<p>Hi</p>", null, Map.of("X-Campaign", "spring"));
         assertEquals("spring", tracked.headers().get("X-Campaign"));
         assertEquals("List-Unsubscribe=One-Click", tracked.headers().get("List-Unsubscribe-Post"));
         String header = tracked.headers().get("List-Unsubscribe");
@@ -70,10 +74,42 @@ class EmailTrackingTest {
     }
 
     @Test
+    void withAnUnsubscribeMailboxListUnsubscribeOffersMailtoWithTheSameToken() {
+        EmailTracking.Tracked tracked = tracking(Map.of(), "unsubscribe@mail.example.net", false).apply("e-9", "acme",
+                "campaign.c-1.2", content(null, null), "<p>Hi</p>", null, Map.of());
+        Matcher header = Pattern.compile("<(https://[^>]+)>, <mailto:unsubscribe@mail\\.example\\.net\\?subject=([^>]+)>")
+                .matcher(tracked.headers().get("List-Unsubscribe"));
+        assertTrue(header.matches(), tracked.headers().get("List-Unsubscribe"));
+        String token = UnsubscribeMailto.tokenOf("Re: " + header.group(2)).orElseThrow();
+        assertEquals(header.group(1), BASE + "/u/" + token);
+        assertEquals(TrackingToken.Kind.UNSUBSCRIBE, tokens.open(token).orElseThrow().kind());
+    }
+
+    @Test
+    void textBodyUrlsAreTrackedWhenAskedAndNumberedAfterTheHtmlLinks() {
+        String text = "Offer: https://shop.example.org/a?x=1&y=2. Help: mailto:help@example.org (or http://example.org/c)";
+        EmailTracking.Tracked tracked = tracking(Map.of(), null, true).apply("e-10", "acme", "b-1", content(null, null),
+                "<a href=\"https://shop.example.org/a?x=1&amp;y=2\">offer</a>", text, Map.of());
+        Matcher urls = Pattern.compile(Pattern.quote(BASE) + "/c/[A-Za-z0-9_-]+").matcher(tracked.text());
+        List<TrackingToken> found = new ArrayList<>();
+        while (urls.find()) {
+            found.add(token(urls.group(), "/c/"));
+        }
+        assertEquals(List.of("https://shop.example.org/a?x=1&y=2", "http://example.org/c"),
+                found.stream().map(TrackingToken::url).toList(), tracked.text());
+        assertEquals(List.of(2, 3), found.stream().map(TrackingToken::link).toList(), "the HTML's link is 1");
+        assertTrue(tracked.text().startsWith("Offer: " + BASE + "/c/") && tracked.text().contains(". Help: mailto:help@example.org (or ")
+                && tracked.text().endsWith(")"), tracked.text());
+
+        assertSame(text, tracking(Map.of()).apply("e-11", "acme", "b-1", content(null, null), null, text, Map.of()).text(),
+                "off unless text-clicks");
+    }
+
+    @Test
     void theClientsOwnListUnsubscribeWins() {
         Map<String, String> own = Map.of("list-unsubscribe", "<mailto:off@example.org>");
         EmailTracking.Tracked tracked = tracking(Map.of()).apply("e-3", "acme", "campaign.c-1.1", content(null, null),
-                "<p>Hi</p>", own);
+                "<p>Hi</p>", null, own);
         assertSame(own, tracked.headers());
     }
 
@@ -82,13 +118,13 @@ class EmailTrackingTest {
         EmailTracking tracking = tracking(Map.of("postdate.tracking.tenants.quiet.opens", "false",
                 "postdate.tracking.tenants.quiet.clicks", "false", "postdate.tracking.tenants.anon.anonymous", "true"));
         assertEquals("<p><a href=\"https://example.org/\">x</a></p>", Jsoup.parse(tracking.apply("e-4", "quiet", "",
-                content(null, null), "<p><a href=\"https://example.org/\">x</a></p>", Map.of()).html()).body().html());
+                content(null, null), "<p><a href=\"https://example.org/\">x</a></p>", null, Map.of()).html()).body().html());
         String asked = tracking.apply("e-5", "quiet", "", content(null, new Tracking(null, true, null, true)),
-                "<p><a href=\"https://example.org/\">x</a></p>", Map.of()).html();
+                "<p><a href=\"https://example.org/\">x</a></p>", null, Map.of()).html();
         assertTrue(asked.contains(BASE + "/c/"));
         assertFalse(asked.contains(BASE + "/o/"));
         EmailTracking.Tracked anonymous = tracking.apply("e-6", "anon", "b-9", content(null, null),
-                "<p><a href=\"https://example.org/\">x</a></p>", Map.of());
+                "<p><a href=\"https://example.org/\">x</a></p>", null, Map.of());
         TrackingToken click = token(Jsoup.parse(anonymous.html()).select("a").first().attr("href"), "/c/");
         assertEquals("", click.emailId());
         assertEquals("", click.recipient());
@@ -97,13 +133,13 @@ class EmailTrackingTest {
 
     @Test
     void withoutABaseUrlNothingChanges() {
-        EmailTracking off = new EmailTracking(new TrackingSettings(null, null, true, true, false, true),
+        EmailTracking off = new EmailTracking(new TrackingSettings(null, null, true, true, false, true, null, false),
                 defaults(Map.of(), null));
         Map<String, String> headers = Map.of();
-        EmailTracking.Tracked tracked = off.apply("e-7", "acme", "campaign.c.1", content(null, null), HTML, headers);
+        EmailTracking.Tracked tracked = off.apply("e-7", "acme", "campaign.c.1", content(null, null), HTML, null, headers);
         assertSame(HTML, tracked.html());
         assertSame(headers, tracked.headers());
-        assertNull(off.apply("e-8", "acme", "", content(null, null), null, headers).html());
+        assertNull(off.apply("e-8", "acme", "", content(null, null), null, null, headers).html());
     }
 
     private TrackingToken token(String url, String path) {
@@ -117,8 +153,12 @@ class EmailTrackingTest {
     }
 
     private static EmailTracking tracking(Map<String, Object> tenants) {
+        return tracking(tenants, null, false);
+    }
+
+    private static EmailTracking tracking(Map<String, Object> tenants, String mailto, boolean textClicks) {
         TrackingSettings settings = new TrackingSettings(URI.create(BASE + "/"), TestEnvironment.TEST_TRACKING_KEYS,
-                true, true, false, false);
+                true, true, false, false, mailto, textClicks);
         return new EmailTracking(settings, defaults(tenants, settings));
     }
 
@@ -126,7 +166,7 @@ class EmailTrackingTest {
         Environment environment = new DefaultEnvironment(() -> List.of("test"));
         environment.addPropertySource(PropertySource.of("test", properties));
         environment.start();
-        return new TrackingDefaults(settings == null ? new TrackingSettings(null, null, true, true, false, true)
+        return new TrackingDefaults(settings == null ? new TrackingSettings(null, null, true, true, false, true, null, false)
                 : settings, environment);
     }
 }

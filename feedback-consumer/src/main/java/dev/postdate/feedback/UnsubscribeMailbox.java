@@ -1,0 +1,100 @@
+package dev.postdate.feedback;
+
+import dev.postdate.clickhouse.migrations.SchemaOnStart;
+import dev.postdate.core.tracking.TrackingEvent;
+import dev.postdate.core.tracking.TrackingKeys;
+import dev.postdate.core.tracking.TrackingToken;
+import dev.postdate.core.tracking.TrackingTokens;
+import dev.postdate.core.tracking.UnsubscribeMailto;
+import io.micronaut.context.annotation.Property;
+import io.micronaut.context.event.ShutdownEvent;
+import io.micronaut.context.event.StartupEvent;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.runtime.event.annotation.EventListener;
+import jakarta.inject.Singleton;
+import jakarta.mail.Flags;
+import jakarta.mail.Message;
+import jakarta.mail.MessagingException;
+import jakarta.mail.internet.MimeMessage;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Reads the unsubscribe mailbox over IMAP (docs/tracking.md): the address List-Unsubscribe's
+ * {@code mailto:} names. A mail whose subject carries a valid unsubscribe token is the same
+ * unsubscribe as the one-click POST (scope: the token's topic, else all mail), recorded by
+ * {@link TrackingRecorder} under the mail's id, and deleted only once recorded: read again after a
+ * crash it changes nothing. The token, sealed by the workers, is the proof; the sender's address
+ * is not trusted. A mail without a valid token is marked read and left for people.
+ */
+@Singleton
+class UnsubscribeMailbox {
+
+    private final UnsubscribeMailSettings settings;
+    private final TrackingRecorder recorder;
+    private final FeedbackMetrics metrics;
+    private final SchemaOnStart schema;
+    private final Clock clock;
+    private final TrackingTokens tokens;
+    private MailboxReader reader;
+
+    UnsubscribeMailbox(UnsubscribeMailSettings settings, @Property(name = "postdate.tracking.keys") @Nullable String keys,
+                       TrackingRecorder recorder, FeedbackMetrics metrics, SchemaOnStart schema, Clock clock) {
+        this.settings = settings;
+        this.recorder = recorder;
+        this.metrics = metrics;
+        this.schema = schema;
+        this.clock = clock;
+        if (settings.enabled() && (keys == null || keys.isBlank())) {
+            throw new IllegalStateException("postdate.feedback.unsubscribe.mailbox is set, but postdate.tracking.keys"
+                    + " (POSTDATE_TRACKING_KEYS) is not: the mails' tokens cannot be opened");
+        }
+        this.tokens = settings.enabled() ? new TrackingTokens(TrackingKeys.parse(keys)) : null;
+    }
+
+    @EventListener
+    void onStartup(StartupEvent event) {
+        if (settings.enabled()) {
+            reader = new MailboxReader("unsubscribe", settings.mailbox(), settings.pollInterval(), schema, this::handle,
+                    () -> metrics.unsubscribeMail("failed"));
+            reader.start();
+        }
+    }
+
+    @EventListener
+    void onShutdown(ShutdownEvent event) throws InterruptedException {
+        if (reader != null) {
+            reader.stop();
+        }
+    }
+
+    private void handle(Message[] unread) throws MessagingException, IOException {
+        Map<Message, TrackingEvent> unsubscribes = new LinkedHashMap<>();
+        for (Message message : unread) {
+            Optional<TrackingToken> token = UnsubscribeMailto.tokenOf(message.getSubject()).flatMap(tokens::open)
+                    .filter(t -> t.kind() == TrackingToken.Kind.UNSUBSCRIBE);
+            if (token.isEmpty()) {
+                message.setFlag(Flags.Flag.SEEN, true);
+                metrics.unsubscribeMail("no_token");
+                continue;
+            }
+            long at = message.getSentDate() != null ? message.getSentDate().getTime() : clock.millis();
+            unsubscribes.put(message, TrackingEvent.of("mailto:" + MailIds.of((MimeMessage) message),
+                    TrackingEvent.UNSUBSCRIBED, token.get(), TrackingEvent.unsubscribeScope(token.get(), false), at));
+        }
+        if (unsubscribes.isEmpty()) {
+            return;
+        }
+        recorder.record(new ArrayList<>(unsubscribes.values()));
+        for (Message message : unsubscribes.keySet()) {
+            message.setFlag(Flags.Flag.DELETED, true);
+            metrics.unsubscribeMail("handled");
+        }
+    }
+
+}
