@@ -38,7 +38,7 @@ import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 
 /**
- * The operator API over the two dead-letter queues: the same list, show and redrive as
+ * The operator API over the dead-letter queues: the same list, show and redrive as
  * {@code ./postdate dlq}, through the same {@link DeadLetters}. Looking receives the messages, so a
  * list hides them for a moment (docs/operations.md).
  */
@@ -77,7 +77,7 @@ public class DeadLetterController {
     @ApiResponse(responseCode = "200", description = "the messages seen",
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = DeadLetterList.class)))
     @Get
-    public DeadLetterList list(@Parameter(description = "intake or ranges") @PathVariable String queue) {
+    public DeadLetterList list(@Parameter(description = "intake, ranges, feedback or tracking") @PathVariable String queue) {
         DeadLetterQueue which = queue(queue);
         List<DeadLetter> messages = fromSqs(() -> deadLetters.list(which));
         return new DeadLetterList(which.wireName(), messages.size(), messages);
@@ -87,7 +87,7 @@ public class DeadLetterController {
     @ApiResponse(responseCode = "200", description = "the message",
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = DeadLetterDetail.class)))
     @Get("/messages/{messageId}")
-    public DeadLetterDetail show(@Parameter(description = "intake or ranges") @PathVariable String queue,
+    public DeadLetterDetail show(@Parameter(description = "intake, ranges, feedback or tracking") @PathVariable String queue,
                                  @PathVariable String messageId) {
         DeadLetterQueue which = queue(queue);
         return fromSqs(() -> deadLetters.show(which, messageId)).orElseThrow(() -> noMessage(queue, messageId));
@@ -99,7 +99,7 @@ public class DeadLetterController {
     @ApiResponse(responseCode = "422", description = "neither or both of id and all",
             content = @Content(mediaType = ProblemResponses.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @Post("/redrive")
-    public Redriven redrive(@Parameter(description = "intake or ranges") @PathVariable String queue,
+    public Redriven redrive(@Parameter(description = "intake, ranges, feedback or tracking") @PathVariable String queue,
                             @Parameter(description = "the dead letter's message id") @QueryValue @Nullable String id,
                             @Parameter(description = "true: every message") @QueryValue(defaultValue = "false") boolean all) {
         DeadLetterQueue which = queue(queue);
@@ -125,7 +125,8 @@ public class DeadLetterController {
 
     private static DeadLetterQueue queue(String name) {
         return DeadLetterQueue.fromWireName(name).orElseThrow(() -> new ProblemException(ProblemType.NOT_FOUND,
-                "No dead-letter queue '" + name + "': use intake or ranges", List.of(new FieldError("queue", "intake or ranges"))));
+                "No dead-letter queue '" + name + "': use intake, ranges, feedback or tracking",
+                List.of(new FieldError("queue", "intake, ranges, feedback or tracking"))));
     }
 
     private static ProblemException noMessage(String queue, String messageId) {

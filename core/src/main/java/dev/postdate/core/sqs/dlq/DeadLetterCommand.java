@@ -11,11 +11,12 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /**
- * {@code ./postdate dlq list|show|redrive QUEUE}: the operator's view of the two dead-letter queues.
- * Never prints a message body: an intake packet is shown as ids and tenants, a range as itself.
+ * {@code ./postdate dlq list|show|redrive QUEUE}: the operator's view of the dead-letter queues.
+ * Never prints a message body: an intake packet is shown as ids and tenants, a range as itself, an SES
+ * notification as its type and provider id, tracking events as their count, types and tenants.
  */
 @Command(name = "postdate dlq", mixinStandardHelpOptions = true,
-        description = "Inspect and redrive the dead-letter queues (QUEUE: intake or ranges).",
+        description = "Inspect and redrive the dead-letter queues (QUEUE: intake, ranges, feedback or tracking).",
         subcommands = {DeadLetterCommand.ListLetters.class, DeadLetterCommand.ShowLetter.class,
                 DeadLetterCommand.Redrive.class})
 public class DeadLetterCommand implements Runnable {
@@ -32,7 +33,7 @@ public class DeadLetterCommand implements Runnable {
     static int run(ApplicationContext context, String... args) {
         CommandLine command = new CommandLine(DeadLetterCommand.class, new MicronautFactory(context));
         command.registerConverter(DeadLetterQueue.class, name -> DeadLetterQueue.fromWireName(name)
-                .orElseThrow(() -> new CommandLine.TypeConversionException("QUEUE is intake or ranges, not " + name)));
+                .orElseThrow(() -> new CommandLine.TypeConversionException("QUEUE is intake, ranges, feedback or tracking, not " + name)));
         return command.execute(args);
     }
 
@@ -48,7 +49,7 @@ public class DeadLetterCommand implements Runnable {
         @Inject
         DeadLetters deadLetters;
 
-        @CommandLine.Parameters(paramLabel = "QUEUE", description = "intake or ranges")
+        @CommandLine.Parameters(paramLabel = "QUEUE", description = "intake, ranges, feedback or tracking")
         DeadLetterQueue queue;
 
         @Override
@@ -69,7 +70,7 @@ public class DeadLetterCommand implements Runnable {
         @Inject
         DeadLetters deadLetters;
 
-        @CommandLine.Parameters(index = "0", paramLabel = "QUEUE", description = "intake or ranges")
+        @CommandLine.Parameters(index = "0", paramLabel = "QUEUE", description = "intake, ranges, feedback or tracking")
         DeadLetterQueue queue;
 
         @CommandLine.Parameters(index = "1", paramLabel = "MESSAGE_ID", description = "an id printed by list")
@@ -97,6 +98,13 @@ public class DeadLetterCommand implements Runnable {
                 System.out.println("email_ids            " + String.join(" ", detail.packet().emailIds()));
             } else if (detail.range() != null) {
                 System.out.println("range                " + detail.range());
+            } else if (detail.notification() != null) {
+                System.out.println("notification         " + detail.notification().type());
+                System.out.println("provider_message_id  " + Optional.ofNullable(detail.notification().providerMessageId()).orElse("-"));
+            } else if (detail.tracking() != null) {
+                System.out.println("events               " + detail.tracking().events());
+                System.out.println("types                " + String.join(" ", detail.tracking().types()));
+                System.out.println("tenants              " + String.join(" ", detail.tracking().tenants()));
             } else {
                 System.out.println("undecodable          " + detail.undecodable());
             }
@@ -110,7 +118,7 @@ public class DeadLetterCommand implements Runnable {
         @Inject
         DeadLetters deadLetters;
 
-        @CommandLine.Parameters(paramLabel = "QUEUE", description = "intake or ranges")
+        @CommandLine.Parameters(paramLabel = "QUEUE", description = "intake, ranges, feedback or tracking")
         DeadLetterQueue queue;
 
         @CommandLine.ArgGroup(multiplicity = "1")

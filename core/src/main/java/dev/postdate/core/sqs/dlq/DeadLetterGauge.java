@@ -30,7 +30,7 @@ public class DeadLetterGauge {
                            @Value("${postdate.dlq.gauge-queue}") String queueName) {
         this.deadLetters = deadLetters;
         this.queue = DeadLetterQueue.fromWireName(queueName).orElseThrow(() -> new IllegalArgumentException(
-                "postdate.dlq.gauge-queue must be intake or ranges, not " + queueName));
+                "postdate.dlq.gauge-queue must be intake, ranges, feedback or tracking, not " + queueName));
         Gauge.builder("postdate.dlq.messages", this, gauge -> gauge.messages)
                 .description("messages in the dead-letter queue (SQS ApproximateNumberOfMessages)")
                 .tag("queue", queue.wireName())

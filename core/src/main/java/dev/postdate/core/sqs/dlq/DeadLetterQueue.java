@@ -3,12 +3,16 @@ package dev.postdate.core.sqs.dlq;
 import java.util.Locale;
 import java.util.Optional;
 
-/** Postdate's two dead-letter queues, named by the queue they serve. */
+/** Postdate's dead-letter queues, named by the queue they serve. */
 public enum DeadLetterQueue {
     /** Intake packets: undecodable ones and poison packets that ClickHouse keeps refusing (docs/ingest.md). */
     INTAKE,
     /** Ranges: undecodable ones, bugs, and ranges that failed the queue's maximum receives (docs/worker.md). */
-    RANGES;
+    RANGES,
+    /** SES notifications the feedback consumer could not use within the queue's maximum receives (docs/tracking.md). */
+    FEEDBACK,
+    /** Tracking events that could not be read or recorded within the queue's maximum receives (docs/tracking.md). */
+    TRACKING;
 
     /** {@code intake} or {@code ranges}: the name operators type and the metric's tag. */
     public String wireName() {

@@ -8,6 +8,7 @@ import dev.postdate.core.range.RangeMessage;
 import dev.postdate.core.sqs.QueueUrls;
 import dev.postdate.core.sqs.SqsSettings;
 import io.micronaut.context.annotation.Value;
+import io.micronaut.json.tree.JsonNode;
 import io.micronaut.serde.ObjectMapper;
 import jakarta.inject.Singleton;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
@@ -28,7 +29,7 @@ import java.util.Optional;
 import java.util.function.Predicate;
 
 /**
- * Lists, shows and redrives the messages of the two dead-letter queues: the one implementation behind
+ * Lists, shows and redrives the messages of the dead-letter queues: the one implementation behind
  * {@code ./postdate dlq} and the operator API.
  * <p>
  * SQS has no way to read a message without receiving it, so every look receives: it hides the messages
@@ -56,11 +57,15 @@ public class DeadLetters {
     private final ObjectMapper json;
     private final String intakeDeadLetterQueue;
     private final String rangesDeadLetterQueue;
+    private final String feedbackQueue;
+    private final String trackingQueue;
 
     public DeadLetters(SqsAsyncClient sqs, QueueUrls queueUrls, SqsSettings sqsSettings, DeadLetterSettings settings,
                        IntakePacketCodec codec, ObjectMapper json,
                        @Value("${postdate.sqs.intake-dead-letter-queue:}") String intakeDeadLetterQueue,
-                       @Value("${postdate.sqs.ranges-dead-letter-queue:}") String rangesDeadLetterQueue) {
+                       @Value("${postdate.sqs.ranges-dead-letter-queue:}") String rangesDeadLetterQueue,
+                       @Value("${postdate.feedback.queue:postdate-feedback}") String feedbackQueue,
+                       @Value("${postdate.feedback.tracking-queue:postdate-tracking}") String trackingQueue) {
         this.sqs = sqs;
         this.queueUrls = queueUrls;
         this.sqsSettings = sqsSettings;
@@ -69,6 +74,8 @@ public class DeadLetters {
         this.json = json;
         this.intakeDeadLetterQueue = orDefault(intakeDeadLetterQueue, sqsSettings.intakeQueue());
         this.rangesDeadLetterQueue = orDefault(rangesDeadLetterQueue, sqsSettings.rangesQueue());
+        this.feedbackQueue = feedbackQueue;
+        this.trackingQueue = trackingQueue;
     }
 
     private static String orDefault(String configured, String sourceQueue) {
@@ -77,12 +84,22 @@ public class DeadLetters {
 
     /** The dead-letter queue's name. */
     public String queueName(DeadLetterQueue queue) {
-        return queue == DeadLetterQueue.INTAKE ? intakeDeadLetterQueue : rangesDeadLetterQueue;
+        return switch (queue) {
+            case INTAKE -> intakeDeadLetterQueue;
+            case RANGES -> rangesDeadLetterQueue;
+            // The queues' redrive policies name these (infra/aws/postdate.yaml, elasticmq.conf).
+            case FEEDBACK, TRACKING -> sourceQueueName(queue) + "-dlq";
+        };
     }
 
     /** The queue whose messages it holds, where a redrive sends them. */
     public String sourceQueueName(DeadLetterQueue queue) {
-        return queue == DeadLetterQueue.INTAKE ? sqsSettings.intakeQueue() : sqsSettings.rangesQueue();
+        return switch (queue) {
+            case INTAKE -> sqsSettings.intakeQueue();
+            case RANGES -> sqsSettings.rangesQueue();
+            case FEEDBACK -> feedbackQueue;
+            case TRACKING -> trackingQueue;
+        };
     }
 
     /** SQS's ApproximateNumberOfMessages: visible messages, without receiving any. */
@@ -199,21 +216,41 @@ public class DeadLetters {
 
     private DeadLetterDetail detail(DeadLetterQueue queue, Message message) {
         DeadLetter letter = describe(message);
-        if (queue == DeadLetterQueue.INTAKE) {
-            try {
-                IntakePacket packet = codec.decode(message.body());
-                return new DeadLetterDetail(letter, new DeadLetterDetail.PacketSummary(packet.packetId(),
-                        packet.emails().size(),
-                        packet.emails().stream().map(PackedEmail::id).toList(),
-                        packet.emails().stream().map(PackedEmail::tenant).distinct().sorted().toList()), null, null);
-            } catch (UndecodablePacketException e) {
-                return new DeadLetterDetail(letter, null, null, e.getMessage());
+        return switch (queue) {
+            case INTAKE -> {
+                try {
+                    IntakePacket packet = codec.decode(message.body());
+                    yield DeadLetterDetail.of(letter, new DeadLetterDetail.PacketSummary(packet.packetId(),
+                            packet.emails().size(), packet.emails().stream().map(PackedEmail::id).toList(),
+                            packet.emails().stream().map(PackedEmail::tenant).distinct().sorted().toList()));
+                } catch (UndecodablePacketException e) {
+                    yield DeadLetterDetail.undecodable(letter, e.getMessage());
+                }
             }
-        }
+            case RANGES -> read(letter, message, RangeMessage.class, "a range message", DeadLetterDetail::of);
+            case FEEDBACK -> read(letter, message, JsonNode.class, "an SES notification",
+                    (l, body) -> DeadLetterDetail.of(l, DeadLetterSummaries.notification(json, body)));
+            case TRACKING -> read(letter, message, JsonNode.class, "a list of tracking events",
+                    (l, body) -> DeadLetterDetail.of(l, DeadLetterSummaries.trackingEvents(body)));
+        };
+    }
+
+    /** A body's summary, which may find the body unreadable after all. */
+    @FunctionalInterface
+    private interface Summary<T> {
+        DeadLetterDetail apply(DeadLetter letter, T body) throws IOException;
+    }
+
+    private <T> DeadLetterDetail read(DeadLetter letter, Message message, Class<T> type, String what,
+                                      Summary<T> summary) {
         try {
-            return new DeadLetterDetail(letter, null, json.readValue(message.body(), RangeMessage.class), null);
+            T body = json.readValue(message.body(), type);
+            if (body == null) {
+                throw new IOException("empty");
+            }
+            return summary.apply(letter, body);
         } catch (IOException | RuntimeException e) {
-            return new DeadLetterDetail(letter, null, null, "not a range message: " + e.getClass().getSimpleName());
+            return DeadLetterDetail.undecodable(letter, "not " + what + ": " + e.getClass().getSimpleName());
         }
     }
 

@@ -134,6 +134,38 @@ class DeadLettersTest {
         assertEquals(List.of(codec.encode(packet)), drain(env.intakeQueue()));
     }
 
+    @Test
+    void feedbackAndTrackingDeadLettersAreSummarizedWithoutRecipientsAndRedrivenToTheirQueues() {
+        String ses = "{\"eventType\":\"Bounce\",\"bounce\":{\"bouncedRecipients\":[{\"emailAddress\":\"dave@example.org\"}]},"
+                + "\"mail\":{\"messageId\":\"prov-7\"}}";
+        String envelope = "{\"Type\":\"Notification\",\"Message\":" + quoted(ses) + "}";
+        String raw = deadLetter(env.feedbackQueue(), ses, null);
+        String wrapped = deadLetter(env.feedbackQueue(), envelope, null);
+        String events = "[{\"id\":\"k-1\",\"type\":\"clicked\",\"tenant\":\"acme\",\"recipient\":\"erin@example.org\","
+                + "\"url\":\"https://example.org/private\"},{\"id\":\"k-2\",\"type\":\"opened\",\"tenant\":\"globex\"}]";
+        String tracking = deadLetter(env.trackingQueue(), events, null);
+        String garbage = deadLetter(env.trackingQueue(), "{\"not\":\"a list\"}", null);
+
+        DeadLetterDetail.NotificationSummary bounce = new DeadLetterDetail.NotificationSummary("Bounce", "prov-7");
+        assertEquals(bounce, deadLetters.show(DeadLetterQueue.FEEDBACK, raw).orElseThrow().notification());
+        assertEquals(bounce, deadLetters.show(DeadLetterQueue.FEEDBACK, wrapped).orElseThrow().notification());
+        assertEquals(new DeadLetterDetail.TrackingSummary(2, List.of("clicked", "opened"), List.of("acme", "globex")),
+                deadLetters.show(DeadLetterQueue.TRACKING, tracking).orElseThrow().tracking());
+        assertTrue(deadLetters.show(DeadLetterQueue.TRACKING, garbage).orElseThrow().undecodable().startsWith("not a list"));
+        for (String shown : List.of(command(0, "show", "feedback", raw), command(0, "show", "tracking", tracking))) {
+            assertFalse(shown.contains("@example.org") || shown.contains("private"), shown);
+        }
+
+        assertTrue(deadLetters.redrive(DeadLetterQueue.TRACKING, tracking).isPresent());
+        assertEquals(List.of(events), drain(env.trackingQueue()));
+        assertEquals(2, deadLetters.redriveAll(DeadLetterQueue.FEEDBACK).moved().size());
+        assertEquals(Set.of(ses, envelope), Set.copyOf(drain(env.feedbackQueue())));
+    }
+
+    private static String quoted(String json) {
+        return "\"" + json.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+
     private String command(int expectedExit, String... args) {
         PrintStream out = System.out;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();

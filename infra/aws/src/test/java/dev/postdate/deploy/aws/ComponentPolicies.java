@@ -75,8 +75,14 @@ final class ComponentPolicies {
             "sqs:ChangeMessageVisibility on IntakeDeadLetterQueue", "sqs:DeleteMessage on IntakeDeadLetterQueue",
             "sqs:GetQueueUrl on RangesDeadLetterQueue", "sqs:ReceiveMessage on RangesDeadLetterQueue",
             "sqs:ChangeMessageVisibility on RangesDeadLetterQueue", "sqs:DeleteMessage on RangesDeadLetterQueue",
+            "sqs:GetQueueUrl on FeedbackDeadLetterQueue", "sqs:ReceiveMessage on FeedbackDeadLetterQueue",
+            "sqs:ChangeMessageVisibility on FeedbackDeadLetterQueue", "sqs:DeleteMessage on FeedbackDeadLetterQueue",
+            "sqs:GetQueueUrl on TrackingDeadLetterQueue", "sqs:ReceiveMessage on TrackingDeadLetterQueue",
+            "sqs:ChangeMessageVisibility on TrackingDeadLetterQueue", "sqs:DeleteMessage on TrackingDeadLetterQueue",
             "sqs:GetQueueUrl on IntakeQueue", "sqs:SendMessage on IntakeQueue",
-            "sqs:GetQueueUrl on RangesQueue", "sqs:SendMessage on RangesQueue");
+            "sqs:GetQueueUrl on RangesQueue", "sqs:SendMessage on RangesQueue",
+            "sqs:GetQueueUrl on FeedbackQueue", "sqs:SendMessage on FeedbackQueue",
+            "sqs:GetQueueUrl on TrackingQueue", "sqs:SendMessage on TrackingQueue");
 
     private static final Pattern SUBJECT =
             Pattern.compile("system:serviceaccount:\\{\\{KubernetesNamespace}}:postdate-([a-z-]+)");

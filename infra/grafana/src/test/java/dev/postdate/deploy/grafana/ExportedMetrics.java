@@ -87,7 +87,9 @@ final class ExportedMetrics {
         Timer.builder(WebMetricsPublisher.METRIC_HTTP_SERVER_REQUESTS).register(registry);
 
         IngestMeters.register(registry);
-        for (DeadLetterQueue queue : DeadLetterQueue.values()) {
+        // The ingest consumer gauges intake's, the worker ranges' (postdate.dlq.gauge-queue); nothing
+        // gauges the feedback and tracking DLQs, whose depth CloudWatch has.
+        for (DeadLetterQueue queue : List.of(DeadLetterQueue.INTAKE, DeadLetterQueue.RANGES)) {
             // SQS is asked only by the scheduled read, never here.
             new DeadLetterGauge(null, registry, queue.wireName());
         }
