@@ -7,6 +7,7 @@ import software.amazon.awssdk.services.sqs.model.Message;
 
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -31,13 +32,13 @@ class FeedbackHandler {
     private final HiddenRetries retries;
 
     FeedbackHandler(SesNotifications notifications, NotificationRecorder recorder, FeedbackQueue queue,
-                    FeedbackSettings settings, FeedbackMetrics metrics) {
+                    FeedbackSettings settings, FeedbackMetrics metrics, AcceptedRecords accepted) {
         this.notifications = notifications;
         this.recorder = recorder;
         this.queue = queue;
         this.settings = settings;
         this.metrics = metrics;
-        this.retries = new HiddenRetries(queue, settings);
+        this.retries = new HiddenRetries(queue, settings, accepted);
     }
 
     /**
@@ -64,14 +65,16 @@ class FeedbackHandler {
             }
         }
         if (!parsed.isEmpty()) {
-            retries.recordUntilDone(parsed.keySet(), () -> record(parsed), running,
+            retries.recordUntilDone(parsed.keySet(), some -> record(some, parsed), running,
                     () -> metrics.notification("failed"));
         }
     }
 
-    private void record(Map<Message, ProviderNotification> parsed) {
-        Set<ProviderNotification> matched = recorder.record(parsed.values());
-        parsed.forEach((message, notification) -> {
+    private void record(Collection<Message> messages, Map<Message, ProviderNotification> parsed) {
+        Map<Message, ProviderNotification> some = new LinkedHashMap<>();
+        messages.forEach(message -> some.put(message, parsed.get(message)));
+        Set<ProviderNotification> matched = recorder.record(some.values());
+        some.forEach((message, notification) -> {
             if (matched.contains(notification)) {
                 queue.delete(message);
                 metrics.notification("handled");

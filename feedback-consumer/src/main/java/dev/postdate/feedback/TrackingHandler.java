@@ -9,6 +9,7 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 import java.io.IOException;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,13 +37,13 @@ class TrackingHandler {
     private final HiddenRetries retries;
 
     TrackingHandler(ObjectMapper json, TrackingRecorder recorder, TrackingQueue queue, FeedbackSettings settings,
-                    FeedbackMetrics metrics) {
+                    FeedbackMetrics metrics, AcceptedRecords accepted) {
         this.json = json;
         this.recorder = recorder;
         this.queue = queue;
         this.settings = settings;
         this.metrics = metrics;
-        this.retries = new HiddenRetries(queue, settings);
+        this.retries = new HiddenRetries(queue, settings, accepted);
     }
 
     void handle(List<Message> messages, BooleanSupplier running) {
@@ -61,12 +62,9 @@ class TrackingHandler {
                 retries.retryLater(message, settings.failureBackoff());
             }
         }
-        if (!parsed.isEmpty() && retries.recordUntilDone(parsed.keySet(), () -> record(parsed), running,
-                () -> metrics.trackingMessage("failed"))) {
-            parsed.keySet().forEach(message -> {
-                queue.delete(message);
-                metrics.trackingMessage("handled");
-            });
+        if (!parsed.isEmpty()) {
+            retries.recordUntilDone(parsed.keySet(), some -> record(some, parsed), running,
+                    () -> metrics.trackingMessage("failed"));
         }
     }
 
@@ -77,7 +75,11 @@ class TrackingHandler {
                 && KNOWN_TYPES.contains(e.type());
     }
 
-    private void record(Map<Message, List<TrackingEvent>> parsed) {
-        recorder.record(parsed.values().stream().flatMap(List::stream).toList());
+    private void record(Collection<Message> messages, Map<Message, List<TrackingEvent>> parsed) {
+        recorder.record(messages.stream().flatMap(message -> parsed.get(message).stream()).toList());
+        messages.forEach(message -> {
+            queue.delete(message);
+            metrics.trackingMessage("handled");
+        });
     }
 }

@@ -1,7 +1,6 @@
 package dev.postdate.ingest;
 
-import com.clickhouse.client.api.ServerException;
-import dev.postdate.clickhouse.ClickHouseException;
+import dev.postdate.clickhouse.InsertRefusals;
 import dev.postdate.core.retry.Backoff;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,12 +15,9 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Writes a batch of received packets and deletes their messages once they are stored. Every failure
@@ -38,38 +34,6 @@ final class BatchWriter {
     private static final Logger LOG = LoggerFactory.getLogger(BatchWriter.class);
     /** Spread of the waits, so that consumers that failed together do not retry together. */
     private static final double JITTER = 0.2;
-    /** How every error ClickHouse itself raises is worded: "Code: 395, e.displayText() = DB::Exception: ...". */
-    private static final Pattern CLICKHOUSE_ERROR_TEXT = Pattern.compile("Code: (\\d+)[.,].*DB::Exception");
-    /**
-     * ClickHouse error codes that describe the server's state, not the data: an insert refused with
-     * one of them is an outage, retried for as long as it lasts, whatever the packet. Among them
-     * TOO_MANY_PARTS, which current servers also raise for an insert spanning more than
-     * max_partitions_per_insert_block partitions: such a packet is retried, never dead-lettered.
-     */
-    private static final Set<Integer> SERVER_STATE_ERRORS = Set.of(
-            60,   // UNKNOWN_TABLE (a schema not yet or no longer there)
-            81,   // UNKNOWN_DATABASE
-            159,  // TIMEOUT_EXCEEDED
-            164,  // READONLY
-            202,  // TOO_MANY_SIMULTANEOUS_QUERIES
-            203,  // NO_FREE_CONNECTION
-            209,  // SOCKET_TIMEOUT
-            210,  // NETWORK_ERROR
-            225,  // NO_ZOOKEEPER
-            236,  // ABORTED
-            241,  // MEMORY_LIMIT_EXCEEDED
-            242,  // TABLE_IS_READ_ONLY
-            243,  // NOT_ENOUGH_SPACE
-            252,  // TOO_MANY_PARTS
-            279,  // ALL_CONNECTION_TRIES_FAILED
-            285,  // TOO_FEW_LIVE_REPLICAS (a replica of the quorum is down)
-            286,  // UNSATISFIED_QUORUM_FOR_PREVIOUS_WRITE (past QuorumRetry's deadline)
-            289,  // REPLICA_IS_NOT_IN_QUORUM (a lagging replica)
-            319,  // UNKNOWN_STATUS_OF_INSERT
-            394,  // QUERY_WAS_CANCELLED
-            497,  // ACCESS_DENIED
-            516,  // AUTHENTICATION_FAILED
-            999); // KEEPER_EXCEPTION
 
     /** Packets inserted together, and ClickHouse's refusals of them since they were cut. */
     private static final class Group {
@@ -159,7 +123,7 @@ final class BatchWriter {
                     retryAfterSuccess(suspects);
                     continue;
                 }
-                if (refusal(failure.get()).isPresent() && ++group.rejections >= maxBatchAttempts) {
+                if (InsertRefusals.refusal(failure.get()).isPresent() && ++group.rejections >= maxBatchAttempts) {
                     groups.pollFirst();
                     isolate(group, groups, suspects);
                 }
@@ -206,7 +170,7 @@ final class BatchWriter {
             if (failure.isEmpty()) {
                 suspects.remove(suspect);
             } else {
-                OptionalInt refusal = refusal(failure.get());
+                OptionalInt refusal = InsertRefusals.refusal(failure.get());
                 if (refusal.isPresent() && ++suspect.witnessedRejections >= maxBatchAttempts
                         && deadLetter(suspect, failure.get())) {
                     suspects.remove(suspect);
@@ -257,33 +221,6 @@ final class BatchWriter {
         metrics.batchIngested(outcome, group.packets.stream().mapToInt(ReceivedPacket::emailCount).sum(),
                 Duration.between(group.since, clock.instant()));
         return Optional.empty();
-    }
-
-    /**
-     * ClickHouse's own error answer, if that is what failed the attempt: a code in the response header
-     * or, as 18.16 sends no such header, ClickHouse's error text in the body. Anything else (no
-     * connection, a timeout, Redis, a proxy's error page) is an outage, never the packet's doing; so
-     * are the errors in which ClickHouse describes its own state rather than the data.
-     */
-    static OptionalInt refusal(Throwable failure) {
-        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            // ClickHouseException keeps only the server's error code (its text could quote the data).
-            OptionalInt code = cause instanceof ClickHouseException clickHouse
-                    ? (clickHouse.code() > 0 ? OptionalInt.of(clickHouse.code()) : OptionalInt.empty())
-                    : cause instanceof ServerException server ? errorCode(server) : null;
-            if (code != null) {
-                return code.isPresent() && !SERVER_STATE_ERRORS.contains(code.getAsInt()) ? code : OptionalInt.empty();
-            }
-        }
-        return OptionalInt.empty();
-    }
-
-    private static OptionalInt errorCode(ServerException server) {
-        if (server.getCode() != ServerException.CODE_UNKNOWN) {
-            return OptionalInt.of(server.getCode());
-        }
-        Matcher matcher = CLICKHOUSE_ERROR_TEXT.matcher(String.valueOf(server.getMessage()));
-        return matcher.find() ? OptionalInt.of(Integer.parseInt(matcher.group(1))) : OptionalInt.empty();
     }
 
     private static int emails(List<Suspect> suspects) {

@@ -1,11 +1,6 @@
-package dev.postdate.ingest;
+package dev.postdate.clickhouse;
 
 import com.clickhouse.client.api.Client;
-import dev.postdate.clickhouse.ClickHouseClientFactory;
-import dev.postdate.clickhouse.ClickHouseSettings;
-import dev.postdate.clickhouse.ClickHouseSql;
-import dev.postdate.clickhouse.RowBinaryInsert;
-import dev.postdate.clickhouse.RowBinaryWriter;
 import dev.postdate.core.testing.TestEnvironment;
 import dev.postdate.core.testing.TestServices;
 import org.junit.jupiter.api.Test;
@@ -18,13 +13,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** What counts towards dead-lettering a packet: ClickHouse's errors about the insert, never an unreachable or unwell server. */
-class InsertRefusalTest {
+class InsertRefusalsTest {
 
     private final TestServices services = TestServices.current();
 
     @Test
     void anErrorClickHouseAnswersAboutTheInsertIsARefusal() throws Exception {
-        try (TestEnvironment env = TestEnvironment.create(InsertRefusalTest.class);
+        try (TestEnvironment env = TestEnvironment.create(InsertRefusalsTest.class);
              Client client = client(services.clickhouseUrl())) {
             ClickHouseSql sql = new ClickHouseSql(client, env.database());
             sql.execute("CREATE DATABASE IF NOT EXISTS " + env.database());
@@ -32,7 +27,7 @@ class InsertRefusalTest {
             // One byte where a UInt64 needs eight: code 33, about this insert's data only.
             RuntimeException failure = assertThrows(RuntimeException.class, () -> RowBinaryInsert.insert(client,
                     sql.table("numbers"), List.of("n"), List.of(""), RowBinaryWriter::string, Duration.ofSeconds(10)));
-            assertTrue(BatchWriter.refusal(failure).isPresent(), failure.toString());
+            assertTrue(InsertRefusals.refusal(failure).isPresent(), failure.toString());
         }
     }
 
@@ -41,7 +36,7 @@ class InsertRefusalTest {
         try (Client client = client(services.clickhouseUrl())) {
             // Code 60: a table that is missing, as during a schema change, says nothing about the packet.
             RuntimeException failure = assertThrows(RuntimeException.class, () -> insertOneRow(client, "default.no_such_table", "x"));
-            assertFalse(BatchWriter.refusal(failure).isPresent(), failure.toString());
+            assertFalse(InsertRefusals.refusal(failure).isPresent(), failure.toString());
         }
     }
 
@@ -50,7 +45,7 @@ class InsertRefusalTest {
         // Port 1 (tcpmux) is closed on the test machines: the connection is refused.
         try (Client client = client("http://127.0.0.1:1")) {
             RuntimeException failure = assertThrows(RuntimeException.class, () -> insertOneRow(client, "default.emails", "x"));
-            assertFalse(BatchWriter.refusal(failure).isPresent(), failure.toString());
+            assertFalse(InsertRefusals.refusal(failure).isPresent(), failure.toString());
         }
     }
 
