@@ -90,10 +90,10 @@ class TrackingConsumerTest {
                 clickIn("campaign.sum.2", "s-4", "e-s2", 2, "https://example.org/b")));
         List<String> occurrences = List.of("campaign.sum.1", "campaign.sum.2");
 
-        assertTrue(Await.until(WAIT, () -> events.ofBatches("acme", occurrences).clickedTotal() == 4));
-        assertEquals(2, events.ofBatches("acme", occurrences).clickedUnique());
+        assertTrue(Await.until(WAIT, () -> events.feedbackOf("acme", occurrences).counts().clickedTotal() == 4));
+        assertEquals(2, events.feedbackOf("acme", occurrences).counts().clickedUnique());
         assertEquals(List.of(new FeedbackEventStore.LinkClicks(1, "https://example.org/a", 2, 3),
-                new FeedbackEventStore.LinkClicks(2, "https://example.org/b", 1, 1)), events.linksOfBatches("acme", occurrences));
+                new FeedbackEventStore.LinkClicks(2, "https://example.org/b", 1, 1)), events.feedbackOf("acme", occurrences).links());
         assertEquals(1, events.ofBatch("acme", "campaign.sum.2").clickedUnique());
     }
 

@@ -6,7 +6,6 @@ import dev.postdate.clickhouse.feedback.FeedbackEventStore;
 import dev.postdate.clickhouse.feedback.FeedbackEventStore.BatchFeedback;
 import dev.postdate.clickhouse.feedback.FeedbackEventStore.LinkClicks;
 import dev.postdate.clickhouse.status.BatchStatusStore;
-import dev.postdate.core.state.EmailStatus;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -84,12 +83,15 @@ public class BatchStats {
 
     /** @throws dev.postdate.api.problem.ProblemException 404 when the tenant has no such batch */
     public Stats of(String tenant, String batchId) {
-        return totals(tenant, List.of(batchId), batches.view(tenant, batchId).counts()).stats(batchId, null, null);
+        batches.requireWellFormed(batchId);
+        Totals totals = totals(tenant, List.of(batchId));
+        batches.requireKnown(tenant, batchId, totals.emails);
+        return totals.stats(batchId, null, null);
     }
 
     /** A campaign occurrence's batch, known to exist even before its first email is stored. */
     public Stats ofOccurrence(String tenant, String batchId) {
-        return totals(tenant, List.of(batchId), batches.current(tenant, batchId).counts()).stats(batchId, null, null);
+        return totals(tenant, List.of(batchId)).stats(batchId, null, null);
     }
 
     /**
@@ -100,17 +102,19 @@ public class BatchStats {
         Totals sum = new Totals();
         for (int from = 0; from < occurrenceBatches.size(); from += OCCURRENCES_PER_QUERY) {
             List<String> chunk = occurrenceBatches.subList(from, Math.min(occurrenceBatches.size(), from + OCCURRENCES_PER_QUERY));
-            sum.add(totals(tenant, chunk, store.counts(tenant, chunk)));
+            sum.add(totals(tenant, chunk));
         }
         return sum.stats(null, campaignId, occurrenceBatches.size());
     }
 
-    private Totals totals(String tenant, List<String> batchIds, Map<EmailStatus, Long> counts) {
+    private Totals totals(String tenant, List<String> batchIds) {
         Totals totals = new Totals();
-        totals.emails = counts.values().stream().mapToLong(Long::longValue).sum();
-        totals.sent = counts.getOrDefault(EmailStatus.SENT, 0L);
-        totals.feedback = feedback.ofBatches(tenant, batchIds);
-        for (LinkClicks link : feedback.linksOfBatches(tenant, batchIds)) {
+        BatchStatusStore.Sent sent = store.sent(tenant, batchIds);
+        totals.emails = sent.emails();
+        totals.sent = sent.sent();
+        FeedbackEventStore.Feedback read = feedback.feedbackOf(tenant, batchIds);
+        totals.feedback = read.counts();
+        for (LinkClicks link : read.links()) {
             totals.links.put(link.link(), new Link(link.link(), link.url(), link.unique(), link.total()));
         }
         return totals;

@@ -79,6 +79,21 @@ public class Batches {
         return view;
     }
 
+    /** @throws ProblemException 404 for an id no batch can have */
+    public void requireWellFormed(String batchId) {
+        checkId(batchId);
+    }
+
+    /**
+     * For reads that count a batch's emails themselves (stats): a batch without {@code emails}, with no
+     * control and never cancelled is unknown to the tenant, a 404, as in {@link #view}.
+     */
+    public void requireKnown(String tenant, String batchId, long emails) {
+        if (emails == 0 && control(tenant, batchId) == BatchControl.ACTIVE && !store.hasControls(tenant, batchId)) {
+            throw notFound();
+        }
+    }
+
     /** The batch's control and counts, all 0 for a batch that has no email (yet). */
     public BatchView current(String tenant, String batchId) {
         Map<EmailStatus, Long> found = store.counts(tenant, batchId);
