@@ -1,9 +1,5 @@
 package dev.postdate.feedback;
 
-import dev.postdate.clickhouse.migrations.SchemaOnStart;
-import io.micronaut.context.event.ShutdownEvent;
-import io.micronaut.context.event.StartupEvent;
-import io.micronaut.runtime.event.annotation.EventListener;
 import jakarta.inject.Singleton;
 import jakarta.mail.Flags;
 import jakarta.mail.Message;
@@ -14,6 +10,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,7 +26,7 @@ import java.util.Set;
  * whose email is not found is read again until {@code unmatched-for} has passed, then marked read.
  */
 @Singleton
-class BounceMailbox {
+class BounceMailbox implements MailboxSource {
 
     private static final Logger LOG = LoggerFactory.getLogger(BounceMailbox.class);
 
@@ -37,37 +34,39 @@ class BounceMailbox {
     private final DsnReports reports;
     private final NotificationRecorder recorder;
     private final FeedbackMetrics metrics;
-    private final SchemaOnStart schema;
     private final Clock clock;
-    private MailboxReader reader;
 
     BounceMailbox(DsnSettings settings, DsnReports reports, NotificationRecorder recorder, FeedbackMetrics metrics,
-                  SchemaOnStart schema, Clock clock) {
+                  Clock clock) {
         this.settings = settings;
         this.reports = reports;
         this.recorder = recorder;
         this.metrics = metrics;
-        this.schema = schema;
         this.clock = clock;
     }
 
-    @EventListener
-    void onStartup(StartupEvent event) {
-        if (settings.enabled()) {
-            reader = new MailboxReader("bounce", settings.mailbox(), settings.pollInterval(), schema, this::handle,
-                    () -> metrics.dsn("failed"));
-            reader.start();
-        }
+    @Override
+    public String name() {
+        return "bounce";
     }
 
-    @EventListener
-    void onShutdown(ShutdownEvent event) throws InterruptedException {
-        if (reader != null) {
-            reader.stop();
-        }
+    @Override
+    public String mailbox() {
+        return settings.mailbox();
     }
 
-    private void handle(Message[] unread) throws MessagingException, IOException {
+    @Override
+    public Duration pollInterval() {
+        return settings.pollInterval();
+    }
+
+    @Override
+    public void readFailed() {
+        metrics.dsn("failed");
+    }
+
+    @Override
+    public void handle(Message[] unread) throws MessagingException, IOException {
         Map<Message, List<ProviderNotification>> dsns = new LinkedHashMap<>();
         for (Message message : unread) {
             List<ProviderNotification> read = reports.read((MimeMessage) message);

@@ -15,8 +15,4 @@ import java.time.Duration;
  */
 @ConfigurationProperties("postdate.feedback.dsn")
 public record DsnSettings(@Nullable String mailbox, @NotNull Duration pollInterval, @NotNull Duration unmatchedFor) {
-
-    public boolean enabled() {
-        return mailbox != null && !mailbox.isBlank();
-    }
 }

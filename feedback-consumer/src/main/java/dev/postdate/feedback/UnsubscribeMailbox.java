@@ -1,16 +1,12 @@
 package dev.postdate.feedback;
 
-import dev.postdate.clickhouse.migrations.SchemaOnStart;
 import dev.postdate.core.tracking.TrackingEvent;
 import dev.postdate.core.tracking.TrackingKeys;
 import dev.postdate.core.tracking.TrackingToken;
 import dev.postdate.core.tracking.TrackingTokens;
 import dev.postdate.core.tracking.UnsubscribeMailto;
 import io.micronaut.context.annotation.Property;
-import io.micronaut.context.event.ShutdownEvent;
-import io.micronaut.context.event.StartupEvent;
 import io.micronaut.core.annotation.Nullable;
-import io.micronaut.runtime.event.annotation.EventListener;
 import jakarta.inject.Singleton;
 import jakarta.mail.Flags;
 import jakarta.mail.Message;
@@ -19,6 +15,7 @@ import jakarta.mail.internet.MimeMessage;
 
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -33,22 +30,19 @@ import java.util.Optional;
  * is not trusted. A mail without a valid token is marked read and left for people.
  */
 @Singleton
-class UnsubscribeMailbox {
+class UnsubscribeMailbox implements MailboxSource {
 
     private final UnsubscribeMailSettings settings;
     private final TrackingRecorder recorder;
     private final FeedbackMetrics metrics;
-    private final SchemaOnStart schema;
     private final Clock clock;
     private final TrackingTokens tokens;
-    private MailboxReader reader;
 
     UnsubscribeMailbox(UnsubscribeMailSettings settings, @Property(name = "postdate.tracking.keys") @Nullable String keys,
-                       TrackingRecorder recorder, FeedbackMetrics metrics, SchemaOnStart schema, Clock clock) {
+                       TrackingRecorder recorder, FeedbackMetrics metrics, Clock clock) {
         this.settings = settings;
         this.recorder = recorder;
         this.metrics = metrics;
-        this.schema = schema;
         this.clock = clock;
         if (settings.enabled() && (keys == null || keys.isBlank())) {
             throw new IllegalStateException("postdate.feedback.unsubscribe.mailbox is set, but postdate.tracking.keys"
@@ -57,23 +51,28 @@ class UnsubscribeMailbox {
         this.tokens = settings.enabled() ? new TrackingTokens(TrackingKeys.parse(keys)) : null;
     }
 
-    @EventListener
-    void onStartup(StartupEvent event) {
-        if (settings.enabled()) {
-            reader = new MailboxReader("unsubscribe", settings.mailbox(), settings.pollInterval(), schema, this::handle,
-                    () -> metrics.unsubscribeMail("failed"));
-            reader.start();
-        }
+    @Override
+    public String name() {
+        return "unsubscribe";
     }
 
-    @EventListener
-    void onShutdown(ShutdownEvent event) throws InterruptedException {
-        if (reader != null) {
-            reader.stop();
-        }
+    @Override
+    public String mailbox() {
+        return settings.mailbox();
     }
 
-    private void handle(Message[] unread) throws MessagingException, IOException {
+    @Override
+    public Duration pollInterval() {
+        return settings.pollInterval();
+    }
+
+    @Override
+    public void readFailed() {
+        metrics.unsubscribeMail("failed");
+    }
+
+    @Override
+    public void handle(Message[] unread) throws MessagingException, IOException {
         Map<Message, TrackingEvent> unsubscribes = new LinkedHashMap<>();
         for (Message message : unread) {
             Optional<TrackingToken> token = UnsubscribeMailto.tokenOf(message.getSubject()).flatMap(tokens::open)
