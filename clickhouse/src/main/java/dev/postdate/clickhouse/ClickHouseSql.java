@@ -1,6 +1,8 @@
 package dev.postdate.clickhouse;
 
 import com.clickhouse.client.api.Client;
+import com.clickhouse.client.api.command.CommandResponse;
+import com.clickhouse.client.api.command.CommandSettings;
 import com.clickhouse.client.api.query.QueryResponse;
 
 import java.io.BufferedInputStream;
@@ -14,6 +16,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 /**
  * The only way Postdate code talks SQL to ClickHouse. Reads use {@code FORMAT TabSeparated} written
@@ -64,13 +69,29 @@ public final class ClickHouseSql {
     }
 
     public void execute(String sql) {
+        run(sql, () -> client.execute(sql));
+    }
+
+    /** A statement with server settings of its own, for what a setting must allow on some servers. */
+    public void execute(String sql, Map<String, String> serverSettings) {
+        CommandSettings settings = new CommandSettings();
+        serverSettings.forEach(settings::serverSetting);
+        run(sql, () -> client.execute(sql, settings));
+    }
+
+    private void run(String sql, Supplier<CompletableFuture<CommandResponse>> call) {
         QuorumRetry.run(() -> {
-            try (var ignored = client.execute(sql).get()) {
+            try (var ignored = call.get().get()) {
                 // The response carries nothing Postdate needs; closing it releases the connection.
             } catch (Exception e) {
                 throw failure(sql, e);
             }
         }, QUORUM_WAIT);
+    }
+
+    /** Whether the server knows the setting: how a feature of newer releases is detected, not by version number. */
+    public boolean knowsSetting(String name) {
+        return !select("SELECT 1 FROM system.settings WHERE name = " + SqlLiteral.string(name)).isEmpty();
     }
 
     /** Runs a SELECT and returns its rows, each as its column values (TabSeparated, unescaped). */

@@ -6,18 +6,24 @@ import dev.postdate.clickhouse.status.StatusSql;
 import jakarta.inject.Singleton;
 
 import java.time.Instant;
+import java.util.Map;
 
 /**
  * Drops the payloads (addresses, subject, bodies, data) of emails whose final outcome (sent, failed,
  * cancelled, suppressed, expired; in_doubt is not final) is older than a cutoff: one {@code ALTER TABLE emails UPDATE}
  * mutation, which 18.16 supports as current releases do, with an {@code IN} subquery on
- * {@code email_events}. The row, its events and so every status and count stay. Idempotent: a
+ * {@code email_events}. Current servers refuse a mutation with a subquery on replicated and shared
+ * tables unless {@code allow_nondeterministic_mutations} is set: it is, on every server that knows the
+ * setting (the subquery reads only settled outcomes, which do not change, so the replicas agree). The row, its events and so every status and count stay. Idempotent: a
  * dropped payload is empty and not matched again, and a worker that meets one has nothing to send.
  */
 @Singleton
 public class PayloadRetention {
 
+    static final String NONDETERMINISTIC_MUTATIONS = "allow_nondeterministic_mutations";
+
     private final ClickHouseSql sql;
+    private volatile Map<String, String> mutationSettings;
 
     public PayloadRetention(ClickHouseSql sql) {
         this.sql = sql;
@@ -50,9 +56,19 @@ public class PayloadRetention {
         long payloads = Long.parseLong(sql.select("SELECT count() FROM " + sql.table("emails") + " WHERE " + settled)
                 .getFirst().getFirst());
         if (payloads > 0) {
-            sql.execute("ALTER TABLE " + sql.table("emails") + " UPDATE payload = '' WHERE " + settled);
+            sql.execute("ALTER TABLE " + sql.table("emails") + " UPDATE payload = '' WHERE " + settled, mutationSettings());
         }
         return new Run(false, payloads);
+    }
+
+    /** Asked once: 18.16 refuses a setting it does not know, current servers need this one. */
+    Map<String, String> mutationSettings() {
+        Map<String, String> known = mutationSettings;
+        if (known == null) {
+            known = sql.knowsSetting(NONDETERMINISTIC_MUTATIONS) ? Map.of(NONDETERMINISTIC_MUTATIONS, "1") : Map.of();
+            mutationSettings = known;
+        }
+        return known;
     }
 
     private static String dateTime(Instant at) {
