@@ -33,7 +33,7 @@ class FeedbackMetrics {
         registry.counter("postdate.feedback.dsn.messages", "outcome", outcome).increment();
     }
 
-    /** One message of the unsubscribe mailbox: handled, no_token (left read); failed: a read of the mailbox. */
+    /** One message of the unsubscribe mailbox: handled, no_token (left read); failed: a read of the mailbox or a mail not recorded. */
     void unsubscribeMail(String outcome) {
         registry.counter("postdate.feedback.unsubscribe.mails", "outcome", outcome).increment();
     }

@@ -10,6 +10,7 @@ import software.amazon.awssdk.services.sqs.model.Message;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Iterator;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -37,82 +38,73 @@ final class HiddenRetries {
      * Runs {@code record} over the messages until it succeeds, the messages kept hidden and tried again
      * after {@code failure-backoff}, doubling up to {@code retry-max-backoff}: an outage costs time,
      * never a receive. A refusal by ClickHouse ({@link InsertRefusals}: its own error about the data)
-     * may be the data's doing: the messages are then recorded one at a time, and one that ClickHouse
-     * refuses alone again after it accepted another record meanwhile ({@link AcceptedRecords}) goes
+     * may be the data's doing: from then on each message is recorded alone, and one that ClickHouse
+     * refuses after it accepted another insert since the first refusal ({@link AcceptedRecords}) goes
      * back to the queue after {@code failure-backoff} times its receives, which count, so that the
      * queue's redrive policy dead-letters it while the others are recorded. Without such a witness a
-     * refusal is waited out like an outage. {@code record} deletes what it recorded; {@code onFailure}
-     * counts each failed try. Stopping hands the messages back at once.
+     * refusal is waited out like an outage. Every message still to record is hidden at each wait.
+     * {@code record} deletes what it recorded; {@code onFailure} counts each failed try. Stopping
+     * hands the messages back at once.
      */
     void recordUntilDone(Collection<Message> messages, Consumer<Collection<Message>> record, BooleanSupplier running,
                          Runnable onFailure) {
-        recordUntilDone(messages, record, running, onFailure, -1);
-    }
-
-    /** @param witnessFrom the accepted records' count a refusal must be exceeded by to count; -1: from the first refusal on */
-    private void recordUntilDone(Collection<Message> messages, Consumer<Collection<Message>> record,
-                                 BooleanSupplier running, Runnable onFailure, long witnessFrom) {
         Backoff backoff = new Backoff(settings.failureBackoff(), settings.retryMaxBackoff());
-        long acceptedAtFirstRefusal = witnessFrom;
+        List<Message> left = new ArrayList<>(messages);
+        long refusedAt = -1;
         while (true) {
-            try {
-                record.accept(messages);
-                accepted.accepted();
-                return;
-            } catch (RuntimeException e) {
-                onFailure.run();
-                if (InsertRefusals.refusal(e).isPresent()) {
-                    if (messages.size() > 1) {
-                        oneAtATime(messages, record, running, onFailure);
-                        return;
-                    }
-                    if (acceptedAtFirstRefusal >= 0 && accepted.count() > acceptedAtFirstRefusal) {
-                        giveUp(messages.iterator().next(), e);
-                        return;
-                    }
-                    if (acceptedAtFirstRefusal < 0) {
-                        acceptedAtFirstRefusal = accepted.count();
-                    }
-                }
-                if (!running.getAsBoolean()) {
-                    messages.forEach(message -> retryLater(message, Duration.ZERO));
-                    return;
-                }
-                Duration wait = backoff.afterFailure();
-                LOG.warn("Recording {} messages of {} failed; trying again in {} ms: {}", messages.size(),
-                        queue.getClass().getSimpleName(), wait.toMillis(), e.getMessage());
-                messages.forEach(message -> hide(message, wait.plus(settings.visibilityTimeout())));
+            if (refusedAt < 0) {
                 try {
-                    Thread.sleep(wait);
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    messages.forEach(message -> retryLater(message, Duration.ZERO));
+                    record.accept(left);
+                    return;
+                } catch (RuntimeException e) {
+                    onFailure.run();
+                    if (InsertRefusals.refusal(e).isPresent()) {
+                        refusedAt = accepted.count();
+                        LOG.warn("ClickHouse refused the records of {} messages of {}; recording them one at a time",
+                                left.size(), queue.getClass().getSimpleName());
+                    }
+                    logRetry(left, e);
+                }
+            } else {
+                for (Iterator<Message> it = left.iterator(); it.hasNext(); ) {
+                    Message message = it.next();
+                    try {
+                        record.accept(List.of(message));
+                        it.remove();
+                    } catch (RuntimeException e) {
+                        onFailure.run();
+                        if (InsertRefusals.refusal(e).isPresent() && accepted.count() > refusedAt) {
+                            giveUp(message, e);
+                            it.remove();
+                        }
+                    }
+                }
+                if (left.isEmpty()) {
                     return;
                 }
+            }
+            if (!running.getAsBoolean() || !pause(left, backoff.afterFailure())) {
+                left.forEach(message -> retryLater(message, Duration.ZERO));
+                return;
             }
         }
     }
 
-    /**
-     * Each message alone once, then those that failed until done: a sibling accepted in the first pass
-     * is the witness that lets a second refusal of one count.
-     */
-    private void oneAtATime(Collection<Message> messages, Consumer<Collection<Message>> record, BooleanSupplier running,
-                            Runnable onFailure) {
-        LOG.warn("ClickHouse refused the records of {} messages of {}; recording them one at a time", messages.size(),
-                queue.getClass().getSimpleName());
-        long before = accepted.count();
-        List<Message> failed = new ArrayList<>();
-        for (Message message : messages) {
-            try {
-                record.accept(List.of(message));
-                accepted.accepted();
-            } catch (RuntimeException e) {
-                onFailure.run();
-                failed.add(message);
-            }
+    private void logRetry(List<Message> left, RuntimeException e) {
+        LOG.warn("Recording {} messages of {} failed; trying again: {}", left.size(), queue.getClass().getSimpleName(),
+                e.getMessage());
+    }
+
+    /** Keeps the messages hidden through the wait; false when interrupted. */
+    private boolean pause(List<Message> left, Duration wait) {
+        left.forEach(message -> hide(message, wait.plus(settings.visibilityTimeout())));
+        try {
+            Thread.sleep(wait);
+            return true;
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            return false;
         }
-        failed.forEach(message -> recordUntilDone(List.of(message), record, running, onFailure, before));
     }
 
     private void giveUp(Message message, RuntimeException refusal) {

@@ -83,7 +83,11 @@ final class MailboxReader {
     }
 
     private void readOnce() throws MessagingException, IOException {
-        Store store = Session.getInstance(new Properties()).getStore(mailbox);
+        Properties properties = new Properties();
+        // Reading a body must not mark it read: a mail whose recording fails stays unread, for the next poll.
+        properties.setProperty("mail.imap.peek", "true");
+        properties.setProperty("mail.imaps.peek", "true");
+        Store store = Session.getInstance(properties).getStore(mailbox);
         store.connect();
         try {
             String file = mailbox.getFile();

@@ -31,15 +31,17 @@ class NotificationRecorder {
     private final SuppressionStore suppressions;
     private final FeedbackMetrics metrics;
     private final Clock clock;
+    private final AcceptedRecords accepted;
 
     NotificationRecorder(ProviderMessages providerMessages, FeedbackEventStore events, SuppressionPolicy policy,
-                         SuppressionStore suppressions, FeedbackMetrics metrics, Clock clock) {
+                         SuppressionStore suppressions, FeedbackMetrics metrics, Clock clock, AcceptedRecords accepted) {
         this.providerMessages = providerMessages;
         this.events = events;
         this.policy = policy;
         this.suppressions = suppressions;
         this.metrics = metrics;
         this.clock = clock;
+        this.accepted = accepted;
     }
 
     /**
@@ -64,6 +66,9 @@ class NotificationRecorder {
             }
         }
         events.record(recorded);
+        if (!recorded.isEmpty()) {
+            accepted.accepted();
+        }
         for (ProviderNotification notification : matched) {
             String tenant = sent.get(notification.providerId()).tenant();
             List<Suppression> entries = policy.suppressionsAfter(tenant, notification);

@@ -28,14 +28,16 @@ class TrackingRecorder {
     private final ContactStore contacts;
     private final FeedbackMetrics metrics;
     private final Clock clock;
+    private final AcceptedRecords accepted;
 
     TrackingRecorder(FeedbackEventStore events, SuppressionStore suppressions, ContactStore contacts,
-                     FeedbackMetrics metrics, Clock clock) {
+                     FeedbackMetrics metrics, Clock clock, AcceptedRecords accepted) {
         this.events = events;
         this.suppressions = suppressions;
         this.contacts = contacts;
         this.metrics = metrics;
         this.clock = clock;
+        this.accepted = accepted;
     }
 
     void record(List<TrackingEvent> all) {
@@ -51,6 +53,9 @@ class TrackingRecorder {
                     subtype, e.url(), Instant.ofEpochMilli(e.atMs()), received));
         }
         events.record(rows);
+        if (!rows.isEmpty()) {
+            accepted.accepted();
+        }
         for (TrackingEvent e : all) {
             if (e.type().equals(TrackingEvent.UNSUBSCRIBED)) {
                 unsubscribe(e);

@@ -12,25 +12,27 @@ import jakarta.mail.Flags;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.List;
 import java.util.Optional;
 
 /**
  * Reads the unsubscribe mailbox over IMAP (docs/tracking.md): the address List-Unsubscribe's
  * {@code mailto:} names. A mail whose subject carries a valid unsubscribe token is the same
  * unsubscribe as the one-click POST (scope: the token's topic, else all mail), recorded by
- * {@link TrackingRecorder} under the mail's id, and deleted only once recorded: read again after a
- * crash it changes nothing. The token, sealed by the workers, is the proof; the sender's address
+ * {@link TrackingRecorder} under the mail's id, each mail on its own, and deleted only once recorded:
+ * one not recorded stays unread for the next poll, and one read again after a crash changes nothing. The token, sealed by the workers, is the proof; the sender's address
  * is not trusted. A mail without a valid token is marked read and left for people.
  */
 @Singleton
 class UnsubscribeMailbox implements MailboxSource {
+
+    private static final Logger LOG = LoggerFactory.getLogger(UnsubscribeMailbox.class);
 
     private final UnsubscribeMailSettings settings;
     private final TrackingRecorder recorder;
@@ -71,9 +73,9 @@ class UnsubscribeMailbox implements MailboxSource {
         metrics.unsubscribeMail("failed");
     }
 
+    /** Each mail recorded on its own: one that ClickHouse will not take holds up no other. */
     @Override
     public void handle(Message[] unread) throws MessagingException, IOException {
-        Map<Message, TrackingEvent> unsubscribes = new LinkedHashMap<>();
         for (Message message : unread) {
             Optional<TrackingToken> token = UnsubscribeMailto.tokenOf(message.getSubject()).flatMap(tokens::open)
                     .filter(t -> t.kind() == TrackingToken.Kind.UNSUBSCRIBE);
@@ -82,18 +84,19 @@ class UnsubscribeMailbox implements MailboxSource {
                 metrics.unsubscribeMail("no_token");
                 continue;
             }
-            long at = message.getSentDate() != null ? message.getSentDate().getTime() : clock.millis();
-            unsubscribes.put(message, TrackingEvent.of("mailto:" + MailIds.of((MimeMessage) message),
-                    TrackingEvent.UNSUBSCRIBED, token.get(), TrackingEvent.unsubscribeScope(token.get(), false), at));
-        }
-        if (unsubscribes.isEmpty()) {
-            return;
-        }
-        recorder.record(new ArrayList<>(unsubscribes.values()));
-        for (Message message : unsubscribes.keySet()) {
+            // The time it is read, not the mail's Date header, which its sender writes.
+            TrackingEvent unsubscribe = TrackingEvent.of("mailto:" + MailIds.of((MimeMessage) message),
+                    TrackingEvent.UNSUBSCRIBED, token.get(), TrackingEvent.unsubscribeScope(token.get(), false), clock.millis());
+            try {
+                recorder.record(List.of(unsubscribe));
+            } catch (RuntimeException e) {
+                metrics.unsubscribeMail("failed");
+                LOG.warn("Unsubscribe mail {} not recorded now; read again at the next poll: {}", unsubscribe.id(),
+                        e.getMessage());
+                continue;
+            }
             message.setFlag(Flags.Flag.DELETED, true);
             metrics.unsubscribeMail("handled");
         }
     }
-
 }

@@ -100,8 +100,8 @@ class TrackingConsumerTest {
     @Test
     void unsubscribingFromATopicWithdrawsItsConsentOnTheAddressesContacts() throws IOException, InterruptedException {
         Instant granted = Instant.parse("2026-01-01T00:00:00Z");
-        contacts.upsert("acme", List.of(contact("c-1", "Reader@Example.org", granted),
-                contact("c-2", "other@example.org", granted)));
+        contacts.upsert("acme", List.of(contact("c-1", "Reader@Example.org", granted, granted.toEpochMilli()),
+                contact("c-2", "other@example.org", granted, 1), contact("c-3", "reader@example.org", granted, 7)));
         TrackingEvent unsubscribe = unsubscribe("u-1", "reader@example.org", "news", TrackingEvent.SCOPE_TOPIC);
         long published = System.currentTimeMillis();
         publish(List.of(unsubscribe));
@@ -112,8 +112,11 @@ class TrackingConsumerTest {
         Contact reader = contacts.find("acme", "c-1").orElseThrow().contact();
         assertEquals(new Consent(false, Instant.ofEpochMilli(AT), "unsubscribe:u-1"), reader.consent().get("news"));
         assertTrue(reader.consent().get("offers").granted(), "other topics untouched");
-        assertTrue(reader.version() >= published, "outranks a write the tenant made meanwhile without a version: "
-                + reader.version());
+        assertTrue(reader.version() >= published, "versioned by time: outranks a write the tenant made meanwhile"
+                + " without a version: " + reader.version());
+        Contact counted = contacts.find("acme", "c-3").orElseThrow().contact();
+        assertFalse(counted.consent().get("news").granted());
+        assertEquals(8, counted.version(), "the tenant's own counter goes on counting");
         assertTrue(contacts.find("acme", "c-2").orElseThrow().contact().consent().get("news").granted());
         assertEquals(Optional.empty(), suppressions.find("acme", "reader@example.org"), "a topic only");
         assertTrue(Await.until(WAIT, () -> events.ofBatch("acme", "campaign.u-1.1").unsubscribed() == 1));
@@ -143,9 +146,9 @@ class TrackingConsumerTest {
                 .get("ApproximateNumberOfMessages")) == 2), "both dead-lettered after the maximum receives");
     }
 
-    private static Contact contact(String id, String email, Instant granted) {
+    private static Contact contact(String id, String email, Instant granted, long version) {
         return new Contact(id, email, null, null, null, ContactStatus.ACTIVE, Map.of(),
-                Map.of("news", new Consent(true, granted, "signup"), "offers", new Consent(true, granted, "signup")), 1);
+                Map.of("news", new Consent(true, granted, "signup"), "offers", new Consent(true, granted, "signup")), version);
     }
 
     private static TrackingEvent click(String id, String emailId, int link, String url) {

@@ -72,10 +72,7 @@ public class Batches {
     public BatchView view(String tenant, String batchId) {
         checkId(batchId);
         BatchView view = current(tenant, batchId);
-        if (view.counts().values().stream().allMatch(n -> n == 0) && view.control() == BatchControl.ACTIVE
-                && !store.hasControls(tenant, batchId)) {
-            throw notFound();
-        }
+        requireKnown(tenant, batchId, view.counts().values().stream().mapToLong(Long::longValue).sum());
         return view;
     }
 

@@ -80,10 +80,12 @@ public class ContactStore {
 
     /**
      * Withdraws {@code topic} for every contact of the tenant whose address is {@code address} (any case),
-     * each written as its next version, at least the write time in ms as a PATCH is: a version of
-     * read + 1 would lose to a write of the tenant's made meanwhile without a version (the write time),
-     * and the withdrawal would vanish. A contact that has it withdrawn already is left alone, so that
-     * the same unsubscribe handled twice writes nothing the second time. Returns how many changed.
+     * each written as its next version. A contact versioned by write times (the default: no version
+     * of the tenant's, or the tenant's own times in ms) gets at least the write time, as a PATCH does:
+     * read + 1 would lose to a write made meanwhile at the write time, and the withdrawal would vanish.
+     * A contact with the tenant's own counter keeps counting (read + 1), so that the tenant's next write
+     * is not outranked for good. A contact that has it withdrawn already is left alone, so that the
+     * same unsubscribe handled twice writes nothing the second time. Returns how many changed.
      */
     public int withdrawConsent(String tenant, String address, String topic, Instant at, String source) {
         List<Contact> changed = new ArrayList<>();
@@ -97,11 +99,18 @@ public class ContactStore {
                         Map<String, Consent> consent = new LinkedHashMap<>(c.consent());
                         consent.put(topic, new Consent(false, at, source));
                         changed.add(new Contact(c.id(), c.email(), c.name(), c.timezone(), c.locale(), c.status(),
-                                c.attributes(), consent, Math.max(clock.millis(), c.version() + 1)));
+                                c.attributes(), consent, nextVersion(c.version())));
                     });
         }
         upsert(tenant, changed);
         return changed.size();
+    }
+
+    /** Versions from here on are times in ms (2001 and later); below, a tenant's own counter. */
+    private static final long FIRST_TIME_VERSION = 1_000_000_000_000L;
+
+    private long nextVersion(long version) {
+        return version >= FIRST_TIME_VERSION ? Math.max(clock.millis(), version + 1) : version + 1;
     }
 
     /** The contact, unless the tenant has no such id or deleted it. */

@@ -23,7 +23,7 @@ public class PayloadRetention {
     static final String NONDETERMINISTIC_MUTATIONS = "allow_nondeterministic_mutations";
 
     private final ClickHouseSql sql;
-    private volatile Map<String, String> mutationSettings;
+    private volatile boolean allowsNondeterministic;
 
     public PayloadRetention(ClickHouseSql sql) {
         this.sql = sql;
@@ -61,14 +61,15 @@ public class PayloadRetention {
         return new Run(false, payloads);
     }
 
-    /** Asked once: 18.16 refuses a setting it does not know, current servers need this one. */
+    /**
+     * 18.16 refuses a setting it does not know, current servers need this one. Asked until the server
+     * knows it (an upgrade without a restart of the janitor), then kept.
+     */
     Map<String, String> mutationSettings() {
-        Map<String, String> known = mutationSettings;
-        if (known == null) {
-            known = sql.knowsSetting(NONDETERMINISTIC_MUTATIONS) ? Map.of(NONDETERMINISTIC_MUTATIONS, "1") : Map.of();
-            mutationSettings = known;
+        if (!allowsNondeterministic && sql.knowsSetting(NONDETERMINISTIC_MUTATIONS)) {
+            allowsNondeterministic = true;
         }
-        return known;
+        return allowsNondeterministic ? Map.of(NONDETERMINISTIC_MUTATIONS, "1") : Map.of();
     }
 
     private static String dateTime(Instant at) {

@@ -27,12 +27,7 @@ public class BatchStatusStore {
      * subqueries have aliases: current servers refuse them without (ALIAS_REQUIRED).
      */
     public Map<EmailStatus, Long> counts(String tenant, String batchId) {
-        return counts(tenant, List.of(batchId));
-    }
-
-    /** The batches' emails by state, added up (an email belongs to one batch): one query for all. */
-    public Map<EmailStatus, Long> counts(String tenant, Collection<String> batchIds) {
-        String scope = " WHERE tenant = " + SqlLiteral.string(tenant) + " AND batch_id IN " + SqlLiteral.strings(batchIds);
+        String scope = " WHERE tenant = " + SqlLiteral.string(tenant) + " AND batch_id = " + SqlLiteral.string(batchId);
         List<List<String>> rows = sql.select("SELECT p, count() FROM ("
                 + "SELECT id, p FROM (SELECT DISTINCT id FROM " + sql.table("emails_by_batch") + scope + ") AS batch_emails"
                 + " ANY LEFT JOIN (SELECT id, max(" + StatusSql.precedence("state") + ") AS p FROM "

@@ -42,7 +42,10 @@ public class EmailTracking {
     /** A URL in a plain-text body: up to whitespace or what commonly closes it in prose. */
     private static final Pattern TEXT_URL = Pattern.compile("(?i)https?://[^\\s<>\"]+");
     /** Trailing characters that end the sentence around a URL rather than the URL itself. */
-    private static final String TEXT_URL_TRAILERS = ".,;:!?)]}'";
+    private static final String TEXT_URL_TRAILERS = ".,;:!?'";
+    /** Closing brackets end the URL only when it does not open them itself (Foo_(bar) keeps its own). */
+    private static final String CLOSERS = ")]}";
+    private static final String OPENERS = "([{";
 
     private final TrackingSettings settings;
     private final TrackingDefaults defaults;
@@ -116,7 +119,7 @@ public class EmailTracking {
         while (matcher.find()) {
             String url = matcher.group();
             int end = url.length();
-            while (end > 0 && TEXT_URL_TRAILERS.indexOf(url.charAt(end - 1)) >= 0) {
+            while (end > 0 && trailing(url.substring(0, end))) {
                 end--;
             }
             String link = url.substring(0, end);
@@ -125,6 +128,16 @@ public class EmailTracking {
         }
         matcher.appendTail(out);
         return out.toString();
+    }
+
+    private static boolean trailing(String url) {
+        char last = url.charAt(url.length() - 1);
+        int closer = CLOSERS.indexOf(last);
+        if (closer < 0) {
+            return TEXT_URL_TRAILERS.indexOf(last) >= 0;
+        }
+        char opener = OPENERS.charAt(closer);
+        return url.chars().filter(c -> c == last).count() > url.chars().filter(c -> c == opener).count();
     }
 
     /** Seals one email's click and open tokens, numbering its links from 1 across its bodies. */

@@ -87,7 +87,8 @@ class EmailTrackingTest {
 
     @Test
     void textBodyUrlsAreTrackedWhenAskedAndNumberedAfterTheHtmlLinks() {
-        String text = "Offer: https://shop.example.org/a?x=1&y=2. Help: mailto:help@example.org (or http://example.org/c)";
+        String text = "Offer: https://shop.example.org/a?x=1&y=2. Help: mailto:help@example.org (or http://example.org/c)"
+                + " and https://en.wikipedia.org/wiki/Foo_(bar).";
         EmailTracking.Tracked tracked = tracking(Map.of(), null, true).apply("e-10", "acme", "b-1", content(null, null),
                 "<a href=\"https://shop.example.org/a?x=1&amp;y=2\">offer</a>", text, Map.of());
         Matcher urls = Pattern.compile(Pattern.quote(BASE) + "/c/[A-Za-z0-9_-]+").matcher(tracked.text());
@@ -95,11 +96,11 @@ class EmailTrackingTest {
         while (urls.find()) {
             found.add(token(urls.group(), "/c/"));
         }
-        assertEquals(List.of("https://shop.example.org/a?x=1&y=2", "http://example.org/c"),
+        assertEquals(List.of("https://shop.example.org/a?x=1&y=2", "http://example.org/c", "https://en.wikipedia.org/wiki/Foo_(bar)"),
                 found.stream().map(TrackingToken::url).toList(), tracked.text());
-        assertEquals(List.of(2, 3), found.stream().map(TrackingToken::link).toList(), "the HTML's link is 1");
+        assertEquals(List.of(2, 3, 4), found.stream().map(TrackingToken::link).toList(), "the HTML's link is 1");
         assertTrue(tracked.text().startsWith("Offer: " + BASE + "/c/") && tracked.text().contains(". Help: mailto:help@example.org (or ")
-                && tracked.text().endsWith(")"), tracked.text());
+                && tracked.text().contains(") and " + BASE + "/c/") && tracked.text().endsWith("."), tracked.text());
 
         assertSame(text, tracking(Map.of()).apply("e-11", "acme", "b-1", content(null, null), null, text, Map.of()).text(),
                 "off unless text-clicks");

@@ -14,7 +14,7 @@ public enum DeadLetterQueue {
     /** Tracking events that could not be read or recorded within the queue's maximum receives (docs/tracking.md). */
     TRACKING;
 
-    /** {@code intake} or {@code ranges}: the name operators type and the metric's tag. */
+    /** {@code intake}, {@code ranges}, {@code feedback} or {@code tracking}: the name operators type and the metric's tag. */
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);
     }
