@@ -43,7 +43,9 @@ class RecordFailuresTest {
     void start() throws InterruptedException {
         // Shorter than the waits between tries: a message not kept hidden would be received again, and
         // counted towards the dead-letter queue.
-        consumer = RunningConsumer.start(getClass(), Map.of("postdate.feedback.visibility-timeout", "2s"));
+        // Tries at most 2 s apart, so that a minute holds many.
+        consumer = RunningConsumer.start(getClass(), Map.of("postdate.feedback.visibility-timeout", "2s",
+                "postdate.feedback.retry-max-backoff", "2s"));
         env = consumer.env;
         sql = consumer.bean(ClickHouseSql.class);
         events = consumer.bean(FeedbackEventStore.class);
