@@ -4,6 +4,8 @@ import dev.postdate.clickhouse.ClickHouseSql;
 import dev.postdate.clickhouse.Mutations;
 import dev.postdate.clickhouse.SqlLiteral;
 import dev.postdate.clickhouse.erasure.RecipientErasure;
+import dev.postdate.clickhouse.feedback.FeedbackEventStore;
+import dev.postdate.clickhouse.feedback.FeedbackEventStore.LinkClicks;
 import dev.postdate.clickhouse.ingest.EmailRow;
 import dev.postdate.clickhouse.ingest.EmailRowsInsert;
 import dev.postdate.core.email.ScheduledEmail;
@@ -34,6 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class RecipientErasureTest {
 
     private static final String ERASED = "erase.me@example.com";
+    private static final String CLICKED_BATCH = "clicked-batch";
 
     private ApiHarness api;
     private ClickHouseSql sql;
@@ -65,6 +68,8 @@ class RecipientErasureTest {
         insertEvent(tenant, kept, "queued", "");
         insertFeedback(tenant, sent);
         insertFeedback(other, othersEmail);
+        insertClick(tenant, sent, "https://shop.example.com/p?for=Erase.Me@Example.com");
+        insertClick(other, othersEmail, "https://shop.example.com/p?for=erase.me@example.com");
 
         ApiHarness.Response response = api.delete(key, "/v1/recipients/erase.me%40EXAMPLE.com");
         assertEquals(202, response.status(), response.body());
@@ -86,8 +91,12 @@ class RecipientErasureTest {
 
         assertEquals("0", one("SELECT count() FROM " + sql.table("feedback_events") + " WHERE tenant = "
                 + SqlLiteral.string(tenant)), "the provider's feedback about the address is gone");
-        assertEquals("1", one("SELECT count() FROM " + sql.table("feedback_events") + " WHERE tenant = "
-                + SqlLiteral.string(other)), "another tenant's stays");
+        assertEquals("2", one("SELECT count() FROM " + sql.table("feedback_events") + " WHERE tenant = "
+                + SqlLiteral.string(other)), "another tenant's stays: its delivery and its click");
+        assertTrue(Await.until(ApiHarness.DEADLINE, () -> links(tenant).equals(List.of(new LinkClicks(1, "", 1, 1)))),
+                "the link keeps its click and loses the example that names the address: " + links(tenant));
+        assertEquals(List.of(new LinkClicks(1, "https://shop.example.com/p?for=erase.me@example.com", 1, 1)), links(other),
+                "another tenant's stays");
         assertEquals("cancelled", api.get(key, "/v1/emails/" + pending).json().get("state").getStringValue());
         assertEquals(SendGuardState.Kind.CANCELLED, api.bean(SendGuard.class).current(tenant, pending).kind(),
                 "no worker will send it");
@@ -144,6 +153,18 @@ class RecipientErasureTest {
                 + " batch_id, provider_id, subtype, detail, at_ms, received_ms) VALUES (" + SqlLiteral.string(tenant)
                 + ", " + SqlLiteral.string(ERASED) + ", 'delivered', 'n', " + SqlLiteral.string(id)
                 + ", '', 'p', '', '250 ok', 1, 1)");
+    }
+
+    /** A click on a personalized link, as the feedback consumer records it. */
+    private void insertClick(String tenant, String id, String url) {
+        sql.execute("INSERT INTO " + sql.table("feedback_events") + " (tenant, recipient, type, notification_id, email_id,"
+                + " batch_id, provider_id, subtype, detail, at_ms, received_ms) VALUES (" + SqlLiteral.string(tenant)
+                + ", " + SqlLiteral.string(ERASED) + ", 'clicked', 'c', " + SqlLiteral.string(id) + ", " + SqlLiteral.string(CLICKED_BATCH)
+                + ", '', '1', " + SqlLiteral.string(url) + ", 1, 1)");
+    }
+
+    private List<LinkClicks> links(String tenant) {
+        return api.bean(FeedbackEventStore.class).feedbackOf(tenant, List.of(CLICKED_BATCH)).links();
     }
 
     private void insertEvent(String tenant, String id, String state, String detail) {

@@ -65,8 +65,15 @@ public class RecipientErasure {
         if (!sql.select("SELECT 1 FROM " + sql.table("email_events") + " WHERE " + mentions + " LIMIT 1").isEmpty()) {
             sql.execute("ALTER TABLE " + sql.table("email_events") + " UPDATE detail = '' WHERE " + mentions);
         }
+        // A personalized link's example destination may carry the address; the stats keep the link's
+        // counts and lose its example.
+        String linkMentions = "tenant = " + SqlLiteral.string(tenant) + " AND positionCaseInsensitive(url, "
+                + SqlLiteral.string(address) + ") > 0";
+        if (!sql.select("SELECT 1 FROM " + sql.table("feedback_links") + " WHERE " + linkMentions + " LIMIT 1").isEmpty()) {
+            sql.execute("ALTER TABLE " + sql.table("feedback_links") + " DELETE WHERE " + linkMentions);
+        }
         // The provider's feedback names the recipient in its key, which a mutation cannot update: the
-        // rows go, and with them the address's share of the stats (docs/tracking.md).
+        // rows go. The stats keep their share, counted in feedback_by_batch by hashed ids alone.
         String feedback = "tenant = " + SqlLiteral.string(tenant) + " AND recipient = "
                 + SqlLiteral.string(Suppression.entryOf(address).orElse(address.toLowerCase(Locale.ROOT)));
         if (!sql.select("SELECT 1 FROM " + sql.table("feedback_events") + " WHERE " + feedback + " LIMIT 1").isEmpty()) {

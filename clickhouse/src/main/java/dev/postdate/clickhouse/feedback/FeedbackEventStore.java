@@ -81,29 +81,39 @@ public class FeedbackEventStore {
     }
 
     /**
-     * The batches' feedback added up (an email belongs to one batch, so unique counts add), in one
-     * query that reads each event once: per type and subtype a set of the emails and a count of the
-     * notifications, then per type the sets merged (unique emails across subtypes: across links,
-     * hard and soft bounces). Emails and notifications are counted by their 64-bit CityHash, which
-     * halves the work of 1M-event batches; two ids of one batch sharing a hash (odds about 3e-8 for
-     * 1M) would count once.
+     * The batches' feedback added up (an email belongs to one batch, so unique counts add), from
+     * {@code feedback_by_batch} (migration V025), which holds the events ordered by batch with their
+     * ids as 64-bit CityHashes: one pass keeps, per type and subtype, a set of the emails (and of the
+     * notifications of opens and clicks, whose totals are shown), then per type the sets merged
+     * (unique emails across subtypes: across links, hard and soft bounces; a bounce's hard and soft
+     * sets only for bounces, since every set merged costs as much as it was to build). Two ids of one
+     * batch sharing a hash (odds about 3e-8 for 1M) would count once. The links' destinations come
+     * from {@code feedback_links}.
      */
     public Feedback feedbackOf(String tenant, Collection<String> batchIds) {
+        String batches = batchFilter(tenant, batchIds);
         List<List<String>> rows = sql.select("SELECT type, u, u_hard, u_soft, total, tupleElement(s, 1), tupleElement(s, 2),"
-                + " tupleElement(s, 3), tupleElement(s, 4) FROM (SELECT type, uniqExactMerge(e) AS u,"
-                + " uniqExactMergeIf(e, subtype = 'permanent') AS u_hard, uniqExactMergeIf(e, subtype != 'permanent') AS u_soft,"
-                + " sum(n) AS total, groupArray((subtype, detail, finalizeAggregation(e), n)) AS g FROM ("
-                + "SELECT type, subtype, any(detail) AS detail, uniqExactStateIf(cityHash64(email_id), email_id != '') AS e,"
-                + " uniqExact(cityHash64(notification_id)) AS n FROM " + sql.table("feedback_events")
-                + " WHERE " + batchFilter(tenant, batchIds) + " GROUP BY type, subtype) GROUP BY type) ARRAY JOIN g AS s");
+                + " tupleElement(s, 3) FROM (SELECT type, uniqExactMerge(e) AS u,"
+                + " uniqExactMergeIf(e, type = 'bounced' AND subtype = 'permanent') AS u_hard,"
+                + " uniqExactMergeIf(e, type = 'bounced' AND subtype != 'permanent') AS u_soft,"
+                + " sum(n) AS total, groupArray((subtype, finalizeAggregation(e), n)) AS g FROM ("
+                + "SELECT type, subtype, uniqExactStateIf(email_key, email_key != 0) AS e,"
+                + " uniqExactIf(notification_key, type IN ('opened', 'clicked')) AS n"
+                + " FROM " + sql.table("feedback_by_batch") + " WHERE " + batches
+                + " GROUP BY type, subtype) GROUP BY type) ARRAY JOIN g AS s");
+        Map<String, String> urls = new HashMap<>();
+        for (List<String> row : sql.select("SELECT link, any(url) FROM " + sql.table("feedback_links") + " WHERE "
+                + batches + " GROUP BY link")) {
+            urls.put(row.get(0), row.get(1));
+        }
         Map<String, long[]> byType = new HashMap<>();
         List<LinkClicks> links = new ArrayList<>();
         for (List<String> row : rows) {
             byType.put(row.get(0), new long[]{Long.parseLong(row.get(1)), Long.parseLong(row.get(2)),
                     Long.parseLong(row.get(3)), Long.parseLong(row.get(4))});
             if (row.get(0).equals("clicked")) {
-                links.add(new LinkClicks(Integer.parseInt(row.get(5)), row.get(6), Long.parseLong(row.get(7)),
-                        Long.parseLong(row.get(8))));
+                links.add(new LinkClicks(Integer.parseInt(row.get(5)), urls.getOrDefault(row.get(5), ""),
+                        Long.parseLong(row.get(6)), Long.parseLong(row.get(7))));
             }
         }
         links.sort(Comparator.comparingInt(LinkClicks::link));

@@ -42,17 +42,7 @@ class EmailsByMonthMigrationTest {
         env = TestEnvironment.create(EmailsByMonthMigrationTest.class);
         sql = ClickHouseTestSupport.sqlFor(env);
         client = ClickHouseTestSupport.clientFor(env);
-        ddl("CREATE DATABASE IF NOT EXISTS " + sql.database());
-        ddl("CREATE TABLE IF NOT EXISTS " + sql.table("schema_migrations")
-                + " (version UInt32, name String, checksum String, applied_at DateTime('UTC'))"
-                + " ENGINE = MergeTree() ORDER BY version");
-        for (Migration migration : MigrationFiles.load(env.database())) {
-            if (migration.version() < 8) {
-                migration.statements().forEach(this::ddl);
-                sql.execute("INSERT INTO " + sql.table("schema_migrations") + " VALUES (" + migration.version()
-                        + ", '" + migration.name() + "', '" + migration.checksum() + "', now())");
-            }
-        }
+        SchemaAt.version(sql, 7);
         // A current server takes at most 100 partitions per insert (max_partitions_per_insert_block),
         // the very limit V012 is for: the daily rows of before go in as blocks of 100 days.
         for (int from = 0; from < DAYS; from += 100) {
@@ -90,7 +80,7 @@ class EmailsByMonthMigrationTest {
     void aMoveInterruptedAfterItsCopyIsFinishedByTheNextRun() throws Exception {
         List<String> v012 = MigrationFiles.load(env.database()).stream().filter(m -> m.version() == 12)
                 .findFirst().orElseThrow().statements();
-        v012.subList(0, 3).forEach(this::ddl);
+        v012.subList(0, 3).forEach(statement -> SchemaAt.ddl(sql, statement));
 
         new Migrator(sql).migrate();
 
@@ -114,11 +104,6 @@ class EmailsByMonthMigrationTest {
         assertTrue(sql.select("SHOW CREATE TABLE " + sql.table("emails")).getFirst().getFirst()
                 .contains("PARTITION BY toYYYYMM(send_at)"));
         assertEquals("0", sql.select("EXISTS TABLE " + sql.table("emails_v008")).getFirst().getFirst());
-    }
-
-    /** A statement as the migrator runs it: on the local cluster, in its cluster form. */
-    private void ddl(String statement) {
-        sql.execute(sql.cluster().isEmpty() ? statement : new ClusterDdl(sql.cluster()).rewrite(statement));
     }
 
     /** Each like a component's SchemaOnStart: retried until it succeeds. */
