@@ -10,7 +10,6 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,13 +50,8 @@ class BounceMailbox implements MailboxSource {
     }
 
     @Override
-    public String mailbox() {
-        return settings.mailbox();
-    }
-
-    @Override
-    public Duration pollInterval() {
-        return settings.pollInterval();
+    public MailboxSettings settings() {
+        return settings;
     }
 
     @Override

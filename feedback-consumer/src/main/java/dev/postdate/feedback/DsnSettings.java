@@ -14,5 +14,5 @@ import java.time.Duration;
  * @param unmatchedFor  how long a DSN whose email is not found is read again before it is left alone
  */
 @ConfigurationProperties("postdate.feedback.dsn")
-public record DsnSettings(@Nullable String mailbox, @NotNull Duration pollInterval, @NotNull Duration unmatchedFor) {
+public record DsnSettings(@Nullable String mailbox, @NotNull Duration pollInterval, @NotNull Duration unmatchedFor) implements MailboxSettings {
 }

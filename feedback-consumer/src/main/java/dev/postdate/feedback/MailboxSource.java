@@ -4,7 +4,6 @@ import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
 
 import java.io.IOException;
-import java.time.Duration;
 
 /** A mailbox the feedback consumer reads when it is configured ({@link Mailboxes}), and what it does with its mail. */
 interface MailboxSource {
@@ -12,10 +11,7 @@ interface MailboxSource {
     /** For the reader's thread and logs: {@code bounce}, {@code unsubscribe}. */
     String name();
 
-    /** The mailbox URL (a secret), null or blank: not read. */
-    String mailbox();
-
-    Duration pollInterval();
+    MailboxSettings settings();
 
     /** One read's unread messages, each flagged: deleted once handled, read to leave it, untouched to see it again. */
     void handle(Message[] unread) throws MessagingException, IOException;

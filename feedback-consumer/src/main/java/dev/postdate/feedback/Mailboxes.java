@@ -25,8 +25,9 @@ class Mailboxes {
     @EventListener
     void onStartup(StartupEvent event) {
         for (MailboxSource source : sources) {
-            if (source.mailbox() != null && !source.mailbox().isBlank()) {
-                MailboxReader reader = new MailboxReader(source.name(), source.mailbox(), source.pollInterval(), schema,
+            MailboxSettings settings = source.settings();
+            if (settings.enabled()) {
+                MailboxReader reader = new MailboxReader(source.name(), settings.mailbox(), settings.pollInterval(), schema,
                         source::handle, source::readFailed);
                 readers.add(reader);
                 reader.start();

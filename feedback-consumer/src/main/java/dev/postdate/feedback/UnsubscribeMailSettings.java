@@ -14,9 +14,5 @@ import java.time.Duration;
  * @param pollInterval the pause between two reads of the mailbox
  */
 @ConfigurationProperties("postdate.feedback.unsubscribe")
-public record UnsubscribeMailSettings(@Nullable String mailbox, @NotNull Duration pollInterval) {
-
-    public boolean enabled() {
-        return mailbox != null && !mailbox.isBlank();
-    }
+public record UnsubscribeMailSettings(@Nullable String mailbox, @NotNull Duration pollInterval) implements MailboxSettings {
 }

@@ -17,7 +17,6 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -59,13 +58,8 @@ class UnsubscribeMailbox implements MailboxSource {
     }
 
     @Override
-    public String mailbox() {
-        return settings.mailbox();
-    }
-
-    @Override
-    public Duration pollInterval() {
-        return settings.pollInterval();
+    public MailboxSettings settings() {
+        return settings;
     }
 
     @Override

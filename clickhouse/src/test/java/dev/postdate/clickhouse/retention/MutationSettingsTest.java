@@ -2,12 +2,15 @@ package dev.postdate.clickhouse.retention;
 
 import dev.postdate.clickhouse.ClickHouseSql;
 import dev.postdate.clickhouse.ClickHouseTestSupport;
+import dev.postdate.core.testing.Await;
 import dev.postdate.core.testing.TestEnvironment;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The retention mutation's settings as the server in front of the test decides them (18.16 here,
@@ -32,12 +35,8 @@ class MutationSettingsTest {
             sql.execute("INSERT INTO " + sql.table("settled") + " VALUES ('a')");
             sql.execute("ALTER TABLE " + sql.table("mutated") + " UPDATE payload = '' WHERE id IN (SELECT id FROM "
                     + sql.table("settled") + ")", settings);
-            long deadline = System.nanoTime() + 30_000_000_000L;
-            while (!sql.select("SELECT payload FROM " + sql.table("mutated") + " WHERE id = 'a'").getFirst().getFirst().isEmpty()
-                    && System.nanoTime() < deadline) {
-                Thread.sleep(100);
-            }
-            assertEquals("", sql.select("SELECT payload FROM " + sql.table("mutated") + " WHERE id = 'a'").getFirst().getFirst());
+            assertTrue(Await.until(Duration.ofSeconds(30), () -> sql.select("SELECT payload FROM " + sql.table("mutated")
+                    + " WHERE id = 'a'").getFirst().getFirst().isEmpty()), "the settled email's payload is erased");
             assertEquals("y", sql.select("SELECT payload FROM " + sql.table("mutated") + " WHERE id = 'b'").getFirst().getFirst());
         }
     }

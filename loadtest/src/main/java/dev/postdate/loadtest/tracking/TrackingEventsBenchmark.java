@@ -98,8 +98,7 @@ public class TrackingEventsBenchmark implements Callable<Integer> {
                 visible, events, seconds);
         for (int i = 0; i < 3; i++) {
             long query = System.nanoTime();
-            store.ofBatch("bench", batch);
-            store.linksOfBatch("bench", batch);
+            store.feedbackOf("bench", List.of(batch));
             System.out.printf("RESULT stats of the batch (%,d clicks): %d ms%n", visible, (System.nanoTime() - query) / 1_000_000);
         }
         return visible >= events ? 0 : 1;
