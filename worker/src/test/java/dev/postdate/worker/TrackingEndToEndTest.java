@@ -2,6 +2,8 @@ package dev.postdate.worker;
 
 import com.icegreen.greenmail.configuration.GreenMailConfiguration;
 import com.icegreen.greenmail.junit5.GreenMailExtension;
+import com.icegreen.greenmail.util.GreenMailUtil;
+import com.icegreen.greenmail.util.ServerSetup;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import dev.postdate.clickhouse.contacts.Consent;
 import dev.postdate.clickhouse.contacts.Contact;
@@ -31,6 +33,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,14 +50,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * links read back from the sent mail redirect and count once per click, the pixel counts an open, a
  * one-click POST on the List-Unsubscribe URL withdraws the topic's consent, and the recipient's
  * email of the campaign's next occurrence is then suppressed, recorded so. A bounce SNS delivers
- * to the tracker's HTTPS endpoint, signed, suppresses the address; a forged one is refused.
+ * to the tracker's HTTPS endpoint, signed, suppresses the address; a forged one is refused. A mail
+ * to List-Unsubscribe's {@code mailto:}, as a mail client sends it, withdraws the topic's consent
+ * through the feedback consumer's IMAP reader.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TrackingEndToEndTest {
 
     @RegisterExtension
-    static GreenMailExtension greenMail = new GreenMailExtension(ServerSetupTest.SMTP.dynamicPort())
-            .withConfiguration(GreenMailConfiguration.aConfig().withDisabledAuthentication());
+    static GreenMailExtension greenMail = new GreenMailExtension(ServerSetup.dynamicPort(ServerSetupTest.SMTP_IMAP))
+            .withConfiguration(GreenMailConfiguration.aConfig().withDisabledAuthentication())
+            .withPerMethodLifecycle(false);
+
+    /** List-Unsubscribe's mailto: address, a mailbox in GreenMail that the feedback consumer reads over IMAP. */
+    private static final String UNSUBSCRIBE_MAILBOX = "unsubscribe@postdate.local";
 
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final String SHOP = "https://shop.example.org/spring?utm=mail&x=1";
@@ -78,7 +87,12 @@ class TrackingEndToEndTest {
         Map<String, Object> trackerProperties = new HashMap<>(properties);
         trackerProperties.putAll(sns.trackerProperties(fixture.env.feedbackQueue()));
         tracker = ComponentProcess.start(Path.of("..", "tracker"), trackerProperties);
-        feedbackConsumer = ComponentProcess.start(Path.of("..", "feedback-consumer"), properties);
+        greenMail.setUser(UNSUBSCRIBE_MAILBOX, "unsubscribe", "secret");
+        Map<String, Object> consumerProperties = new HashMap<>(properties);
+        consumerProperties.put("postdate.feedback.unsubscribe.mailbox", "imap://unsubscribe:secret@127.0.0.1:"
+                + greenMail.getImap().getPort() + "/INBOX");
+        consumerProperties.put("postdate.feedback.unsubscribe.poll-interval", "500ms");
+        feedbackConsumer = ComponentProcess.start(Path.of("..", "feedback-consumer"), consumerProperties);
         events = fixture.control.getBean(FeedbackEventStore.class);
         contacts = fixture.control.getBean(ContactStore.class);
     }
@@ -162,7 +176,7 @@ class TrackingEndToEndTest {
                 "postdate.smtp.port", greenMail.getSmtp().getPort(), "postdate.tracking.base-url", tracker.url().toString()));
         assertTrue(WorkerFixture.await(WAIT, () -> fixture.state(sent.getFirst()) == EmailStatus.SENT));
 
-        MimeMessage message = greenMail.getReceivedMessages()[0];
+        MimeMessage message = receivedBy(reader);
         assertEquals("List-Unsubscribe=One-Click", message.getHeader("List-Unsubscribe-Post")[0]);
         assertTrue(message.getHeader("List-Unsubscribe")[0].contains("/u/"));
         String html = htmlOf(message);
@@ -174,6 +188,35 @@ class TrackingEndToEndTest {
         }
         assertTrue(WorkerFixture.await(WAIT, () -> events.ofBatch("acme", "smtp-" + fixture.token).clickedTotal() == 2));
         assertEquals(1, events.ofBatch("acme", "smtp-" + fixture.token).clickedUnique(), "two clicks, one email");
+    }
+
+    @Test
+    void aMailToTheMailtoOfListUnsubscribeWithdrawsTheTopicsConsent() throws Exception {
+        fixture.closeWorkers();
+        String reader = "mailto-" + fixture.token + "@example.com";
+        contacts.upsert("acme", List.of(new Contact("c-mailto", reader, null, null, null, ContactStatus.ACTIVE, Map.of(),
+                Map.of("news", new Consent(true, Instant.parse("2026-01-01T00:00:00Z"), "signup")), 1)));
+        String batch = "campaign.mailto-" + fixture.token + ".1";
+        List<WorkerFixture.Stored> sent = fixture.insertContents("acme", batch, List.of(content(reader, "news", null)));
+        fixture.publish(WorkerFixture.rangeOf("e2e-mailto", sent, 1));
+        fixture.startWorker("w-mailto", Map.of("postdate.worker.sender", "smtp", "postdate.smtp.host", "127.0.0.1",
+                "postdate.smtp.port", greenMail.getSmtp().getPort(), "postdate.tracking.base-url", tracker.url().toString(),
+                "postdate.tracking.unsubscribe-mailto", UNSUBSCRIBE_MAILBOX));
+        assertTrue(WorkerFixture.await(WAIT, () -> fixture.state(sent.getFirst()) == EmailStatus.SENT));
+
+        String listUnsubscribe = receivedBy(reader).getHeader("List-Unsubscribe")[0];
+        Matcher mailto = Pattern.compile("<mailto:" + Pattern.quote(UNSUBSCRIBE_MAILBOX) + "\\?subject=([^>]+)>")
+                .matcher(listUnsubscribe);
+        assertTrue(mailto.find(), listUnsubscribe);
+        assertTrue(listUnsubscribe.contains("/u/"), "the https URL stays: " + listUnsubscribe);
+        // What the recipient's mail client does with it: a mail to the address, with that subject.
+        GreenMailUtil.sendTextEmail(UNSUBSCRIBE_MAILBOX, reader, mailto.group(1), "", greenMail.getSmtp().getServerSetup());
+
+        assertTrue(WorkerFixture.await(WAIT, () -> !contacts.find("acme", "c-mailto").orElseThrow().contact()
+                .consent().get("news").granted()));
+        assertTrue(contacts.find("acme", "c-mailto").orElseThrow().contact().consent().get("news").source()
+                .startsWith("unsubscribe:mailto:"));
+        assertEquals(1, events.ofBatch("acme", batch).unsubscribed());
     }
 
     @Test
@@ -208,6 +251,18 @@ class TrackingEndToEndTest {
     /** What the SES emulator holds for this recipient: the test methods share the fixture's token. */
     private List<Map<String, Object>> sesEmailsTo(String recipient) throws Exception {
         return fixture.sesEmails().stream().filter(m -> String.valueOf(m.get("destination")).contains(recipient)).toList();
+    }
+
+    /** The one mail GreenMail received for this recipient: the test methods share the server. */
+    private static MimeMessage receivedBy(String recipient) throws Exception {
+        List<MimeMessage> received = new ArrayList<>();
+        for (MimeMessage message : greenMail.getReceivedMessages()) {
+            if (String.join(",", message.getHeader("To")).contains(recipient)) {
+                received.add(message);
+            }
+        }
+        assertEquals(1, received.size(), "mails to " + recipient);
+        return received.getFirst();
     }
 
     private String providerId(WorkerFixture.Stored email) {
