@@ -68,8 +68,10 @@ class RecipientErasureTest {
         insertEvent(tenant, kept, "queued", "");
         insertFeedback(tenant, sent);
         insertFeedback(other, othersEmail);
-        insertClick(tenant, sent, "https://shop.example.com/p?for=Erase.Me@Example.com");
-        insertClick(other, othersEmail, "https://shop.example.com/p?for=erase.me@example.com");
+        insertClick(tenant, ERASED, sent, 1, "https://shop.example.com/p?u=c-9");
+        insertClick(tenant, "", "", 2, "https://shop.example.com/p?for=Erase.Me%40Example.com");
+        insertClick(tenant, "keep@example.com", kept, 3, "https://shop.example.com/p?u=c-10");
+        insertClick(other, ERASED, othersEmail, 1, "https://shop.example.com/p?for=erase.me@example.com");
 
         ApiHarness.Response response = api.delete(key, "/v1/recipients/erase.me%40EXAMPLE.com");
         assertEquals(202, response.status(), response.body());
@@ -90,11 +92,14 @@ class RecipientErasureTest {
                 + " AND positionCaseInsensitive(detail, " + SqlLiteral.string(ERASED) + ") > 0"));
 
         assertEquals("0", one("SELECT count() FROM " + sql.table("feedback_events") + " WHERE tenant = "
-                + SqlLiteral.string(tenant)), "the provider's feedback about the address is gone");
+                + SqlLiteral.string(tenant) + " AND recipient = " + SqlLiteral.string(ERASED)),
+                "the provider's feedback and the clicks of the address are gone");
         assertEquals("2", one("SELECT count() FROM " + sql.table("feedback_events") + " WHERE tenant = "
                 + SqlLiteral.string(other)), "another tenant's stays: its delivery and its click");
-        assertTrue(Await.until(ApiHarness.DEADLINE, () -> links(tenant).equals(List.of(new LinkClicks(1, "", 1, 1)))),
-                "the link keeps its click and loses the example that names the address: " + links(tenant));
+        List<LinkClicks> erased = List.of(new LinkClicks(1, "", 1, 1), new LinkClicks(2, "", 0, 1),
+                new LinkClicks(3, "https://shop.example.com/p?u=c-10", 1, 1));
+        assertTrue(Await.until(ApiHarness.DEADLINE, () -> links(tenant).equals(erased)), "the links keep their clicks and"
+                + " lose the examples the address clicked or that name it (URL-encoded too): " + links(tenant));
         assertEquals(List.of(new LinkClicks(1, "https://shop.example.com/p?for=erase.me@example.com", 1, 1)), links(other),
                 "another tenant's stays");
         assertEquals("cancelled", api.get(key, "/v1/emails/" + pending).json().get("state").getStringValue());
@@ -155,12 +160,12 @@ class RecipientErasureTest {
                 + ", '', 'p', '', '250 ok', 1, 1)");
     }
 
-    /** A click on a personalized link, as the feedback consumer records it. */
-    private void insertClick(String tenant, String id, String url) {
+    /** A click on a personalized link, as the feedback consumer records it (an anonymous one names nobody). */
+    private void insertClick(String tenant, String recipient, String id, int link, String url) {
         sql.execute("INSERT INTO " + sql.table("feedback_events") + " (tenant, recipient, type, notification_id, email_id,"
                 + " batch_id, provider_id, subtype, detail, at_ms, received_ms) VALUES (" + SqlLiteral.string(tenant)
-                + ", " + SqlLiteral.string(ERASED) + ", 'clicked', 'c', " + SqlLiteral.string(id) + ", " + SqlLiteral.string(CLICKED_BATCH)
-                + ", '', '1', " + SqlLiteral.string(url) + ", 1, 1)");
+                + ", " + SqlLiteral.string(recipient) + ", 'clicked', 'c-" + link + "', " + SqlLiteral.string(id) + ", "
+                + SqlLiteral.string(CLICKED_BATCH) + ", '', '" + link + "', " + SqlLiteral.string(url) + ", 1, 1)");
     }
 
     private List<LinkClicks> links(String tenant) {

@@ -78,7 +78,7 @@ class TrackingConsumerTest {
         assertEquals(2, feedback.clickedUnique());
         assertEquals(1, feedback.openedUnique(), "anonymous opens name no email");
         assertEquals(List.of(new FeedbackEventStore.LinkClicks(1, "https://example.org/a", 1, 2),
-                new FeedbackEventStore.LinkClicks(2, "https://example.org/b", 1, 1)), events.linksOfBatch("acme", "b-stats"));
+                new FeedbackEventStore.LinkClicks(2, "https://example.org/b", 1, 1)), events.feedbackOf("acme", List.of("b-stats")).links());
         assertEquals(0, events.ofBatch("globex", "b-stats").clickedTotal(), "by tenant");
     }
 

@@ -143,7 +143,7 @@ class TrackingEndToEndTest {
         FeedbackEventStore.BatchFeedback counted = events.ofBatch("acme", first);
         assertEquals(1, counted.clickedUnique());
         assertEquals(1, counted.openedUnique());
-        assertEquals(List.of(new FeedbackEventStore.LinkClicks(1, SHOP, 1, 1)), events.linksOfBatch("acme", first));
+        assertEquals(List.of(new FeedbackEventStore.LinkClicks(1, SHOP, 1, 1)), events.feedbackOf("acme", List.of(first)).links());
 
         String headers = String.valueOf(mail.get("headers"));
         assertTrue(headers.contains("List-Unsubscribe=One-Click"), headers);

@@ -6,6 +6,7 @@ import dev.postdate.clickhouse.suppressions.Suppression;
 import dev.postdate.clickhouse.status.StatusSql;
 import jakarta.inject.Singleton;
 
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -65,17 +66,20 @@ public class RecipientErasure {
         if (!sql.select("SELECT 1 FROM " + sql.table("email_events") + " WHERE " + mentions + " LIMIT 1").isEmpty()) {
             sql.execute("ALTER TABLE " + sql.table("email_events") + " UPDATE detail = '' WHERE " + mentions);
         }
-        // A personalized link's example destination may carry the address; the stats keep the link's
-        // counts and lose its example.
-        String linkMentions = "tenant = " + SqlLiteral.string(tenant) + " AND positionCaseInsensitive(url, "
-                + SqlLiteral.string(address) + ") > 0";
-        if (!sql.select("SELECT 1 FROM " + sql.table("feedback_links") + " WHERE " + linkMentions + " LIMIT 1").isEmpty()) {
-            sql.execute("ALTER TABLE " + sql.table("feedback_links") + " DELETE WHERE " + linkMentions);
+        String recipient = SqlLiteral.string(Suppression.entryOf(address).orElse(address.toLowerCase(Locale.ROOT)));
+        // A link's example destination is the one a recipient clicked, personalized perhaps: it goes when
+        // that recipient is erased, or when it names the address (as text or URL-encoded, an anonymous
+        // click's too). The stats keep the link's counts.
+        String links = "tenant = " + SqlLiteral.string(tenant) + " AND (tupleElement(example, 2) = cityHash64(" + recipient
+                + ") OR positionCaseInsensitive(tupleElement(example, 1), " + SqlLiteral.string(address) + ") > 0"
+                + " OR positionCaseInsensitive(tupleElement(example, 1), "
+                + SqlLiteral.string(URLEncoder.encode(address, StandardCharsets.UTF_8)) + ") > 0)";
+        if (!sql.select("SELECT 1 FROM " + sql.table("feedback_links") + " WHERE " + links + " LIMIT 1").isEmpty()) {
+            sql.execute("ALTER TABLE " + sql.table("feedback_links") + " DELETE WHERE " + links);
         }
         // The provider's feedback names the recipient in its key, which a mutation cannot update: the
         // rows go. The stats keep their share, counted in feedback_by_batch by hashed ids alone.
-        String feedback = "tenant = " + SqlLiteral.string(tenant) + " AND recipient = "
-                + SqlLiteral.string(Suppression.entryOf(address).orElse(address.toLowerCase(Locale.ROOT)));
+        String feedback = "tenant = " + SqlLiteral.string(tenant) + " AND recipient = " + recipient;
         if (!sql.select("SELECT 1 FROM " + sql.table("feedback_events") + " WHERE " + feedback + " LIMIT 1").isEmpty()) {
             sql.execute("ALTER TABLE " + sql.table("feedback_events") + " DELETE WHERE " + feedback);
         }

@@ -13,7 +13,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-/** The feedback_events table: what providers reported, per recipient (docs/tracking.md). */
+/**
+ * What providers and the tracker reported: feedback_events, per recipient, and the stats read from its
+ * views ordered by batch (migration V025; docs/tracking.md).
+ */
 @Singleton
 public class FeedbackEventStore {
 
@@ -67,17 +70,12 @@ public class FeedbackEventStore {
     public record LinkClicks(int link, String url, long unique, long total) {
     }
 
-    /** A batch's (or batches') feedback counts and clicks per link, read in one pass over its events. */
+    /** A batch's (or batches') feedback counts and clicks per link. */
     public record Feedback(BatchFeedback counts, List<LinkClicks> links) {
     }
 
     public BatchFeedback ofBatch(String tenant, String batchId) {
         return feedbackOf(tenant, List.of(batchId)).counts();
-    }
-
-    /** The batch's clicks per link, by link number. */
-    public List<LinkClicks> linksOfBatch(String tenant, String batchId) {
-        return feedbackOf(tenant, List.of(batchId)).links();
     }
 
     /**
@@ -102,7 +100,7 @@ public class FeedbackEventStore {
                 + " FROM " + sql.table("feedback_by_batch") + " WHERE " + batches
                 + " GROUP BY type, subtype) GROUP BY type) ARRAY JOIN g AS s");
         Map<String, String> urls = new HashMap<>();
-        for (List<String> row : sql.select("SELECT link, any(url) FROM " + sql.table("feedback_links") + " WHERE "
+        for (List<String> row : sql.select("SELECT link, any(tupleElement(example, 1)) FROM " + sql.table("feedback_links") + " WHERE "
                 + batches + " GROUP BY link")) {
             urls.put(row.get(0), row.get(1));
         }

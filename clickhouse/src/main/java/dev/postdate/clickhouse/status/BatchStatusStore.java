@@ -11,7 +11,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
-/** Per-batch counts by state ({@code emails_by_batch} and {@code email_events}) and the control audit trail. */
+/** Per-batch counts by state ({@code emails_by_batch}, {@code email_events}, {@code sent_by_batch}) and the control audit trail. */
 @Singleton
 public class BatchStatusStore {
 

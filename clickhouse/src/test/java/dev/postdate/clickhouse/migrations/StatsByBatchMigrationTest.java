@@ -19,8 +19,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * V025 against the real ClickHouse: the stats of a batch recorded before it (at V024) come out of the
- * views it creates as they came out of the events, a repeated copy counts nothing twice, and events
- * recorded afterwards reach the views; another batch's and another tenant's events never count.
+ * views it creates as they came out of the events (a notification recorded twice, an anonymous open, a
+ * hard and a soft bounce), a repeated copy counts nothing twice (the views may hold a row several
+ * times until they merge: every count is of distinct ids), and
+ * events recorded afterwards reach the views; another batch's and another tenant's events and those
+ * of emails outside batches never count.
  */
 class StatsByBatchMigrationTest {
 
@@ -43,11 +46,15 @@ class StatsByBatchMigrationTest {
                 event(TENANT, BATCH, "delivered", "d1", "e1", "", ""),
                 event(TENANT, BATCH, "delivered", "d2", "e2", "", ""),
                 event(TENANT, BATCH, "bounced", "b1", "e3", "permanent", ""),
+                event(TENANT, BATCH, "bounced", "b2", "e2", "transient", ""),
+                event(TENANT, BATCH, "opened", "o1", "e1", "", ""),
+                event(TENANT, BATCH, "opened", "o2", "", "", ""),
                 event(TENANT, BATCH, "clicked", "c1", "e1", "1", "https://example.org/a"),
                 event(TENANT, BATCH, "clicked", "c2", "e1", "1", "https://example.org/a"),
                 event(TENANT, BATCH, "clicked", "c3", "", "2", "https://example.org/b"),
                 event(TENANT, "other-batch", "delivered", "d4", "e4", "", ""),
-                event("other-tenant", BATCH, "delivered", "d5", "e5", "", "")));
+                event("other-tenant", BATCH, "delivered", "d5", "e5", "", ""),
+                event(TENANT, "", "delivered", "d6", "e6", "", "")));
         sent("e1");
         sent("e1");
         sent("e2");
@@ -68,6 +75,8 @@ class StatsByBatchMigrationTest {
         assertEquals(List.of(new LinkClicks(1, "https://example.org/a", 1, 2), new LinkClicks(2, "https://example.org/b", 0, 1)),
                 feedback.feedbackOf(TENANT, List.of(BATCH)).links());
 
+        assertEquals("0", rows("feedback_by_batch WHERE batch_id = ''"), "an email outside batches has no stats");
+
         MigrationFiles.load(sql.database()).stream().filter(m -> m.version() == 25).findFirst().orElseThrow()
                 .statements().stream().filter(statement -> statement.startsWith("INSERT")).forEach(sql::execute);
         assertBatch(2, 2);
@@ -80,11 +89,16 @@ class StatsByBatchMigrationTest {
 
     private void assertBatch(long delivered, long sent) {
         BatchFeedback counts = feedback.feedbackOf(TENANT, List.of(BATCH)).counts();
-        assertEquals(List.of(delivered, 1L, 1L, 0L, 1L, 3L),
+        assertEquals(List.of(delivered, 2L, 1L, 1L, 1L, 2L, 1L, 3L),
                 List.of(counts.delivered(), counts.bounced(), counts.bouncedHard(), counts.bouncedSoft(),
-                        counts.clickedUnique(), counts.clickedTotal()),
-                "delivered, bounced, hard, soft, clicked unique, clicked total");
+                        counts.openedUnique(), counts.openedTotal(), counts.clickedUnique(), counts.clickedTotal()),
+                "delivered, bounced, hard, soft, opened unique (the anonymous open names no email) and total,"
+                        + " clicked unique and total");
         assertEquals(sent, new BatchStatusStore(sql).sent(TENANT, List.of(BATCH)).sent());
+    }
+
+    private String rows(String tableAndFilter) {
+        return sql.select("SELECT count() FROM " + sql.database() + "." + tableAndFilter).getFirst().getFirst();
     }
 
     private void sent(String id) {
