@@ -133,10 +133,8 @@ class FeedbackConsumerTest {
     void whatNeverMatchesOrParsesEndsInTheDeadLetterQueue() throws InterruptedException {
         publish(SesSamples.bounce("prov-never-sent", "fb-never", "Permanent", List.of("x@example.org")));
         publish("{\"eventType\":\"Bounce\",\"mail\":{}}");
-        String dlq = env.sqs().getQueueUrl(r -> r.queueName(env.feedbackQueue() + "-dlq")).queueUrl();
-        assertTrue(Await.until(WAIT, () -> Integer.parseInt(env.sqs().getQueueAttributes(r -> r.queueUrl(dlq)
-                        .attributeNamesWithStrings("ApproximateNumberOfMessages")).attributesAsStrings()
-                .get("ApproximateNumberOfMessages")) == 2), "both dead-lettered after the maximum receives");
+        assertTrue(Await.until(WAIT, () -> env.waitingMessages(env.feedbackQueue() + "-dlq") == 2),
+                "both dead-lettered after the maximum receives");
         assertEquals(Optional.empty(), suppressions.find("acme", "x@example.org"));
     }
 

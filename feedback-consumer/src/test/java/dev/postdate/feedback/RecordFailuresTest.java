@@ -37,7 +37,6 @@ class RecordFailuresTest {
     private FeedbackEventStore events;
     private ObjectMapper json;
     private String queueUrl;
-    private String dlqUrl;
 
     @BeforeEach
     void start() throws InterruptedException {
@@ -51,7 +50,6 @@ class RecordFailuresTest {
         events = consumer.bean(FeedbackEventStore.class);
         json = consumer.bean(ObjectMapper.class);
         queueUrl = consumer.queueUrl(env.trackingQueue());
-        dlqUrl = consumer.queueUrl(env.trackingQueue() + "-dlq");
     }
 
     @AfterEach
@@ -148,15 +146,10 @@ class RecordFailuresTest {
     }
 
     private int queueDepth() {
-        return depth(queueUrl, "ApproximateNumberOfMessages") + depth(queueUrl, "ApproximateNumberOfMessagesNotVisible");
+        return env.waitingMessages(env.trackingQueue()) + env.messagesInFlight(env.trackingQueue());
     }
 
     private int dlqDepth() {
-        return depth(dlqUrl, "ApproximateNumberOfMessages");
-    }
-
-    private int depth(String url, String attribute) {
-        return Integer.parseInt(env.sqs().getQueueAttributes(r -> r.queueUrl(url).attributeNamesWithStrings(attribute))
-                .attributesAsStrings().get(attribute));
+        return env.waitingMessages(env.trackingQueue() + "-dlq");
     }
 }

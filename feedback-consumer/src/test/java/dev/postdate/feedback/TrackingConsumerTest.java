@@ -140,10 +140,8 @@ class TrackingConsumerTest {
         env.sqs().sendMessage(r -> r.queueUrl(queueUrl).messageBody("[{\"id\":\"x\",\"type\":\"liked\",\"tenant\":\"acme\","
                 + "\"email_id\":\"\",\"batch_id\":\"\",\"recipient\":\"\",\"topic\":\"\",\"scope\":\"\",\"link\":0,"
                 + "\"url\":\"\",\"at_ms\":1}]"));
-        String dlq = env.sqs().getQueueUrl(r -> r.queueName(env.trackingQueue() + "-dlq")).queueUrl();
-        assertTrue(Await.until(WAIT, () -> Integer.parseInt(env.sqs().getQueueAttributes(r -> r.queueUrl(dlq)
-                        .attributeNamesWithStrings("ApproximateNumberOfMessages")).attributesAsStrings()
-                .get("ApproximateNumberOfMessages")) == 2), "both dead-lettered after the maximum receives");
+        assertTrue(Await.until(WAIT, () -> env.waitingMessages(env.trackingQueue() + "-dlq") == 2),
+                "both dead-lettered after the maximum receives");
     }
 
     private static Contact contact(String id, String email, Instant granted, long version) {

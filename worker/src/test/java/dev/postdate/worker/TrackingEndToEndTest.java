@@ -115,8 +115,7 @@ class TrackingEndToEndTest {
     void aCampaignEmailsLinksCountAndItsOneClickUnsubscribeSkipsTheNextOccurrence() throws Exception {
         fixture.closeWorkers();
         String reader = "reader-" + fixture.token + "@example.com";
-        contacts.upsert("acme", List.of(new Contact("c-reader", reader, null, null, null, ContactStatus.ACTIVE, Map.of(),
-                Map.of("news", new Consent(true, Instant.parse("2026-01-01T00:00:00Z"), "signup")), 1)));
+        subscribeToNews("c-reader", reader);
         String first = "campaign.spring-" + fixture.token + ".1";
         List<WorkerFixture.Stored> sent = fixture.insertContents("acme", first, List.of(content(reader, "news", null)));
         fixture.publish(WorkerFixture.rangeOf("e2e-1", sent, 1));
@@ -194,8 +193,7 @@ class TrackingEndToEndTest {
     void aMailToTheMailtoOfListUnsubscribeWithdrawsTheTopicsConsent() throws Exception {
         fixture.closeWorkers();
         String reader = "mailto-" + fixture.token + "@example.com";
-        contacts.upsert("acme", List.of(new Contact("c-mailto", reader, null, null, null, ContactStatus.ACTIVE, Map.of(),
-                Map.of("news", new Consent(true, Instant.parse("2026-01-01T00:00:00Z"), "signup")), 1)));
+        subscribeToNews("c-mailto", reader);
         String batch = "campaign.mailto-" + fixture.token + ".1";
         List<WorkerFixture.Stored> sent = fixture.insertContents("acme", batch, List.of(content(reader, "news", null)));
         fixture.publish(WorkerFixture.rangeOf("e2e-mailto", sent, 1));
@@ -251,6 +249,12 @@ class TrackingEndToEndTest {
     /** What the SES emulator holds for this recipient: the test methods share the fixture's token. */
     private List<Map<String, Object>> sesEmailsTo(String recipient) throws Exception {
         return fixture.sesEmails().stream().filter(m -> String.valueOf(m.get("destination")).contains(recipient)).toList();
+    }
+
+    /** A contact of tenant acme who consented to the topic {@code news}. */
+    private void subscribeToNews(String contactId, String address) {
+        contacts.upsert("acme", List.of(new Contact(contactId, address, null, null, null, ContactStatus.ACTIVE, Map.of(),
+                Map.of("news", new Consent(true, Instant.parse("2026-01-01T00:00:00Z"), "signup")), 1)));
     }
 
     /** The one mail GreenMail received for this recipient: the test methods share the server. */

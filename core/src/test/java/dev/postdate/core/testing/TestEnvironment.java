@@ -102,6 +102,22 @@ public final class TestEnvironment implements AutoCloseable {
         return sqs;
     }
 
+    /** Messages waiting on the queue ({@code ApproximateNumberOfMessages}). */
+    public int waitingMessages(String queueName) {
+        return queueAttribute(queueName, "ApproximateNumberOfMessages");
+    }
+
+    /** Messages received from the queue and hidden, not deleted yet ({@code ApproximateNumberOfMessagesNotVisible}). */
+    public int messagesInFlight(String queueName) {
+        return queueAttribute(queueName, "ApproximateNumberOfMessagesNotVisible");
+    }
+
+    private int queueAttribute(String queueName, String attribute) {
+        String url = sqs.getQueueUrl(r -> r.queueName(queueName)).queueUrl();
+        return Integer.parseInt(sqs.getQueueAttributes(r -> r.queueUrl(url).attributeNamesWithStrings(attribute))
+                .attributesAsStrings().get(attribute));
+    }
+
     /**
      * How often each of a queue's {@code messages} visible messages was received before this look, which
      * leaves them visible (but is itself a receive each). Each receive counts towards the queue's
