@@ -17,9 +17,10 @@ import java.util.Locale;
 
 /**
  * Erases what a tenant stored about one recipient: the payloads of the tenant's emails to the address
- * (they hold the address, names, subject, bodies and data) become empty, and event details that
- * mention the address (a provider's rejection may quote it) too. Both are mutations, which ClickHouse
- * applies in the background, on 18.16 as on current releases; statuses, counts and ids stay.
+ * (they hold the address, names, subject, bodies and data) become empty, event details that mention
+ * the address (a provider's rejection may quote it) too, and the feedback recorded for it and the
+ * link examples it clicked go. All are mutations, which ClickHouse applies in the background, on
+ * 18.16 as on current releases; statuses, counts and ids stay.
  * Addresses compare case-insensitively: an erasure errs on the side of erasing.
  */
 @Singleton
