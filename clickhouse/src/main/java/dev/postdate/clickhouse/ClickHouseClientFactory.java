@@ -5,6 +5,8 @@ import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import jakarta.inject.Singleton;
 
+import java.time.temporal.ChronoUnit;
+
 @Factory
 public class ClickHouseClientFactory {
 
@@ -26,6 +28,7 @@ public class ClickHouseClientFactory {
      * table drops a block it already holds together with that block's materialized views, so an
      * insert whose table took it and whose view did not (a view's own quorum refused, code 286) would
      * stay without its view rows when retried; every reader already folds rows written twice.
+     * Pooled connections are given up after {@code keep-alive} idle, before the server closes them.
      */
     public static Client newClient(ClickHouseSettings settings) {
         Client.Builder builder = new Client.Builder()
@@ -33,6 +36,7 @@ public class ClickHouseClientFactory {
                 .setUsername(settings.user())
                 .setPassword(settings.password())
                 .compressServerResponse(false)
+                .setKeepAliveTimeout(settings.keepAlive().toMillis(), ChronoUnit.MILLIS)
                 .serverSetting("wait_end_of_query", "1")
                 .setServerTimeZone("UTC")
                 .useServerTimeZone(true);

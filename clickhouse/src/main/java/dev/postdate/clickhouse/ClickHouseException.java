@@ -61,8 +61,22 @@ public class ClickHouseException extends RuntimeException {
         }
         Matcher status = cause.getMessage() == null ? null : HTTP_STATUS.matcher(cause.getMessage());
         String reason = code != 0 ? "server error code " + code
-                : cause.getClass().getSimpleName() + (status != null && status.find() ? " (HTTP " + status.group(1) + ")" : "");
+                : transport(cause) + (status != null && status.find() ? " (HTTP " + status.group(1) + ")" : "");
         return new ClickHouseException("ClickHouse " + operation + " failed: " + reason, code);
+    }
+
+    /**
+     * The client's exception and what caused it, by class names only (their messages may quote the
+     * statement): "DataTransferException < NoHttpResponseException" tells an operator a reused
+     * connection from a socket timeout.
+     */
+    private static String transport(Throwable failure) {
+        StringBuilder chain = new StringBuilder(failure.getClass().getSimpleName());
+        int depth = 0;
+        for (Throwable t = failure.getCause(); t != null && t != failure && depth < 4; t = t.getCause(), depth++) {
+            chain.append(" < ").append(t.getClass().getSimpleName());
+        }
+        return chain.toString();
     }
 
     /** ClickHouse's error code; 0 when the server did not answer with one (a transport failure, a timeout). */

@@ -22,6 +22,10 @@ import jakarta.validation.constraints.PositiveOrZero;
  *                       only what reached that quorum ({@code select_sequential_consistency}); 0: off
  * @param insertQuorumTimeout how long an insert waits for its quorum before it fails; below every
  *                       caller's insert deadline, so that the server gives up no later than the caller
+ * @param keepAlive      how long a connection idle in the client's pool may be used again; below the
+ *                       server's {@code keep_alive_timeout} (3 s on 18.16 and in the local config), or a
+ *                       request can go out on a connection the server is closing at that moment, and
+ *                       an insert then fails with a broken pipe (docs/clickhouse.md, "Connections")
  */
 @ConfigurationProperties("postdate.clickhouse")
 public record ClickHouseSettings(
@@ -32,11 +36,13 @@ public record ClickHouseSettings(
         @Bindable(defaultValue = "true") boolean migrateOnStart,
         @Bindable(defaultValue = "") @Pattern(regexp = "|[A-Za-z_][A-Za-z0-9_]*") String cluster,
         @Bindable(defaultValue = "0") @PositiveOrZero int insertQuorum,
-        @Bindable(defaultValue = "10s") @NotNull Duration insertQuorumTimeout) {
+        @Bindable(defaultValue = "10s") @NotNull Duration insertQuorumTimeout,
+        @Bindable(defaultValue = "2s") @NotNull Duration keepAlive) {
 
     /** One server, no quorum: what tests and tools that talk to a single node build. */
     public static ClickHouseSettings singleNode(String url, String user, String password, String database) {
-        return new ClickHouseSettings(url, user, password, database, false, "", 0, Duration.ofSeconds(10));
+        return new ClickHouseSettings(url, user, password, database, false, "", 0, Duration.ofSeconds(10),
+                Duration.ofSeconds(2));
     }
 
     public boolean clustered() {

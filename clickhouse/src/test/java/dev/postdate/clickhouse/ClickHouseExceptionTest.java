@@ -14,6 +14,8 @@ import org.slf4j.LoggerFactory;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.net.SocketTimeoutException;
 import java.time.Instant;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -75,6 +77,16 @@ class ClickHouseExceptionTest {
                 "SELECT * FROM (SELECT 'it''s a.b' AS s, key_id FROM db.api_keys) WHERE x = 'mail.example'"));
         assertEquals("ALTER TABLE db.emails", ClickHouseException.describe("ALTER TABLE db.emails ADD COLUMN c String"));
         assertEquals("SELECT", ClickHouseException.describe("SELECT 'ada@example.com'"));
+    }
+
+    @Test
+    void namesATransportFailureByItsCausesClassesNotTheirMessages() {
+        Exception failure = new UncheckedIOException("wrapped ada@example.com",
+                new SocketTimeoutException("Read timed out sending 'ada@example.com'"));
+        ClickHouseException described = ClickHouseException.about("INSERT INTO db.send_marks", failure);
+        assertEquals("ClickHouse INSERT INTO db.send_marks failed: UncheckedIOException < SocketTimeoutException",
+                described.getMessage());
+        assertEquals(0, described.code());
     }
 
     private static void assertNoTemplateText(String logged) {

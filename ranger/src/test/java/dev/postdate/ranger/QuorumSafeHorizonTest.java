@@ -53,7 +53,7 @@ class QuorumSafeHorizonTest {
         ClickHouseSettings settings = context.getBean(ClickHouseSettings.class);
         otherReplica = ClickHouseClientFactory.newClient(new ClickHouseSettings(env.services().clickhouseOtherReplicaUrl(),
                 settings.user(), settings.password(), settings.database(), false, settings.cluster(),
-                settings.insertQuorum(), settings.insertQuorumTimeout()));
+                settings.insertQuorum(), settings.insertQuorumTimeout(), settings.keepAlive()));
         onOtherReplica = new ClickHouseSql(otherReplica, settings.database(), settings.cluster());
     }
 

@@ -67,7 +67,7 @@ final class RangerFixture implements AutoCloseable {
             ClickHouseSettings settings = context.getBean(ClickHouseSettings.class);
             otherReplicaClient = ClickHouseClientFactory.newClient(new ClickHouseSettings(otherReplica,
                     settings.user(), settings.password(), settings.database(), false, settings.cluster(),
-                    settings.insertQuorum(), settings.insertQuorumTimeout()));
+                    settings.insertQuorum(), settings.insertQuorumTimeout(), settings.keepAlive()));
             inserts = new ClickHouseSql(otherReplicaClient, settings.database(), settings.cluster());
         }
     }
