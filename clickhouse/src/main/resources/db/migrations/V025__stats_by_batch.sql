@@ -34,8 +34,8 @@ WHERE state = 'sent' AND batch_id != '';
 -- runner that repeats the copy adds every row again: the stats count distinct ids, and the views'
 -- ReplacingMergeTree folds the copies when it merges. An insert fixes its views when it starts: one
 -- that started before a view existed and committed while the copy below read reaches neither, so
--- the last day is copied once more after the full copies (an insert gives up within its timeout,
--- 30 s at most; the day also covers full copies that take hours on a long history).
+-- the last hour is copied once more after the full copies (an insert gives up within its timeout,
+-- 30 s at most, far less than that hour).
 INSERT INTO ${db}.feedback_by_batch
 SELECT tenant, batch_id, type, subtype, if(email_id = '', toUInt64(0), cityHash64(email_id)) AS email_key,
        cityHash64(notification_id) AS notification_key, at_ms
@@ -57,15 +57,15 @@ INSERT INTO ${db}.feedback_by_batch
 SELECT tenant, batch_id, type, subtype, if(email_id = '', toUInt64(0), cityHash64(email_id)) AS email_key,
        cityHash64(notification_id) AS notification_key, at_ms
 FROM ${db}.feedback_events
-WHERE batch_id != '' AND received_ms >= (toUInt64(now()) - 86400) * 1000;
+WHERE batch_id != '' AND received_ms >= (toUInt64(now()) - 3600) * 1000;
 
 INSERT INTO ${db}.feedback_links
 SELECT tenant, batch_id, subtype AS link, any((detail, cityHash64(recipient))) AS example
 FROM ${db}.feedback_events
-WHERE type = 'clicked' AND batch_id != '' AND received_ms >= (toUInt64(now()) - 86400) * 1000
+WHERE type = 'clicked' AND batch_id != '' AND received_ms >= (toUInt64(now()) - 3600) * 1000
 GROUP BY tenant, batch_id, subtype;
 
 INSERT INTO ${db}.sent_by_batch
 SELECT tenant, batch_id, cityHash64(id) AS email_key, at
 FROM ${db}.email_events
-WHERE state = 'sent' AND batch_id != '' AND at >= now() - 86400;
+WHERE state = 'sent' AND batch_id != '' AND at >= now() - 3600;

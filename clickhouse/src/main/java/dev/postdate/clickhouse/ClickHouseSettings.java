@@ -39,6 +39,13 @@ public record ClickHouseSettings(
         @Bindable(defaultValue = "10s") @NotNull Duration insertQuorumTimeout,
         @Bindable(defaultValue = "2s") @NotNull Duration keepAlive) {
 
+    public ClickHouseSettings {
+        // The client ignores a keep-alive of zero or less and falls back to the server's own figure.
+        if (keepAlive != null && (keepAlive.isZero() || keepAlive.isNegative())) {
+            throw new IllegalArgumentException("postdate.clickhouse.keep-alive must be positive, got " + keepAlive);
+        }
+    }
+
     /** One server, no quorum: what tests and tools that talk to a single node build. */
     public static ClickHouseSettings singleNode(String url, String user, String password, String database) {
         return new ClickHouseSettings(url, user, password, database, false, "", 0, Duration.ofSeconds(10),
