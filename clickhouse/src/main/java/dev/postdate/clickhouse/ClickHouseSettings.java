@@ -52,6 +52,12 @@ public record ClickHouseSettings(
                 Duration.ofSeconds(2));
     }
 
+    /** The same settings for another endpoint: a second replica of the same cluster, say. */
+    public ClickHouseSettings withUrl(String otherUrl) {
+        return new ClickHouseSettings(otherUrl, user, password, database, migrateOnStart, cluster, insertQuorum,
+                insertQuorumTimeout, keepAlive);
+    }
+
     public boolean clustered() {
         return !cluster.isEmpty();
     }

@@ -51,9 +51,7 @@ class QuorumSafeHorizonTest {
         sql = context.getBean(ClickHouseSql.class);
         new Migrator(sql).migrate();
         ClickHouseSettings settings = context.getBean(ClickHouseSettings.class);
-        otherReplica = ClickHouseClientFactory.newClient(new ClickHouseSettings(env.services().clickhouseOtherReplicaUrl(),
-                settings.user(), settings.password(), settings.database(), false, settings.cluster(),
-                settings.insertQuorum(), settings.insertQuorumTimeout(), settings.keepAlive()));
+        otherReplica = ClickHouseClientFactory.newClient(settings.withUrl(env.services().clickhouseOtherReplicaUrl()));
         onOtherReplica = new ClickHouseSql(otherReplica, settings.database(), settings.cluster());
     }
 

@@ -65,9 +65,7 @@ final class RangerFixture implements AutoCloseable {
             inserts = sql;
         } else {
             ClickHouseSettings settings = context.getBean(ClickHouseSettings.class);
-            otherReplicaClient = ClickHouseClientFactory.newClient(new ClickHouseSettings(otherReplica,
-                    settings.user(), settings.password(), settings.database(), false, settings.cluster(),
-                    settings.insertQuorum(), settings.insertQuorumTimeout(), settings.keepAlive()));
+            otherReplicaClient = ClickHouseClientFactory.newClient(settings.withUrl(otherReplica));
             inserts = new ClickHouseSql(otherReplicaClient, settings.database(), settings.cluster());
         }
     }

@@ -62,6 +62,10 @@ class SendTimeCheckTest {
             default -> null;
         });
         List<WorkerFixture.Stored> otherTenant = fixture.insertWithTopics(other, 1, i -> null);
+        // A tenant with no contact and no suppression at all: neither table is looked up for it, and the
+        // answer is the same (a topic needs a contact's consent).
+        List<WorkerFixture.Stored> bareTenant = fixture.insertWithTopics("n" + fixture.token, 2,
+                i -> i == 0 ? "newsletter" : null);
         Instant now = Instant.now();
         Instant past = now.minusSeconds(3600);
         SuppressionStore suppressions = fixture.control.getBean(SuppressionStore.class);
@@ -94,6 +98,7 @@ class SendTimeCheckTest {
         RecordingSenders recorder = WorkerFixture.recorder(worker);
         List<WorkerFixture.Stored> all = new ArrayList<>(emails);
         all.addAll(otherTenant);
+        all.addAll(bareTenant);
         fixture.publish(WorkerFixture.rangeOf("t1-d0", all, all.size()));
         assertTrue(WorkerFixture.await(Duration.ofSeconds(30), () -> fixture.messagesLeft(fixture.env.rangesQueue()) == 0
                 && all.stream().allMatch(e -> fixture.state(e) != EmailStatus.SCHEDULED
@@ -122,7 +127,11 @@ class SendTimeCheckTest {
         assertEquals(EmailStatus.SUPPRESSED, fixture.state(otherTenant.getFirst()), "the other tenant's domain entry");
         assertEquals("domain suppressed (blocked domain)", fixture.events(otherTenant.getFirst()).stream()
                 .filter(e -> e.state() == EmailStatus.SUPPRESSED).map(EmailEvent::detail).findFirst().orElseThrow());
-        assertEquals(6, worker.getBean(MeterRegistry.class)
+        assertEquals(EmailStatus.SUPPRESSED, fixture.state(bareTenant.getFirst()));
+        assertEquals("no contact with this address has consented to topic newsletter", fixture.events(bareTenant.getFirst())
+                .stream().filter(e -> e.state() == EmailStatus.SUPPRESSED).map(EmailEvent::detail).findFirst().orElseThrow());
+        assertEquals(EmailStatus.SENT, fixture.state(bareTenant.get(1)));
+        assertEquals(7, worker.getBean(MeterRegistry.class)
                 .counter("postdate.worker.emails.skipped", "reason", "suppressed").count());
 
         // The range again (SQS redelivers, the ranger re-emits): what was recorded stands, nothing goes out.
