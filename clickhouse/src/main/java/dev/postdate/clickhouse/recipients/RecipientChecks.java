@@ -48,7 +48,7 @@ public class RecipientChecks {
             return blocked;
         }
         // Most senders of plain emails keep no contacts or suppressions: a tenant with no row in a table
-        // is not looked up in it, which spares ClickHouse a parse of thousands of literals per range.
+        // is not looked up in it, which spares ClickHouse lookups of thousands of literals per range.
         Set<String> tenants = recipients.stream().map(Recipient::tenant).collect(Collectors.toSet());
         Map<String, String> suppressed = suppressedEntries(ofTenants(recipients, tenantsWithRows("suppressions", tenants)), now);
         Map<String, List<ContactState>> contacts = contactsByAddress(
@@ -116,20 +116,17 @@ public class RecipientChecks {
     }
 
     private static List<Recipient> ofTenants(Collection<Recipient> recipients, Set<String> tenants) {
-        return tenants.isEmpty() ? List.of() : recipients.stream().filter(r -> tenants.contains(r.tenant())).toList();
+        return recipients.stream().filter(r -> tenants.contains(r.tenant())).toList();
     }
 
     /** Entries in force for the recipients' addresses and domains, keyed by tenant and entry, with their reason. */
     private Map<String, String> suppressedEntries(Collection<Recipient> recipients, Instant now) {
-        Map<String, String> found = new HashMap<>();
-        if (recipients.isEmpty()) {
-            return found;
-        }
         Set<String> tuples = new LinkedHashSet<>();
         for (Recipient r : recipients) {
             tuples.add(tuple(r.tenant(), r.address()));
             tuples.add(tuple(r.tenant(), r.domain()));
         }
+        Map<String, String> found = new HashMap<>();
         for (List<String> row : sql.selectIn("SELECT tenant, entry, reason FROM (SELECT tenant, entry,"
                 + " argMax(removed, version) AS removed_now, argMax(expires_ms, version) AS expires,"
                 + " argMax(reason, version) AS reason FROM " + sql.table("suppressions")
