@@ -30,7 +30,8 @@ import java.util.regex.Pattern;
  * whose ZooKeeper path the renamed table holds (a migration that renames must be written so that
  * these hold: see V012). After every migration, {@link ViewSources} binds every materialized view to
  * the table its query names again, where a current server let a RENAME take it along. On a cluster
- * every statement runs in its {@link ClusterDdl} form.
+ * every statement runs in its {@link ClusterDdl} form, and one migrator at a time works, under a
+ * {@link MigrationLock}.
  */
 public final class Migrator {
 
@@ -45,31 +46,44 @@ public final class Migrator {
     private final ClickHouseSql sql;
     /** The statement as the server runs it: the file's text, or its cluster form. */
     private final UnaryOperator<String> ddl;
+    /** On a cluster only: one server runs concurrent migrators as they come. */
+    private final MigrationLock lock;
 
     public Migrator(ClickHouseSql sql) {
+        this(sql, MigrationLock.DEFAULT_STALE_AFTER);
+    }
+
+    /** @param lockStaleAfter on a cluster, how old another migrator's lock must be to be taken for dead */
+    public Migrator(ClickHouseSql sql, Duration lockStaleAfter) {
         this.sql = sql;
         this.ddl = sql.cluster().isEmpty() ? UnaryOperator.identity() : new ClusterDdl(sql.cluster())::rewrite;
+        this.lock = sql.cluster().isEmpty() ? null : new MigrationLock(sql, lockStaleAfter);
     }
 
     /** Applies what is pending and returns the names applied now (empty when already current). */
     public List<String> migrate() {
         List<Migration> shipped = MigrationFiles.load(sql.database());
-        // Asked first: on a cluster a DDL statement waits for every replica, so a component that starts
-        // while one is down must not need any when the schema is current.
+        // Asked first, without the lock: on a cluster a DDL statement waits for every replica, so a
+        // component that starts while one is down must not need any when the schema is current.
+        if (exists(sql.table("schema_migrations")) && pending(shipped).isEmpty()) {
+            new ViewSources(sql).rebind();
+            return List.of();
+        }
+        if (lock == null) {
+            return applyPending(shipped);
+        }
+        sql.execute(ddl.apply("CREATE DATABASE IF NOT EXISTS " + sql.database()));
+        try (MigrationLock.Held held = lock.acquire()) {
+            return applyPending(shipped);
+        }
+    }
+
+    private List<String> applyPending(List<Migration> shipped) {
         if (!exists(sql.table("schema_migrations"))) {
             createMigrationsTable();
         }
-        Map<Integer, String> applied = appliedChecksums();
-        List<Migration> pending = shipped.stream().filter(m -> !applied.containsKey(m.version())).toList();
-        for (Migration migration : shipped) {
-            String checksum = applied.get(migration.version());
-            if (checksum != null && !checksum.equals(migration.checksum())) {
-                throw new IllegalStateException("Migration " + migration.name()
-                        + " was edited after it was applied; add a new migration instead");
-            }
-        }
         List<String> appliedNow = new ArrayList<>();
-        for (Migration migration : pending) {
+        for (Migration migration : pending(shipped)) {
             // A concurrent run may have applied it meanwhile. Above all, a run that lags behind must
             // not replay V001 after another one moved emails away in V012: its CREATE TABLE IF NOT
             // EXISTS would make a new, daily partitioned table of that name.
@@ -88,6 +102,19 @@ public final class Migrator {
         }
         new ViewSources(sql).rebind();
         return appliedNow;
+    }
+
+    /** The shipped migrations not applied yet; refuses to go on when an applied one was edited since. */
+    private List<Migration> pending(List<Migration> shipped) {
+        Map<Integer, String> applied = appliedChecksums();
+        for (Migration migration : shipped) {
+            String checksum = applied.get(migration.version());
+            if (checksum != null && !checksum.equals(migration.checksum())) {
+                throw new IllegalStateException("Migration " + migration.name()
+                        + " was edited after it was applied; add a new migration instead");
+            }
+        }
+        return shipped.stream().filter(m -> !applied.containsKey(m.version())).toList();
     }
 
     private void createMigrationsTable() {

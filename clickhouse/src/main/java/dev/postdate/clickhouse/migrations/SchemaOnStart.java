@@ -30,14 +30,17 @@ public class SchemaOnStart {
     private final ClickHouseSql sql;
     private final ClickHouseSettings settings;
     private final Duration maxBackoff;
+    private final Duration lockStaleAfter;
     private final CountDownLatch current = new CountDownLatch(1);
     private volatile CompletableFuture<Void> migration = CompletableFuture.completedFuture(null);
 
     public SchemaOnStart(ClickHouseSql sql, ClickHouseSettings settings,
-                         @Value("${postdate.clickhouse.migrate-max-backoff:30s}") Duration maxBackoff) {
+                         @Value("${postdate.clickhouse.migrate-max-backoff:30s}") Duration maxBackoff,
+                         @Value("${postdate.clickhouse.migration-lock-stale-after:10m}") Duration lockStaleAfter) {
         this.sql = sql;
         this.settings = settings;
         this.maxBackoff = maxBackoff;
+        this.lockStaleAfter = lockStaleAfter;
     }
 
     @EventListener
@@ -74,7 +77,7 @@ public class SchemaOnStart {
                         e.getAttemptCount(), e.getLastException().getMessage()))
                 .build();
         return Failsafe.with(retry).runAsync(() -> {
-            new Migrator(sql).migrate();
+            new Migrator(sql, lockStaleAfter).migrate();
             current.countDown();
             LOG.info("Schema of database {} is current", settings.database());
         });
