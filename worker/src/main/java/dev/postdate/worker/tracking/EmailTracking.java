@@ -13,6 +13,7 @@ import jakarta.inject.Singleton;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
+import org.jsoup.parser.Parser;
 
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -90,26 +91,26 @@ public class EmailTracking {
         if (!clicks && !opens) {
             return html;
         }
-        Document document = Jsoup.parse(html);
-        document.outputSettings().prettyPrint(false);
+        // Positions tracked, so that the changes go into the source (HtmlSplice) instead of a new serialization.
+        Document document = Jsoup.parse(html, Parser.htmlParser().setTrackPosition(true));
+        HtmlSplice splice = new HtmlSplice(html);
         if (clicks) {
             for (Element anchor : document.select("a[href]")) {
                 if (anchor.hasAttr(NO_TRACK)) {
-                    anchor.removeAttr(NO_TRACK);
+                    splice.remove(anchor, NO_TRACK);
                     continue;
                 }
                 String href = anchor.attr("href").trim();
-                if (trackable(href)) {
-                    anchor.attr("href", links.click(href));
+                if (trackable(href) && HtmlSplice.hasSourceValue(anchor, "href")) {
+                    splice.setValue(anchor, "href", links.click(href));
                 }
             }
         }
         if (opens) {
-            document.body().appendElement("img").attr("src", links.open())
-                    .attr("width", "1").attr("height", "1").attr("alt", "")
-                    .attr("style", "border:0;width:1px;height:1px");
+            splice.insertBeforeEnd(document.body(), "<img src=\"" + HtmlSplice.escape(links.open())
+                    + "\" width=\"1\" height=\"1\" alt=\"\" style=\"border:0;width:1px;height:1px\">");
         }
-        return document.outerHtml();
+        return splice.result();
     }
 
     /** The text body's URLs through the redirect, numbered after the HTML's links. */

@@ -143,6 +143,37 @@ class EmailTrackingTest {
         assertNull(off.apply("e-8", "acme", "", content(null, null), null, null, headers).html());
     }
 
+    @Test
+    void onlyTheLinksChangeAndThePixelGoesBeforeTheBodyEnds() {
+        String html = "<!DOCTYPE html>\n<HTML><Body class=x>\n  <!-- a comment -->  <A HREF=https://a.example.org/?q=1&amp;r=2 class=k>a</A>\n"
+                + "<a data-postdate-no-track = 'yes' href=\"https://b.example.org\">b</a><a href='https://c.example.org' data-postdate-no-track=\"\">c</a>"
+                + "<a data-postdate-no-track href=\"https://d.example.org\">d</a> &nbsp;&copy;\n</Body></HTML>\n";
+        String tracked = tracking(Map.of()).apply("e-12", "acme", "b-1", content(null, null), html, null, Map.of()).html();
+
+        Matcher click = Pattern.compile("HREF=\"(" + Pattern.quote(BASE) + "/c/[A-Za-z0-9_-]+)\"").matcher(tracked);
+        assertTrue(click.find(), tracked);
+        assertEquals("https://a.example.org/?q=1&r=2", token(click.group(1), "/c/").url());
+        int pixel = tracked.indexOf("<img src=\"" + BASE + "/o/");
+        assertTrue(pixel > 0, tracked);
+        String pixelTag = tracked.substring(pixel, tracked.indexOf('>', pixel) + 1);
+        String expected = html.replace("https://a.example.org/?q=1&amp;r=2", "\"" + click.group(1) + "\"")
+                .replace(" data-postdate-no-track = 'yes'", "").replace(" data-postdate-no-track=\"\"", "")
+                .replace(" data-postdate-no-track", "").replace("</Body>", pixelTag + "</Body>");
+        assertEquals(expected, tracked, "everything but the links, the markers and the pixel as rendered");
+    }
+
+    @Test
+    void aLinkTheParserReopensIsTrackedOnceAndAPageWithoutBodyTagsGetsItsPixel() {
+        String html = "<a href=\"https://a.example.org\"><p>one</a> two</p><a href=\"https://b.example.org\">b</a>";
+        String tracked = tracking(Map.of()).apply("e-13", "acme", "b-1", content(null, null), html, null, Map.of()).html();
+
+        List<Element> links = Jsoup.parse(tracked).select("a[href^=" + BASE + "/c/]");
+        List<Integer> numbers = new ArrayList<>(links.stream().map(a -> token(a.attr("href"), "/c/").link()).distinct().toList());
+        assertEquals(List.of(1, 2), numbers, "each link of the source numbered once, in order");
+        assertTrue(tracked.startsWith("<a href=\"" + BASE + "/c/"), tracked);
+        assertTrue(tracked.endsWith("style=\"border:0;width:1px;height:1px\">"), tracked);
+    }
+
     private TrackingToken token(String url, String path) {
         assertTrue(url.startsWith(BASE + path), url);
         return tokens.open(url.substring((BASE + path).length())).orElseThrow();
