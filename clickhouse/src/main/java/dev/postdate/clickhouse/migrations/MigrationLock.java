@@ -25,7 +25,8 @@ import java.util.Optional;
  * table to release it. A holder that died leaves its table behind; once the replica's node is older
  * than {@code staleAfter} (ZooKeeper's creation time against the server's clock) a waiting migrator
  * drops it on every replica and takes the lock itself. A migration that outlives {@code staleAfter}
- * thus runs beside the next migrator, as every migration did before the lock.
+ * thus runs beside the next migrator, as every migration did before the lock; so may two waiters
+ * that break one stale lock at once, when the second's drop reaches the first's new lock.
  */
 final class MigrationLock {
 
@@ -52,12 +53,20 @@ final class MigrationLock {
         this.path = "/clickhouse/locks/" + sql.database() + "/" + TABLE;
     }
 
-    /** Waits until this migrator holds the lock; the database must exist on the server asked. */
+    /**
+     * Waits until this migrator holds the lock; the database must exist on the server asked. A
+     * failure other than "held" ends the wait and goes to the caller, which retries with backoff.
+     */
     Held acquire() {
         return Failsafe.with(RetryPolicy.<Held>builder()
-                        .handleResult(null)
+                        .handleIf((held, failure) -> failure == null && held == null)
                         .withDelay(POLL)
                         .withMaxAttempts(-1)
+                        .onRetry(e -> {
+                            if (e.getAttemptCount() == 1) {
+                                LOG.info("Waiting for another migrator's lock on database {}", sql.database());
+                            }
+                        })
                         .build())
                 .get(this::tryAcquire);
     }
@@ -72,11 +81,32 @@ final class MigrationLock {
                     && e.code() != KEEPER_EXCEPTION) {
                 throw e;
             }
-            holder().filter(held -> held.ageSeconds() >= staleAfter.toSeconds()).ifPresent(this::breakStale);
+            Optional<Holder> holder = holder();
+            if (holder.isPresent() && holder.get().ageSeconds() >= staleAfter.toSeconds()) {
+                breakStale(holder.get());
+            } else if (holder.isEmpty() && e.code() == TABLE_ALREADY_EXISTS
+                    && localTableAgeSeconds() >= staleAfter.toSeconds()) {
+                // A lock table here without its ZooKeeper node (ZooKeeper lost it): nobody can release it but us.
+                drop("");
+            }
             return null;
         }
-        return holder().map(held -> new Held(held.creation())).orElseThrow(() -> new IllegalStateException(
-                "The migration lock of database " + sql.database() + " was created but its ZooKeeper node is missing"));
+        try {
+            return holder().map(held -> new Held(held.creation())).orElseThrow(() -> new IllegalStateException(
+                    "The migration lock of database " + sql.database()
+                            + " was created but its ZooKeeper node is missing"));
+        } catch (RuntimeException e) {
+            // Taken, but not known to be ours: given back, or it would wait for a stale break.
+            drop("");
+            throw e;
+        }
+    }
+
+    private long localTableAgeSeconds() {
+        return sql.select("SELECT toInt64(toUInt32(now())) - toUInt32(metadata_modification_time)"
+                        + " FROM system.tables WHERE database = " + SqlLiteral.string(sql.database())
+                        + " AND name = " + SqlLiteral.string(TABLE))
+                .stream().findFirst().map(row -> Long.parseLong(row.getFirst())).orElse(0L);
     }
 
     private void breakStale(Holder stale) {

@@ -21,7 +21,8 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 /**
  * The migration lock on the local two-replica cluster: taken through one replica, it keeps a
  * migrator on the other waiting until it is released; a lock whose holder died is broken once stale,
- * and the dead holder, should it come back, does not release the lock its successor took.
+ * and the dead holder, should it come back, does not release the lock its successor took; a lock
+ * table that lost its ZooKeeper node is dropped once stale.
  */
 class MigrationLockTest {
 
@@ -85,6 +86,18 @@ class MigrationLockTest {
         successor.close();
         third.get(30, TimeUnit.SECONDS).close();
         assertEquals("0", onFirst.select("EXISTS TABLE " + onFirst.table("schema_migrations_lock")).getFirst().getFirst());
+    }
+
+    @Test
+    void aLockTableWhoseZooKeeperNodeIsGoneIsDroppedOnceStale() throws Exception {
+        // What a lock table is after ZooKeeper lost its node: there, but held by nobody.
+        onFirst.execute("CREATE TABLE " + onFirst.table("schema_migrations_lock") + " (holder String)"
+                + " ENGINE = MergeTree() ORDER BY tuple()");
+
+        MigrationLock.Held taken = new MigrationLock(onFirst, Duration.ofSeconds(1)).acquire();
+        assertTrue(holdsLockTable(onFirst));
+        taken.close();
+        assertFalse(holdsLockTable(onFirst));
     }
 
     private static boolean holdsLockTable(ClickHouseSql replica) {

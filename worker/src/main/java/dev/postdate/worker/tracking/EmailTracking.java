@@ -101,13 +101,13 @@ public class EmailTracking {
                     continue;
                 }
                 String href = anchor.attr("href").trim();
-                if (trackable(href) && HtmlSplice.hasSourceValue(anchor, "href")) {
+                if (trackable(href) && splice.isEditable(anchor, "href")) {
                     splice.setValue(anchor, "href", links.click(href));
                 }
             }
         }
         if (opens) {
-            splice.insertBeforeEnd(document.body(), "<img src=\"" + HtmlSplice.escape(links.open())
+            splice.appendToBody(document, "<img src=\"" + HtmlSplice.escape(links.open())
                     + "\" width=\"1\" height=\"1\" alt=\"\" style=\"border:0;width:1px;height:1px\">");
         }
         return splice.result();

@@ -1,9 +1,14 @@
 package dev.postdate.worker.tracking;
 
+import org.jsoup.nodes.Comment;
+import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
+import org.jsoup.nodes.Node;
 import org.jsoup.nodes.Range;
 
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -18,6 +23,10 @@ final class HtmlSplice {
     private record Edit(int end, String text) {
     }
 
+    /** Elements whose content is text to their end tag, so that a missing one swallows the rest. */
+    private static final Set<String> RAW_TEXT = Set.of("script", "style", "title", "textarea", "xmp", "iframe",
+            "noembed", "noframes", "noscript", "plaintext");
+
     private final String source;
     /** By start offset; edits never overlap, as each is one attribute or one insertion point. */
     private final TreeMap<Integer, Edit> edits = new TreeMap<>();
@@ -26,13 +35,16 @@ final class HtmlSplice {
         this.source = source;
     }
 
-    /** Whether the attribute has a non-empty value in the source, where {@link #setValue} can replace it. */
-    static boolean hasSourceValue(Element element, String key) {
+    /**
+     * Whether the attribute has a non-empty value in the source that no edit changed yet: an element
+     * the parser reopens (a link around a block it closed) shares its source attributes with the first.
+     */
+    boolean isEditable(Element element, String key) {
         Range value = element.attributes().sourceRange(key).valueRange();
-        return value.isTracked() && value.endPos() > value.startPos();
+        return value.isTracked() && value.endPos() > value.startPos() && !edits.containsKey(value.startPos());
     }
 
-    /** Replaces the value of an attribute {@link #hasSourceValue found in the source}. */
+    /** Replaces the value of an {@link #isEditable editable} attribute. */
     void setValue(Element element, String key, String value) {
         Range range = element.attributes().sourceRange(key).valueRange();
         int start = range.startPos();
@@ -42,26 +54,55 @@ final class HtmlSplice {
     }
 
     /**
-     * Removes an attribute with the space before it, its value and the value's quotes; nothing when
-     * the attribute has no place in the source.
+     * Removes an attribute with the space before it, its value and the value's quotes (a space stays
+     * where nothing else parts its neighbours); nothing when the attribute has no place in the source.
      */
     void remove(Element element, String key) {
         Range name = element.attributes().sourceRange(key).nameRange();
-        if (!name.isTracked()) {
+        if (!name.isTracked() || edits.containsKey(name.startPos())) {
             return;
         }
         int start = name.startPos();
         while (start > 0 && Character.isWhitespace(source.charAt(start - 1))) {
             start--;
         }
-        edits.put(start, new Edit(endOfAttribute(name.endPos()), ""));
+        int end = endOfAttribute(name.endPos());
+        boolean parted = end >= source.length() || Character.isWhitespace(source.charAt(end))
+                || source.charAt(end) == '>';
+        edits.put(start, new Edit(end, parted ? "" : " "));
     }
 
-    /** Inserts HTML right before the element's end tag, or at the end of the source when it has none. */
-    void insertBeforeEnd(Element element, String html) {
-        Range end = element.endSourceRange();
-        int at = end.isTracked() ? end.startPos() : source.length();
+    /**
+     * Inserts HTML as the body's last content: before {@code </body>}, else before {@code </html>},
+     * else at the end of the source, but before a comment, script, style, title or textarea left
+     * open there, whose text it would otherwise become.
+     */
+    void appendToBody(Document document, String html) {
+        int at = explicitEnd(document.body()).or(() -> explicitEnd(document.selectFirst("html")))
+                .orElseGet(() -> openAtEnd(document.body()));
         edits.put(at, new Edit(at, html));
+    }
+
+    private static Optional<Integer> explicitEnd(Element element) {
+        if (element == null) {
+            return Optional.empty();
+        }
+        Range end = element.endSourceRange();
+        return end.isTracked() && !end.isImplicit() ? Optional.of(end.startPos()) : Optional.empty();
+    }
+
+    private int openAtEnd(Element body) {
+        Node last = body;
+        while (last.childNodeSize() > 0) {
+            last = last.childNode(last.childNodeSize() - 1);
+            boolean openComment = last instanceof Comment && !source.endsWith("-->");
+            boolean openText = last instanceof Element element && RAW_TEXT.contains(element.normalName())
+                    && explicitEnd(element).isEmpty();
+            if ((openComment || openText) && last.sourceRange().isTracked()) {
+                return last.sourceRange().startPos();
+            }
+        }
+        return source.length();
     }
 
     String result() {

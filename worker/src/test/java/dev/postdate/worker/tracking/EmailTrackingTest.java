@@ -163,15 +163,46 @@ class EmailTrackingTest {
     }
 
     @Test
-    void aLinkTheParserReopensIsTrackedOnceAndAPageWithoutBodyTagsGetsItsPixel() {
-        String html = "<a href=\"https://a.example.org\"><p>one</a> two</p><a href=\"https://b.example.org\">b</a>";
-        String tracked = tracking(Map.of()).apply("e-13", "acme", "b-1", content(null, null), html, null, Map.of()).html();
+    void aLinkTheParserReopensIsTrackedOnce() {
+        for (String html : List.of(
+                "<a href=\"https://a.example.org\"><p>one</a> two</p><a href=\"https://b.example.org\">b</a>",
+                "<p><a href=\"https://a.example.org\">one<p>two</a><a href=\"https://b.example.org\">b</a>")) {
+            String tracked = tracking(Map.of()).apply("e-13", "acme", "b-1", content(null, null), html, null, Map.of()).html();
 
-        List<Element> links = Jsoup.parse(tracked).select("a[href^=" + BASE + "/c/]");
-        List<Integer> numbers = new ArrayList<>(links.stream().map(a -> token(a.attr("href"), "/c/").link()).distinct().toList());
-        assertEquals(List.of(1, 2), numbers, "each link of the source numbered once, in order");
-        assertTrue(tracked.startsWith("<a href=\"" + BASE + "/c/"), tracked);
-        assertTrue(tracked.endsWith("style=\"border:0;width:1px;height:1px\">"), tracked);
+            List<Element> links = Jsoup.parse(tracked).select("a[href^=" + BASE + "/c/]");
+            assertEquals(List.of(1, 2), links.stream().map(a -> token(a.attr("href"), "/c/").link()).distinct().toList(),
+                    "each link of the source numbered once, in order: " + tracked);
+            assertEquals(List.of("https://a.example.org", "https://b.example.org"),
+                    links.stream().map(a -> token(a.attr("href"), "/c/").url()).distinct().toList());
+        }
+    }
+
+    @Test
+    void thePixelIsTheBodysLastContentWhereverTheBodyEnds() {
+        EmailTracking tracking = tracking(Map.of());
+        Map<String, String> pages = Map.of(
+                "<p>hi</p>", "<p>hi</p>%s",
+                "<html><body>x</html>", "<html><body>x%s</html>",
+                "<p>hi</p><!-- open", "<p>hi</p>%s<!-- open",
+                "<p>hi</p><!-- closed -->", "<p>hi</p><!-- closed -->%s",
+                "<p>hi</p><textarea>abc", "<p>hi</p>%s<textarea>abc",
+                "<div><p>hi<script>var a", "<div><p>hi%s<script>var a");
+        pages.forEach((html, expected) -> {
+            String tracked = tracking.apply("e-14", "acme", "b-1", content(null, null), html, null, Map.of()).html();
+            Element pixel = Jsoup.parse(tracked).select("img").last();
+            assertTrue(pixel != null && pixel.attr("src").startsWith(BASE + "/o/"), tracked);
+            String tag = tracked.substring(tracked.indexOf("<img "), tracked.indexOf('>', tracked.indexOf("<img ")) + 1);
+            assertEquals(expected.formatted(tag), tracked);
+        });
+    }
+
+    @Test
+    void aRemovedMarkerLeavesItsNeighboursApart() {
+        String html = "<a data-postdate-no-track=\"\"href=\"https://x.example.org\">x</a>"
+                + "<a href=https://y.example.org/p data-postdate-no-track/>y</a>";
+        String tracked = tracking(Map.of()).apply("e-15", "acme", "b-1", content(null, null), html, null, Map.of()).html();
+
+        assertTrue(tracked.startsWith("<a href=\"https://x.example.org\">x</a><a href=https://y.example.org/p />y</a>"), tracked);
     }
 
     private TrackingToken token(String url, String path) {
