@@ -33,7 +33,8 @@ final class MigrationLock {
     private static final Logger LOG = LoggerFactory.getLogger(MigrationLock.class);
 
     /** Longer than any migration takes here; a deployment whose copies run longer sets its own. */
-    static final Duration DEFAULT_STALE_AFTER = Duration.ofMinutes(10);
+    static final int DEFAULT_STALE_AFTER_MINUTES = 10;
+    static final Duration DEFAULT_STALE_AFTER = Duration.ofMinutes(DEFAULT_STALE_AFTER_MINUTES);
     private static final Duration POLL = Duration.ofMillis(250);
     private static final String TABLE = "schema_migrations_lock";
     private static final String REPLICA = "holder";

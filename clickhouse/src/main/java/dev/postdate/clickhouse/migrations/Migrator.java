@@ -69,10 +69,11 @@ public final class Migrator {
             new ViewSources(sql).rebind();
             return List.of();
         }
+        // Before the lock, whose table lives in the database.
+        sql.execute(ddl.apply("CREATE DATABASE IF NOT EXISTS " + sql.database()));
         if (lock == null) {
             return applyPending(shipped);
         }
-        sql.execute(ddl.apply("CREATE DATABASE IF NOT EXISTS " + sql.database()));
         try (MigrationLock.Held held = lock.acquire()) {
             return applyPending(shipped);
         }
@@ -118,7 +119,6 @@ public final class Migrator {
     }
 
     private void createMigrationsTable() {
-        sql.execute(ddl.apply("CREATE DATABASE IF NOT EXISTS " + sql.database()));
         sql.execute(ddl.apply("CREATE TABLE IF NOT EXISTS " + sql.table("schema_migrations") + """
                  (
                     version    UInt32,

@@ -36,7 +36,8 @@ public class SchemaOnStart {
 
     public SchemaOnStart(ClickHouseSql sql, ClickHouseSettings settings,
                          @Value("${postdate.clickhouse.migrate-max-backoff:30s}") Duration maxBackoff,
-                         @Value("${postdate.clickhouse.migration-lock-stale-after:10m}") Duration lockStaleAfter) {
+                         @Value("${postdate.clickhouse.migration-lock-stale-after:"
+                                 + MigrationLock.DEFAULT_STALE_AFTER_MINUTES + "m}") Duration lockStaleAfter) {
         this.sql = sql;
         this.settings = settings;
         this.maxBackoff = maxBackoff;

@@ -3,6 +3,7 @@ package dev.postdate.worker.tracking;
 import org.jsoup.nodes.Comment;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
+import org.jsoup.nodes.Entities;
 import org.jsoup.nodes.Node;
 import org.jsoup.nodes.Range;
 
@@ -26,6 +27,10 @@ final class HtmlSplice {
     /** Elements whose content is text to their end tag, so that a missing one swallows the rest. */
     private static final Set<String> RAW_TEXT = Set.of("script", "style", "title", "textarea", "xmp", "iframe",
             "noembed", "noframes", "noscript", "plaintext");
+
+    /** Never changed after this, so shared by all threads (jsoup keeps no state in it while escaping). */
+    private static final Document.OutputSettings ATTRIBUTE_VALUE = new Document.OutputSettings()
+            .escapeMode(Entities.EscapeMode.xhtml);
 
     private final String source;
     /** By start offset; edits never overlap, as each is one attribute or one insertion point. */
@@ -144,20 +149,11 @@ final class HtmlSplice {
         return at;
     }
 
-    /** A value for a double-quoted attribute. */
+    /**
+     * A value for a quoted attribute. XHTML mode writes an apostrophe as {@code &#x27;}, which every
+     * mail client's HTML engine reads, where the HTML5 {@code &apos;} is unknown to the older ones.
+     */
     static String escape(String value) {
-        StringBuilder out = new StringBuilder(value.length() + 16);
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            switch (c) {
-                case '&' -> out.append("&amp;");
-                case '"' -> out.append("&quot;");
-                case '\'' -> out.append("&#39;");
-                case '<' -> out.append("&lt;");
-                case '>' -> out.append("&gt;");
-                default -> out.append(c);
-            }
-        }
-        return out.toString();
+        return Entities.escape(value, ATTRIBUTE_VALUE);
     }
 }
