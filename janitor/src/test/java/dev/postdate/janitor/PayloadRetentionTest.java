@@ -27,6 +27,7 @@ class PayloadRetentionTest {
     @Test
     void payloadsGoOnlyOnceTheFinalOutcomeIsOlderThanTheRetention() throws Exception {
         try (TestEnvironment env = TestEnvironment.create(getClass())) {
+            env.assumeMutationsFinish();
             Map<String, Object> properties = new HashMap<>(env.properties());
             properties.put("postdate.retention.payload-after", "30d");
             properties.put("postdate.retention.interval", "200ms");

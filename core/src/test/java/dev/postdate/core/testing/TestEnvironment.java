@@ -1,5 +1,6 @@
 package dev.postdate.core.testing;
 
+import org.junit.jupiter.api.Assumptions;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
@@ -95,6 +96,17 @@ public final class TestEnvironment implements AutoCloseable {
     /** The queue of opens, clicks and unsubscribes (the tracker's, read by the feedback consumer). */
     public String trackingQueue() {
         return trackingQueue;
+    }
+
+    /**
+     * Skips the calling test on the local cluster: its 18.16 servers mutate the newest quorum-written
+     * part of a replicated table only after the next insert into it (docs/clickhouse.md), so a test that
+     * waits for a mutation to finish would wait for good.
+     */
+    public void assumeMutationsFinish() {
+        Assumptions.assumeTrue(services.clickhouseCluster().isEmpty(),
+                "18.16 mutates the newest quorum-written part of a replicated table only after the next insert"
+                        + " (docs/clickhouse.md)");
     }
 
     /** A synchronous SQS client for test assertions. */
