@@ -100,12 +100,12 @@ public final class TestEnvironment implements AutoCloseable {
 
     /**
      * Skips the calling test on the local cluster: its 18.16 servers mutate the newest quorum-written
-     * part of a replicated table only after the next insert into it (docs/clickhouse.md), so a test that
-     * waits for a mutation to finish would wait for good.
+     * part of each partition of a replicated table only after the next insert into that partition
+     * (docs/clickhouse.md), so a test that waits for a mutation to finish would wait for good.
      */
     public void assumeMutationsFinish() {
         Assumptions.assumeTrue(services.clickhouseCluster().isEmpty(),
-                "18.16 mutates the newest quorum-written part of a replicated table only after the next insert"
+                "18.16 mutates the newest quorum-written part of a partition only after the next insert into it"
                         + " (docs/clickhouse.md)");
     }
 

@@ -151,7 +151,9 @@ final class HtmlSplice {
 
     /**
      * A value for a quoted attribute. XHTML mode writes an apostrophe as {@code &#x27;}, which every
-     * mail client's HTML engine reads, where the HTML5 {@code &apos;} is unknown to the older ones.
+     * mail client's HTML engine reads, where the HTML5 {@code &apos;} is unknown to the older ones. It
+     * drops what XML cannot hold (control characters but tab and line ends, lone surrogates): the values
+     * are the tracker's URLs with their tokens, which have none.
      */
     static String escape(String value) {
         return Entities.escape(value, ATTRIBUTE_VALUE);
