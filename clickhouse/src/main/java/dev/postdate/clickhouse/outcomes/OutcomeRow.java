@@ -8,7 +8,7 @@ import java.time.Instant;
  * One row for {@code email_events}: what a worker did with an email (or that it queued it).
  *
  * @param sendAtEpochSecond the email's send time and {@code seq} its arrival sequence: its key, by
- *                          which a later pass finds this outcome ({@code outcomes_by_key})
+ *                          which a later pass finds this outcome ({@code recorded_outcomes})
  */
 public record OutcomeRow(String tenant, String id, String batchId, long sendAtEpochSecond, long seq,
                          EmailStatus state, Instant at, String detail) {

@@ -19,7 +19,7 @@ import java.util.Set;
  * blocking outcomes ({@code sent}, {@code failed}, {@code cancelled}, {@code in_doubt}), which emails
  * a worker may have begun to send (a {@code sending} mark that worker did not release), and which of
  * their batches are cancelled. One query per pass beside the fetch: the outcomes through
- * {@code outcomes_by_key} and the marks with the range's own predicate (the index is used on every
+ * {@code recorded_outcomes} and the marks with the range's own predicate (the index is used on every
  * version), plus the cancels of not yet ingested emails (seq 0) in the range's seconds. The batch
  * cancels after the fetch, for the batches the range holds: asked beside it, they would need a second
  * scan of the range's emails (measured: as costly as the outcomes, docs/benchmarks.md).
@@ -53,7 +53,7 @@ public class RecordedOutcomes {
      */
     public Found of(RangeBounds bounds) {
         StringBuilder query = new StringBuilder("SELECT 'e', tenant, id, state FROM ")
-                .append(sql.table("outcomes_by_key")).append(" WHERE (").append(RangeSql.where(bounds))
+                .append(sql.table("recorded_outcomes")).append(" WHERE (").append(RangeSql.where(bounds))
                 .append(") OR (send_at > toDateTime(").append(bounds.sendAtAfter())
                 .append(", 'UTC') AND send_at <= toDateTime(").append(bounds.sendAtUpTo()).append(", 'UTC') AND seq = 0)");
         // Per worker, its newest mark counts: a worker marks, releases and may mark again.

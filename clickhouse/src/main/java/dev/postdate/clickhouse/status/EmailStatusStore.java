@@ -37,7 +37,7 @@ public class EmailStatusStore {
 
     /**
      * Records an event under the email's key (send time, arrival sequence; 0 before ingestion), by
-     * which a worker's pass finds it ({@code outcomes_by_key}).
+     * which a worker's pass finds it ({@code recorded_outcomes}).
      */
     public void record(String tenant, String id, String batchId, Instant sendAt, long seq, EmailEvent event) {
         sql.execute("INSERT INTO " + sql.table("email_events")
