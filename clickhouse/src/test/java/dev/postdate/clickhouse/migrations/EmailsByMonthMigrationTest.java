@@ -13,10 +13,7 @@ import org.junit.jupiter.api.Test;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
 import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -90,7 +87,7 @@ class EmailsByMonthMigrationTest {
 
     @Test
     void severalMigratorsAtOnceMoveEveryRowOnce() throws Exception {
-        runConcurrently(3);
+        ConcurrentMigrators.run(env, 3);
 
         assertMovedOnce();
         assertTheViewsSeeANewInsert(1_000_000);
@@ -99,37 +96,11 @@ class EmailsByMonthMigrationTest {
     @Test
     void aFreshDatabaseMigratedByRunsStartingTogetherEndsUpMonthly() throws Exception {
         sql.execute("DROP DATABASE " + sql.database() + sql.onCluster());
-        runConcurrently(3);
+        ConcurrentMigrators.run(env, 3);
 
         assertTrue(sql.select("SHOW CREATE TABLE " + sql.table("emails")).getFirst().getFirst()
                 .contains("PARTITION BY toYYYYMM(send_at)"));
         assertEquals("0", sql.select("EXISTS TABLE " + sql.table("emails_v008")).getFirst().getFirst());
-    }
-
-    /** Each like a component's SchemaOnStart: retried until it succeeds. */
-    private void runConcurrently(int migrators) throws Exception {
-        try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<CompletableFuture<Void>> runs = new ArrayList<>();
-            for (int i = 0; i < migrators; i++) {
-                runs.add(CompletableFuture.runAsync(this::migrateUntilDone, threads));
-            }
-            CompletableFuture.allOf(runs.toArray(CompletableFuture[]::new)).get();
-        }
-        assertEquals(List.of(), new Migrator(sql).migrate(), "current");
-    }
-
-    private void migrateUntilDone() {
-        ClickHouseSql own = ClickHouseTestSupport.sqlFor(env);
-        RuntimeException last = null;
-        for (int attempt = 0; attempt < 5; attempt++) {
-            try {
-                new Migrator(own).migrate();
-                return;
-            } catch (RuntimeException e) {
-                last = e;
-            }
-        }
-        throw last;
     }
 
     private void assertMovedOnce() {

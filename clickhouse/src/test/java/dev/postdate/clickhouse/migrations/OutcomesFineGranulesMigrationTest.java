@@ -19,10 +19,7 @@ import org.junit.jupiter.api.Test;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -89,32 +86,10 @@ class OutcomesFineGranulesMigrationTest {
 
     @Test
     void severalMigratorsAtOnceLeaveEveryRecordFound() throws Exception {
-        try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<CompletableFuture<Void>> runs = new ArrayList<>();
-            for (int i = 0; i < 3; i++) {
-                runs.add(CompletableFuture.runAsync(this::migrateUntilDone, threads));
-            }
-            CompletableFuture.allOf(runs.toArray(CompletableFuture[]::new)).get();
-        }
-        assertEquals(List.of(), new Migrator(sql).migrate(), "current");
+        ConcurrentMigrators.run(env, 3);
 
         assertMoved();
         assertNewRecordsAreFound();
-    }
-
-    /** Like a component's SchemaOnStart: retried until it succeeds. */
-    private void migrateUntilDone() {
-        ClickHouseSql own = ClickHouseTestSupport.sqlFor(env);
-        RuntimeException last = null;
-        for (int attempt = 0; attempt < 5; attempt++) {
-            try {
-                new Migrator(own).migrate();
-                return;
-            } catch (RuntimeException e) {
-                last = e;
-            }
-        }
-        throw last;
     }
 
     private void assertMoved() {
