@@ -6,10 +6,12 @@
 -- get them too. index_granularity cannot be altered, so the rows move to new tables.
 --
 -- outcomes_by_key is a materialized view with an inner table, which 18.16 cannot rename safely: its
--- successor is a plain table, recorded_outcomes, fed by a view of its own. The view exists before
--- the copy starts, so no event recorded meanwhile is missed; events the copy and the view both
--- carry are duplicates, which readers fold (the state of highest precedence wins). V027 drops the
--- old view once this migration is recorded.
+-- successor is a table, recorded_outcomes, fed by a view of its own. The view exists before the copy
+-- starts; an event the copy and the view both carry, or that a repeated copy carries again, is a
+-- duplicate: readers fold it (the state of highest precedence wins) and merges drop it (the whole
+-- row is the sorting key, whose prefix (send_at, seq) is what a range reads by). An insert that
+-- began before the view existed feeds only the old view, maybe after the copy read it: V027 copies
+-- the old view once more before it drops it.
 CREATE TABLE IF NOT EXISTS ${db}.recorded_outcomes
 (
     send_at DateTime('UTC'),
@@ -18,9 +20,9 @@ CREATE TABLE IF NOT EXISTS ${db}.recorded_outcomes
     id      String,
     state   String
 )
-ENGINE = MergeTree()
+ENGINE = ReplacingMergeTree()
 PARTITION BY toYYYYMM(send_at)
-ORDER BY (send_at, seq)
+ORDER BY (send_at, seq, tenant, id, state)
 SETTINGS index_granularity = 1024;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS ${db}.recorded_outcomes_feed TO ${db}.recorded_outcomes
@@ -32,7 +34,10 @@ SELECT send_at, seq, tenant, id, state FROM ${db}.outcomes_by_key;
 
 -- send_marks is written by workers directly: it moves as emails did in V015. Between the first
 -- rename and the last a worker's mark cannot be stored, so that worker sends nothing and its range
--- comes back (a mark is stored before each provider call); every step is safe to repeat (V012).
+-- comes back (a mark is stored before each provider call); every step is safe to repeat (V012). A
+-- current server's RENAME does not wait for running inserts, as 18.16's does: a mark whose insert
+-- began before the rename may land in send_marks_v014 after the copy read it, so V027 copies it once
+-- more. Copies fold as the outcomes' do.
 RENAME TABLE ${db}.send_marks TO ${db}.send_marks_v014;
 
 CREATE TABLE IF NOT EXISTS ${db}.send_marks_v026
@@ -45,9 +50,9 @@ CREATE TABLE IF NOT EXISTS ${db}.send_marks_v026
     mark    String,
     version UInt64
 )
-ENGINE = MergeTree()
+ENGINE = ReplacingMergeTree()
 PARTITION BY toYYYYMM(send_at)
-ORDER BY (send_at, seq)
+ORDER BY (send_at, seq, tenant, id, worker, version, mark)
 SETTINGS index_granularity = 1024;
 
 INSERT INTO ${db}.send_marks_v026 (send_at, seq, tenant, id, worker, mark, version)

@@ -28,7 +28,8 @@ import java.util.regex.Pattern;
  * run renamed away, or whose source is gone after a concurrent run recorded the migration, counts as
  * done, and so, on a cluster, does the {@code CREATE} of such a {@code t}
  * whose ZooKeeper path the renamed table holds (a migration that renames must be written so that
- * these hold: see V012). After every migration, {@link ViewSources} binds every materialized view to
+ * these hold: see V012); so does a copy whose source a later {@code DROP TABLE IF EXISTS} of the
+ * same migration removed. A run stops a migration that a concurrent run recorded meanwhile. After every migration, {@link ViewSources} binds every materialized view to
  * the table its query names again, where a current server let a RENAME take it along. On a cluster
  * every statement runs in its {@link ClusterDdl} form, and one migrator at a time works, under a
  * {@link MigrationLock}.
@@ -42,6 +43,7 @@ public final class Migrator {
     private static final Duration CONCURRENT_RUN_WAIT = Duration.ofSeconds(30);
     private static final Duration CONCURRENT_RUN_POLL = Duration.ofMillis(200);
     private static final Pattern COPY = Pattern.compile("INSERT INTO\\s+([A-Za-z0-9_.]+)\\s.*\\sSELECT\\s.*", Pattern.DOTALL);
+    private static final Pattern COPY_SOURCE = Pattern.compile("\\sFROM\\s+([A-Za-z0-9_.]+)");
 
     private final ClickHouseSql sql;
     /** The statement as the server runs it: the file's text, or its cluster form. */
@@ -92,7 +94,9 @@ public final class Migrator {
                 continue;
             }
             LOG.info("Applying migration {} to database {}", migration.name(), sql.database());
-            migration.statements().forEach(statement -> apply(statement, migration));
+            if (!applyStatements(migration)) {
+                continue;
+            }
             sql.execute("INSERT INTO " + sql.table("schema_migrations")
                     + " (version, name, checksum, applied_at) VALUES ("
                     + migration.version() + ", " + SqlLiteral.string(migration.name()) + ", "
@@ -126,6 +130,22 @@ public final class Migrator {
                     checksum   String,
                     applied_at DateTime('UTC')
                 ) ENGINE = MergeTree() ORDER BY version"""));
+    }
+
+    /**
+     * False when a concurrent run recorded the migration before this one finished it: the rest is
+     * not this run's to repeat. A move (V026) repeated after the next migration dropped its old copy
+     * would rename the live table away again while workers write into it.
+     */
+    private boolean applyStatements(Migration migration) {
+        for (String statement : migration.statements()) {
+            if (appliedChecksums().containsKey(migration.version())) {
+                LOG.info("Migration {} was finished by a concurrent run", migration.name());
+                return false;
+            }
+            apply(statement, migration);
+        }
+        return true;
     }
 
     private void apply(String statement, Migration migration) {
@@ -162,6 +182,13 @@ public final class Migrator {
         Matcher copy = COPY.matcher(statement);
         if (!copy.matches() || failure.code() != ClickHouseException.UNKNOWN_TABLE) {
             return false;
+        }
+        // A copy whose source this same migration drops further on (V027), repeated after an
+        // interruption that came after the drop: the copy was made before it.
+        Matcher source = COPY_SOURCE.matcher(statement);
+        if (source.find() && !exists(source.group(1))
+                && migration.statements().contains("DROP TABLE IF EXISTS " + source.group(1))) {
+            return true;
         }
         // The concurrent run that moved a table away may still be inside this migration: it records
         // it within moments, and only then is this run sure the copy was not its own to make.

@@ -22,6 +22,8 @@ import java.time.Instant;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -73,14 +75,32 @@ class OutcomesFineGranulesMigrationTest {
 
     @Test
     void aMoveInterruptedMidwayIsFinishedByTheNextRun() {
-        List<String> v026 = MigrationFiles.load(env.database()).stream().filter(m -> m.version() == 26)
-                .findFirst().orElseThrow().statements();
         // Stopped before the last rename: the outcomes copied, the marks copied but not yet renamed back.
-        v026.subList(0, 6).forEach(statement -> SchemaAt.ddl(sql, statement));
+        SchemaAt.migration(sql, 26).statements().subList(0, 6).forEach(statement -> SchemaAt.ddl(sql, statement));
 
         new Migrator(sql).migrate();
 
         assertMoved();
+        assertNewRecordsAreFound();
+    }
+
+    @Test
+    void aDropInterruptedMidwayIsFinishedByTheNextRun() {
+        SchemaAt.applied(sql, SchemaAt.migration(sql, 26));
+        // What V026's copy could not see: an outcome and a mark whose inserts landed in the old tables after it read.
+        sql.execute("INSERT INTO " + sql.table("outcomes_by_key") + " (send_at, seq, tenant, id, state)"
+                + " VALUES (toDateTime(" + SECOND + ", 'UTC'), 8, 'acme', 'sent-late', 'sent')");
+        sql.execute("INSERT INTO " + sql.table("send_marks_v014") + " (send_at, seq, tenant, id, worker, mark, version)"
+                + " VALUES (toDateTime(" + SECOND + ", 'UTC'), 9, 'acme', 'marked-late', 'w-1', 'sending', 1)");
+        // Stopped after the old view was dropped: its copy, repeated, has no source any more.
+        SchemaAt.migration(sql, 27).statements().subList(0, 3).forEach(statement -> SchemaAt.ddl(sql, statement));
+
+        new Migrator(sql).migrate();
+
+        assertMoved();
+        RecordedOutcomes.Found found = new RecordedOutcomes(sql).of(RANGE);
+        assertEquals(EmailStatus.SENT, found.outcome("acme", "sent-late"));
+        assertTrue(found.sendBegun("acme", "marked-late"));
         assertNewRecordsAreFound();
     }
 
@@ -96,11 +116,11 @@ class OutcomesFineGranulesMigrationTest {
         RecordedOutcomes.Found found = new RecordedOutcomes(sql).of(RANGE);
         assertEquals(EmailStatus.SENT, found.outcome("acme", "sent-before"));
         assertEquals(EmailStatus.IN_DOUBT, found.outcome("acme", "doubt-before"));
-        assertEquals(2, found.outcomes().size(), "queued decides nothing: " + found.outcomes());
+        assertNull(found.outcome("acme", "queued-before"), "queued decides nothing");
         assertTrue(found.sendBegun("acme", "marked-before"));
-        assertEquals(1, found.sendsBegun().size(), "a released mark is no begun send: " + found.sendsBegun());
-        assertEquals("3", sql.select("SELECT uniqExact(id, mark) FROM " + sql.table("send_marks")).getFirst().getFirst(),
-                "every mark kept");
+        assertFalse(found.sendBegun("acme", "released-before"), "a released mark is no begun send");
+        assertEquals("3", sql.select("SELECT uniqExact(id, mark) FROM " + sql.table("send_marks")
+                + " WHERE id LIKE '%-before'").getFirst().getFirst(), "every mark kept");
         for (String table : List.of("recorded_outcomes", "send_marks")) {
             assertTrue(sql.select("SHOW CREATE TABLE " + sql.table(table)).getFirst().getFirst()
                     .contains("index_granularity = 1024"), table);

@@ -15,11 +15,21 @@ final class SchemaAt {
                 + " ENGINE = MergeTree() ORDER BY version");
         for (Migration migration : MigrationFiles.load(sql.database())) {
             if (migration.version() <= last) {
-                migration.statements().forEach(statement -> ddl(sql, statement));
-                sql.execute("INSERT INTO " + sql.table("schema_migrations") + " VALUES (" + migration.version()
-                        + ", '" + migration.name() + "', '" + migration.checksum() + "', now())");
+                applied(sql, migration);
             }
         }
+    }
+
+    /** One migration's statements run and the migration recorded, as a migrator that finished it leaves them. */
+    static void applied(ClickHouseSql sql, Migration migration) {
+        migration.statements().forEach(statement -> ddl(sql, statement));
+        sql.execute("INSERT INTO " + sql.table("schema_migrations") + " VALUES (" + migration.version()
+                + ", '" + migration.name() + "', '" + migration.checksum() + "', now())");
+    }
+
+    /** A shipped migration by its version. */
+    static Migration migration(ClickHouseSql sql, int version) {
+        return MigrationFiles.load(sql.database()).stream().filter(m -> m.version() == version).findFirst().orElseThrow();
     }
 
     /** A statement as the migrator runs it: on the local cluster, in its cluster form. */
