@@ -9,7 +9,8 @@
 -- successor is a table, recorded_outcomes, fed by a view of its own. The view exists before the copy
 -- starts; an event the copy and the view both carry, or that a repeated copy carries again, is a
 -- duplicate: readers fold it (the state of highest precedence wins) and merges drop it (the whole
--- row is the sorting key, whose prefix (send_at, seq) is what a range reads by). An insert that
+-- row is the sorting key; the primary key, held in memory per granule, is its prefix (send_at, seq),
+-- which is what a range reads by). An insert that
 -- began before the view existed feeds only the old view, maybe after the copy read it: V027 copies
 -- the old view once more before it drops it.
 CREATE TABLE IF NOT EXISTS ${db}.recorded_outcomes
@@ -23,6 +24,7 @@ CREATE TABLE IF NOT EXISTS ${db}.recorded_outcomes
 ENGINE = ReplacingMergeTree()
 PARTITION BY toYYYYMM(send_at)
 ORDER BY (send_at, seq, tenant, id, state)
+PRIMARY KEY (send_at, seq)
 SETTINGS index_granularity = 1024;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS ${db}.recorded_outcomes_feed TO ${db}.recorded_outcomes
@@ -53,6 +55,7 @@ CREATE TABLE IF NOT EXISTS ${db}.send_marks_v026
 ENGINE = ReplacingMergeTree()
 PARTITION BY toYYYYMM(send_at)
 ORDER BY (send_at, seq, tenant, id, worker, version, mark)
+PRIMARY KEY (send_at, seq)
 SETTINGS index_granularity = 1024;
 
 INSERT INTO ${db}.send_marks_v026 (send_at, seq, tenant, id, worker, mark, version)

@@ -29,7 +29,7 @@ import java.util.regex.Pattern;
  * done, and so, on a cluster, does the {@code CREATE} of such a {@code t}
  * whose ZooKeeper path the renamed table holds (a migration that renames must be written so that
  * these hold: see V012); so does a copy whose source a later {@code DROP TABLE IF EXISTS} of the
- * same migration removed. A run stops a migration that a concurrent run recorded meanwhile. After every migration, {@link ViewSources} binds every materialized view to
+ * same migration removed. After every migration, {@link ViewSources} binds every materialized view to
  * the table its query names again, where a current server let a RENAME take it along. On a cluster
  * every statement runs in its {@link ClusterDdl} form, and one migrator at a time works, under a
  * {@link MigrationLock}.
@@ -94,9 +94,7 @@ public final class Migrator {
                 continue;
             }
             LOG.info("Applying migration {} to database {}", migration.name(), sql.database());
-            if (!applyStatements(migration)) {
-                continue;
-            }
+            migration.statements().forEach(statement -> apply(statement, migration));
             sql.execute("INSERT INTO " + sql.table("schema_migrations")
                     + " (version, name, checksum, applied_at) VALUES ("
                     + migration.version() + ", " + SqlLiteral.string(migration.name()) + ", "
@@ -130,22 +128,6 @@ public final class Migrator {
                     checksum   String,
                     applied_at DateTime('UTC')
                 ) ENGINE = MergeTree() ORDER BY version"""));
-    }
-
-    /**
-     * False when a concurrent run recorded the migration before this one finished it: the rest is
-     * not this run's to repeat. A move (V026) repeated after the next migration dropped its old copy
-     * would rename the live table away again while workers write into it.
-     */
-    private boolean applyStatements(Migration migration) {
-        for (String statement : migration.statements()) {
-            if (appliedChecksums().containsKey(migration.version())) {
-                LOG.info("Migration {} was finished by a concurrent run", migration.name());
-                return false;
-            }
-            apply(statement, migration);
-        }
-        return true;
     }
 
     private void apply(String statement, Migration migration) {
