@@ -147,7 +147,7 @@ public class RangeConsumer {
             }
         } catch (RuntimeException e) {
             LOG.warn("Redis unavailable for range message {}: {}", message.messageId(), e.getMessage());
-            handBack(message, settings.failureBackoff());
+            handBack(message, afterFailure(message));
             return;
         }
         held.put(message.messageId(), message);
@@ -164,16 +164,17 @@ public class RangeConsumer {
                 return;
             }
             if (!ledger.takeRange(range.rangeId(), dedupeTtl)) {
+                Duration after = afterFailure(message);
                 LOG.info("Range {} is being worked through another message; message {} waits {}",
-                        range.rangeId(), message.messageId(), settings.failureBackoff());
-                handBack(message, settings.failureBackoff());
+                        range.rangeId(), message.messageId(), after);
+                handBack(message, after);
                 return;
             }
             heldRanges.put(message.messageId(), range.rangeId());
             try {
-                int receives = RangeQueue.receiveCount(message);
-                RangeProcessor.Verdict verdict = processor.process(range, receives == 1, () -> stopping);
-                act(message, range, receives, verdict);
+                RangeProcessor.Verdict verdict = processor.process(range, RangeQueue.receiveCount(message) == 1,
+                        () -> stopping);
+                act(message, range, verdict);
             } finally {
                 heldRanges.remove(message.messageId());
                 try {
@@ -183,11 +184,12 @@ public class RangeConsumer {
                 }
             }
         } catch (RuntimeException e) {
-            int receives = RangeQueue.receiveCount(message);
             metrics.rangeFailed();
-            LOG.warn("Range message {} failed on receive {} (it reaches the dead-letter queue after the queue's "
-                    + "maximum receives): {}", message.messageId(), receives, LoggableFailure.describe(e));
-            handBack(message, stopping ? Duration.ZERO : settings.failureBackoff().multipliedBy(receives));
+            Duration after = stopping ? Duration.ZERO : afterFailure(message);
+            LOG.warn("Range message {} failed on receive {}, visible again in {} (it reaches the dead-letter queue "
+                    + "after the queue's maximum receives): {}", message.messageId(), RangeQueue.receiveCount(message),
+                    after, LoggableFailure.describe(e));
+            handBack(message, after);
         } finally {
             held.remove(message.messageId());
             metrics.rangeEnded();
@@ -199,7 +201,7 @@ public class RangeConsumer {
         }
     }
 
-    private void act(Message message, RangeMessage range, int receives, RangeProcessor.Verdict verdict) {
+    private void act(Message message, RangeMessage range, RangeProcessor.Verdict verdict) {
         switch (verdict) {
             case RangeProcessor.Verdict.Done done -> {
                 queue.delete(message);
@@ -228,12 +230,23 @@ public class RangeConsumer {
             }
             case RangeProcessor.Verdict.GivenBack givenBack -> {
                 metrics.rangeRetried();
-                Duration after = stopping ? Duration.ZERO : settings.failureBackoff().multipliedBy(receives);
+                Duration after = stopping ? Duration.ZERO : afterFailure(message);
                 LOG.info("Range {} handed back with {} emails left, visible again in {}", range.rangeId(),
                         givenBack.remaining(), after);
                 handBack(message, after);
             }
         }
+    }
+
+    /**
+     * When a range that could not be finished now comes back: {@code failure-backoff}, doubling with each
+     * receive up to {@code failure-max-backoff}. Every receive counts towards the queue's maximum, so
+     * the waits must grow fast enough that the receives left cover an outage of ClickHouse or Redis:
+     * a range is dead-lettered for being unworkable, not for the weather (docs/worker.md).
+     */
+    private Duration afterFailure(Message message) {
+        return Backoff.afterFailures(settings.failureBackoff(), settings.failureMaxBackoff(),
+                RangeQueue.receiveCount(message));
     }
 
     private RangeMessage decode(Message message) {

@@ -29,7 +29,9 @@ import java.time.Duration;
  * @param stopGrace           on shutdown, how long in-flight emails may take before the range is given back
  * @param shortReadBackoff    a range that reads fewer emails than expected comes back after this
  * @param pausedBackoff       a range holding emails of a paused batch is re-queued with this delay (max 15 min)
- * @param failureBackoff      a range whose processing failed comes back after this times its receive count
+ * @param failureBackoff      a range whose processing failed comes back after this, doubled with each
+ *                            further receive
+ * @param failureMaxBackoff   up to this
  * @param maxAttempts         send attempts per email for transient errors
  * @param retryInitialBackoff first wait after a transient error or a throttle
  * @param retryMaxBackoff     longest wait between attempts
@@ -65,6 +67,7 @@ public record WorkerSettings(
         @NotNull Duration shortReadBackoff,
         @NotNull Duration pausedBackoff,
         @NotNull Duration failureBackoff,
+        @NotNull Duration failureMaxBackoff,
         @Min(1) int maxAttempts,
         @NotNull Duration retryInitialBackoff,
         @NotNull Duration retryMaxBackoff,
@@ -92,6 +95,9 @@ public record WorkerSettings(
         if (claimTimeout.compareTo(stopGrace) <= 0) {
             throw new IllegalArgumentException("postdate.worker.claim-timeout must be longer than stop-grace: "
                     + "a claim that old must belong to a worker that is gone");
+        }
+        if (failureMaxBackoff.compareTo(failureBackoff) < 0) {
+            throw new IllegalArgumentException("postdate.worker.failure-max-backoff must not be shorter than failure-backoff");
         }
         if (pausedBackoff.toSeconds() > 900) {
             throw new IllegalArgumentException("postdate.worker.paused-backoff is an SQS delay: at most 15 minutes");

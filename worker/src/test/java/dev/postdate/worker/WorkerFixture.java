@@ -79,6 +79,7 @@ final class WorkerFixture implements AutoCloseable {
         properties.put("postdate.worker.short-read-backoff", "1s");
         properties.put("postdate.worker.paused-backoff", "1s");
         properties.put("postdate.worker.failure-backoff", "1s");
+        properties.put("postdate.worker.failure-max-backoff", "4s");
         properties.put("postdate.worker.stop-grace", "2s");
         properties.put("postdate.worker.retry-initial-backoff", "20ms");
         properties.put("postdate.worker.retry-max-backoff", "100ms");

@@ -77,8 +77,7 @@ class StatsByBatchMigrationTest {
 
         assertEquals("0", rows("feedback_by_batch WHERE batch_id = ''"), "an email outside batches has no stats");
 
-        MigrationFiles.load(sql.database()).stream().filter(m -> m.version() == 25).findFirst().orElseThrow()
-                .statements().stream().filter(statement -> statement.startsWith("INSERT")).forEach(sql::execute);
+        SchemaAt.migration(sql, 25).statements().stream().filter(statement -> statement.startsWith("INSERT")).forEach(sql::execute);
         assertBatch(2, 2);
 
         feedback.record(List.of(event(TENANT, BATCH, "delivered", "d3", "e3", "", ""),

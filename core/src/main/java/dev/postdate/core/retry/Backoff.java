@@ -14,9 +14,7 @@ public final class Backoff {
     private Duration next;
 
     public Backoff(Duration initial, Duration max) {
-        if (initial.isNegative() || initial.isZero() || max.compareTo(initial) < 0) {
-            throw new IllegalArgumentException("backoff needs 0 < initial <= max, got " + initial + " and " + max);
-        }
+        requireOrdered(initial, max);
         this.initial = initial;
         this.max = max;
         this.next = initial;
@@ -31,5 +29,27 @@ public final class Backoff {
 
     public void reset() {
         next = initial;
+    }
+
+    /**
+     * The wait after the {@code failures}-th failure in a row, for loops whose count outlives the
+     * process (an SQS message's receive count): what {@link #afterFailure()} would answer on that call.
+     */
+    public static Duration afterFailures(Duration initial, Duration max, int failures) {
+        requireOrdered(initial, max);
+        if (failures < 1) {
+            throw new IllegalArgumentException("failures start at 1, got " + failures);
+        }
+        Duration wait = initial;
+        for (int i = 1; i < failures && wait.compareTo(max) < 0; i++) {
+            wait = wait.multipliedBy(2);
+        }
+        return wait.compareTo(max) > 0 ? max : wait;
+    }
+
+    private static void requireOrdered(Duration initial, Duration max) {
+        if (initial.isNegative() || initial.isZero() || max.compareTo(initial) < 0) {
+            throw new IllegalArgumentException("backoff needs 0 < initial <= max, got " + initial + " and " + max);
+        }
     }
 }

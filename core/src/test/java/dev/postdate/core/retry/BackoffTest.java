@@ -22,6 +22,19 @@ class BackoffTest {
     }
 
     @Test
+    void theNthFailureWaitsWhatTheLoopWouldHaveWaited() {
+        Backoff loop = new Backoff(Duration.ofSeconds(10), Duration.ofMinutes(5));
+        for (int failures = 1; failures <= 40; failures++) {
+            assertEquals(loop.afterFailure(), Backoff.afterFailures(Duration.ofSeconds(10), Duration.ofMinutes(5), failures),
+                    "failure " + failures);
+        }
+        assertEquals(Duration.ofMinutes(5), Backoff.afterFailures(Duration.ofSeconds(10), Duration.ofMinutes(5),
+                Integer.MAX_VALUE));
+        assertThrows(IllegalArgumentException.class,
+                () -> Backoff.afterFailures(Duration.ofSeconds(1), Duration.ofSeconds(2), 0));
+    }
+
+    @Test
     void refusesACapBelowTheInitialWait() {
         assertThrows(IllegalArgumentException.class, () -> new Backoff(Duration.ofSeconds(2), Duration.ofSeconds(1)));
     }
