@@ -10,7 +10,6 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.List;
 
 /**
  * Every {@code postdate.retention.interval}, drops the payloads of emails whose final outcome is older
@@ -55,9 +54,13 @@ public class PayloadRetentionJob {
             LOG.warn("Payload retention failed, trying again in {}: {}", settings.interval(), e.getMessage());
         }
         try {
-            List<String> dropped = sendMarks.drop(clock.instant().minus(settings.sendMarksAfter()));
-            if (!dropped.isEmpty()) {
-                LOG.info("Dropped the send marks of the months {}", dropped);
+            SendMarkRetention.Run run = sendMarks.drop(clock.instant().minus(settings.sendMarksAfter()));
+            if (run.keptOnThisServer()) {
+                LOG.warn("Send marks are kept: with quorum inserts, ClickHouse before {} breaks sequentially consistent"
+                        + " reads of a table once a partition is dropped (docs/clickhouse.md)",
+                        SendMarkRetention.DROP_CLEARS_QUORUM);
+            } else if (!run.dropped().isEmpty()) {
+                LOG.info("Dropped the send marks of the months {}", run.dropped());
             }
         } catch (RuntimeException e) {
             LOG.warn("Send mark retention failed, trying again in {}: {}", settings.interval(), e.getMessage());

@@ -2,6 +2,7 @@ package dev.postdate.clickhouse.retention;
 
 import dev.postdate.clickhouse.ClickHouseSql;
 import dev.postdate.clickhouse.ClickHouseTestSupport;
+import dev.postdate.clickhouse.ServerVersion;
 import dev.postdate.core.testing.Await;
 import dev.postdate.core.testing.TestEnvironment;
 import org.junit.jupiter.api.Test;
@@ -23,7 +24,7 @@ class MutationSettingsTest {
     void nondeterministicMutationsAreAllowedWhereTheServerKnowsTheSetting() throws Exception {
         try (TestEnvironment env = TestEnvironment.create(MutationSettingsTest.class)) {
             ClickHouseSql sql = ClickHouseTestSupport.sqlFor(env);
-            int major = Integer.parseInt(sql.select("SELECT version()").getFirst().getFirst().split("\\.")[0]);
+            int major = ServerVersion.of(sql).major();
             Map<String, String> settings = new PayloadRetention(sql).mutationSettings();
             assertEquals(major >= 21 ? Map.of(PayloadRetention.NONDETERMINISTIC_MUTATIONS, "1") : Map.of(), settings,
                     "server " + major);
