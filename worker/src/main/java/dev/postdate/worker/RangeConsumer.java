@@ -210,9 +210,11 @@ public class RangeConsumer {
             }
             case RangeProcessor.Verdict.ShortRead shortRead -> {
                 metrics.rangeRetried();
+                Duration after = Backoff.afterFailures(settings.shortReadBackoff(), settings.failureMaxBackoff(),
+                        RangeQueue.receiveCount(message));
                 LOG.info("Range {} read {} of {} emails (lagging replica?); nothing sent, retried in {}",
-                        range.rangeId(), shortRead.found(), shortRead.expected(), settings.shortReadBackoff());
-                handBack(message, settings.shortReadBackoff());
+                        range.rangeId(), shortRead.found(), shortRead.expected(), after);
+                handBack(message, after);
             }
             case RangeProcessor.Verdict.TooMany tooMany -> {
                 metrics.rangeFailed();
@@ -260,6 +262,10 @@ public class RangeConsumer {
     }
 
     private void handBack(Message message, Duration after) {
+        // Out of the heartbeat's reach first: its next beat would hide the message for the visibility
+        // timeout again, shortening a longer wait (or lengthening a shorter one).
+        held.remove(message.messageId());
+        heldRanges.remove(message.messageId());
         if (stopping) {
             handBacksWhileStopping.add(new HandBack(message, after));
         } else {

@@ -27,7 +27,8 @@ import java.time.Duration;
  * @param visibilityTimeout   how long a received range stays hidden; extended by the heartbeat
  * @param visibilityHeartbeat how often
  * @param stopGrace           on shutdown, how long in-flight emails may take before the range is given back
- * @param shortReadBackoff    a range that reads fewer emails than expected comes back after this
+ * @param shortReadBackoff    a range that reads fewer emails than expected comes back after this, doubled
+ *                            with each further receive up to {@code failureMaxBackoff}
  * @param pausedBackoff       a range holding emails of a paused batch is re-queued with this delay (max 15 min)
  * @param failureBackoff      a range whose processing failed comes back after this, doubled with each
  *                            further receive
@@ -85,6 +86,9 @@ public record WorkerSettings(
 
     public enum InDoubtPolicy { SKIP, RESEND }
 
+    /** The longest hand-back, well inside SQS's 12 hours from a receive even after a long pass. */
+    private static final Duration MAX_HAND_BACK = Duration.ofHours(1);
+
     public WorkerSettings {
         if (instanceId.indexOf(':') >= 0) {
             throw new IllegalArgumentException("postdate.worker.instance-id must not contain ':'");
@@ -96,8 +100,15 @@ public record WorkerSettings(
             throw new IllegalArgumentException("postdate.worker.claim-timeout must be longer than stop-grace: "
                     + "a claim that old must belong to a worker that is gone");
         }
-        if (failureMaxBackoff.compareTo(failureBackoff) < 0) {
-            throw new IllegalArgumentException("postdate.worker.failure-max-backoff must not be shorter than failure-backoff");
+        for (Duration first : new Duration[] {failureBackoff, shortReadBackoff}) {
+            if (first.isZero() || first.isNegative() || failureMaxBackoff.compareTo(first) < 0) {
+                throw new IllegalArgumentException("postdate.worker.failure-backoff and short-read-backoff must be "
+                        + "positive and at most failure-max-backoff");
+            }
+        }
+        if (failureMaxBackoff.compareTo(MAX_HAND_BACK) > 0) {
+            throw new IllegalArgumentException("postdate.worker.failure-max-backoff must be at most " + MAX_HAND_BACK
+                    + ": SQS keeps a received message hidden for at most 12 hours from its receive");
         }
         if (pausedBackoff.toSeconds() > 900) {
             throw new IllegalArgumentException("postdate.worker.paused-backoff is an SQS delay: at most 15 minutes");
