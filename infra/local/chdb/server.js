@@ -103,9 +103,18 @@ async function run(params, data) {
     throw new ShimError(62, 'Empty query');
   }
   if (settings) {
-    // SETTINGS precedes FORMAT; a statement without FORMAT takes it at the end.
+    // SETTINGS precedes FORMAT, and an INSERT's VALUES (after them it would be read as a row); a
+    // statement with neither takes it at the end.
     const format = /\sFORMAT\s+\w+\s*$/i.exec(sql);
-    sql = format ? sql.slice(0, format.index) + settings + format[0] : sql + settings;
+    const values = /^\s*INSERT\s+INTO\s[\s\S]*?(\sVALUES\b)/i.exec(sql);
+    if (format) {
+      sql = sql.slice(0, format.index) + settings + format[0];
+    } else if (values) {
+      const at = values.index + values[0].length - values[1].length;
+      sql = sql.slice(0, at) + settings + sql.slice(at);
+    } else {
+      sql += settings;
+    }
   }
   const format = params.get('default_format') || 'TabSeparated';
   const result = await session.queryAsync(sql, { format });

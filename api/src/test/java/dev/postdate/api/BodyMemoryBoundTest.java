@@ -131,7 +131,7 @@ class BodyMemoryBoundTest {
         TestServices services = env.services();
         return new ClickHouseSql(ClickHouseClientFactory.newClient(new ClickHouseSettings(
                 services.clickhouseUrl(), services.clickhouseUser(), services.clickhousePassword(), env.database(), false,
-                services.clickhouseCluster(), services.clickhouseInsertQuorum(), Duration.ofSeconds(10),
+                services.clickhouseCluster(), services.clickhouseInsertQuorum(), Duration.ofSeconds(10), false,
                 Duration.ofSeconds(2))),
                 env.database(), services.clickhouseCluster());
     }

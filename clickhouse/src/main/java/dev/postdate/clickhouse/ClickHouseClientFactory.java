@@ -28,6 +28,7 @@ public class ClickHouseClientFactory {
      * table drops a block it already holds together with that block's materialized views, so an
      * insert whose table took it and whose view did not (a view's own quorum refused, code 286) would
      * stay without its view rows when retried; every reader already folds rows written twice.
+     * {@code managed-replication} (ClickHouse Cloud) asks for both without a cluster or a quorum.
      * Pooled connections are given up after {@code keep-alive} idle, before the server closes them.
      */
     public static Client newClient(ClickHouseSettings settings) {
@@ -40,13 +41,15 @@ public class ClickHouseClientFactory {
                 .serverSetting("wait_end_of_query", "1")
                 .setServerTimeZone("UTC")
                 .useServerTimeZone(true);
-        if (!settings.cluster().isEmpty()) {
+        if (settings.replicatedTables()) {
             builder.serverSetting("insert_deduplicate", "0");
         }
         if (settings.insertQuorum() > 0) {
             builder.serverSetting("insert_quorum", Integer.toString(settings.insertQuorum()))
-                    .serverSetting("insert_quorum_timeout", Long.toString(settings.insertQuorumTimeout().toMillis()))
-                    .serverSetting("select_sequential_consistency", "1");
+                    .serverSetting("insert_quorum_timeout", Long.toString(settings.insertQuorumTimeout().toMillis()));
+        }
+        if (settings.sequentialReads()) {
+            builder.serverSetting("select_sequential_consistency", "1");
         }
         return builder.build();
     }

@@ -22,6 +22,10 @@ import jakarta.validation.constraints.PositiveOrZero;
  *                       only what reached that quorum ({@code select_sequential_consistency}); 0: off
  * @param insertQuorumTimeout how long an insert waits for its quorum before it fails; below every
  *                       caller's insert deadline, so that the server gives up no later than the caller
+ * @param managedReplication the server replicates the tables by itself, behind one endpoint (ClickHouse
+ *                       Cloud's SharedMergeTree): reads ask for sequential consistency and inserts are
+ *                       not deduplicated, as in cluster mode, with neither {@code ON CLUSTER} DDL nor a
+ *                       quorum (docs/clickhouse.md, "ClickHouse Cloud")
  * @param keepAlive      how long a connection idle in the client's pool may be used again; below the
  *                       server's {@code keep_alive_timeout} (3 s on 18.16 and in the local config), or a
  *                       request can go out on a connection the server is closing at that moment, and
@@ -37,6 +41,7 @@ public record ClickHouseSettings(
         @Bindable(defaultValue = "") @Pattern(regexp = "|[A-Za-z_][A-Za-z0-9_]*") String cluster,
         @Bindable(defaultValue = "0") @PositiveOrZero int insertQuorum,
         @Bindable(defaultValue = "10s") @NotNull Duration insertQuorumTimeout,
+        @Bindable(defaultValue = "false") boolean managedReplication,
         @Bindable(defaultValue = "2s") @NotNull Duration keepAlive) {
 
     public ClickHouseSettings {
@@ -48,23 +53,34 @@ public record ClickHouseSettings(
 
     /** One server, no quorum: what tests and tools that talk to a single node build. */
     public static ClickHouseSettings singleNode(String url, String user, String password, String database) {
-        return new ClickHouseSettings(url, user, password, database, false, "", 0, Duration.ofSeconds(10),
+        return new ClickHouseSettings(url, user, password, database, false, "", 0, Duration.ofSeconds(10), false,
                 Duration.ofSeconds(2));
     }
 
     /** The same settings for another endpoint: a second replica of the same cluster, say. */
     public ClickHouseSettings withUrl(String otherUrl) {
         return new ClickHouseSettings(otherUrl, user, password, database, migrateOnStart, cluster, insertQuorum,
-                insertQuorumTimeout, keepAlive);
+                insertQuorumTimeout, managedReplication, keepAlive);
     }
 
     public boolean clustered() {
         return !cluster.isEmpty();
     }
 
+    /** Reads may reach a replica behind the one that took an insert: they ask for sequential consistency. */
+    public boolean sequentialReads() {
+        return insertQuorum > 0 || managedReplication;
+    }
+
+    /** Tables replicate, so a block they already hold would be dropped with its views: no deduplication. */
+    public boolean replicatedTables() {
+        return clustered() || managedReplication;
+    }
+
     @Override
     public String toString() {
         return "ClickHouseSettings[url=" + url + ", user=" + user + ", database=" + database
-                + (clustered() ? ", cluster=" + cluster + ", insertQuorum=" + insertQuorum : "") + "]";
+                + (clustered() ? ", cluster=" + cluster + ", insertQuorum=" + insertQuorum : "")
+                + (managedReplication ? ", managedReplication" : "") + "]";
     }
 }

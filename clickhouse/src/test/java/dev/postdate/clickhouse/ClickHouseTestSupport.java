@@ -22,7 +22,7 @@ public final class ClickHouseTestSupport {
         TestServices services = env.services();
         return new ClickHouseSettings(services.clickhouseUrl(), services.clickhouseUser(),
                 services.clickhousePassword(), env.database(), false, services.clickhouseCluster(),
-                services.clickhouseInsertQuorum(), Duration.ofSeconds(10), Duration.ofSeconds(2));
+                services.clickhouseInsertQuorum(), Duration.ofSeconds(10), false, Duration.ofSeconds(2));
     }
 
     public static ClickHouseSql sqlFor(TestEnvironment env) {

@@ -36,7 +36,7 @@ class ConnectionKeepAliveTest {
             ClickHouseSettings direct = ClickHouseTestSupport.settingsFor(env);
             ClickHouseSettings settings = new ClickHouseSettings(relay.url(), direct.user(), direct.password(),
                     direct.database(), false, direct.cluster(), direct.insertQuorum(), direct.insertQuorumTimeout(),
-                    Duration.ofSeconds(1));
+                    direct.managedReplication(), Duration.ofSeconds(1));
             try (Client client = ClickHouseClientFactory.newClient(settings)) {
                 ClickHouseSql sql = new ClickHouseSql(client, direct.database(), direct.cluster());
                 sql.select("SELECT 1");
@@ -54,7 +54,7 @@ class ConnectionKeepAliveTest {
     @Test
     void aKeepAliveTheClientWouldIgnoreIsRefused() {
         IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> new ClickHouseSettings(
-                "http://127.0.0.1:1", "default", "", "postdate", false, "", 0, Duration.ofSeconds(10), Duration.ZERO));
+                "http://127.0.0.1:1", "default", "", "postdate", false, "", 0, Duration.ofSeconds(10), false, Duration.ZERO));
         assertTrue(refused.getMessage().contains("postdate.clickhouse.keep-alive"), refused.getMessage());
     }
 

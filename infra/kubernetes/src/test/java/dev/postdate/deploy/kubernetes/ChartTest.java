@@ -196,5 +196,7 @@ class ChartTest {
         assertEquals("postdate-secrets", production.get("Deployment", "postdate-worker")
                 .at("/spec/template/spec/containers/0/envFrom/1/secretRef/name").asText());
         assertEquals("2", production.get("ConfigMap", "postdate-config").at("/data/POSTDATE_CLICKHOUSE_INSERT_QUORUM").asText());
+        assertEquals("false", production.get("ConfigMap", "postdate-config")
+                .at("/data/POSTDATE_CLICKHOUSE_MANAGED_REPLICATION").asText());
     }
 }
