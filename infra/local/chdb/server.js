@@ -106,7 +106,8 @@ async function run(params, data) {
     // SETTINGS precedes FORMAT, and an INSERT's VALUES (after them it would be read as a row); a
     // statement with neither takes it at the end.
     const format = /\sFORMAT\s+\w+\s*$/i.exec(sql);
-    const values = /^\s*INSERT\s+INTO\s[\s\S]*?(\sVALUES\b)/i.exec(sql);
+    // The first VALUES of an INSERT with no SELECT before it: not one in a SELECT's literal or values().
+    const values = /^\s*INSERT\s+INTO\s(?:(?!\bSELECT\b)[\s\S])*?(\sVALUES\b)/i.exec(sql);
     if (format) {
       sql = sql.slice(0, format.index) + settings + format[0];
     } else if (values) {

@@ -49,6 +49,10 @@ public record ClickHouseSettings(
         if (keepAlive != null && (keepAlive.isZero() || keepAlive.isNegative())) {
             throw new IllegalArgumentException("postdate.clickhouse.keep-alive must be positive, got " + keepAlive);
         }
+        // A managed service replicates by itself: ON CLUSTER DDL and quorum inserts are for self-run clusters.
+        if (managedReplication && ((cluster != null && !cluster.isEmpty()) || insertQuorum > 0)) {
+            throw new IllegalArgumentException("postdate.clickhouse.managed-replication excludes cluster and insert-quorum");
+        }
     }
 
     /** One server, no quorum: what tests and tools that talk to a single node build. */
