@@ -9,6 +9,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -19,16 +20,19 @@ import java.util.regex.Pattern;
  * {@code RENAME TABLE emails TO emails_v001} took {@code emails_by_id}, {@code emails_by_batch} and
  * {@code emails_by_seq} along and left the new, monthly {@code emails} feeding none of them: the
  * ranger would never have seen an email accepted after it. A view whose named source does not list
- * it among its dependencies is detached and attached again (which binds it by name) and then given
- * the source's rows through its own query: its engine is a ReplacingMergeTree keyed by the row, so
- * the rows it already had fold away. Runs after every migration run; it finds nothing to do on 18.16
- * and after the first run anywhere.
+ * it among its dependencies is given its own query again ({@code ALTER TABLE ... MODIFY QUERY}, which
+ * resolves the name anew and keeps the view's inner table; unlike a DETACH and ATTACH, a Replicated
+ * database accepts it) and then the source's rows through that query: its engine is a
+ * ReplacingMergeTree keyed by the row, so the rows it already had fold away. Runs after every
+ * migration run; it finds nothing to do on 18.16, which binds by name, and after the first run anywhere.
  */
 final class ViewSources {
 
     private static final Logger LOG = LoggerFactory.getLogger(ViewSources.class);
     private static final Pattern QUERY = Pattern.compile("\\sAS\\s+(SELECT\\s.*\\sFROM\\s+([A-Za-z0-9_]+)\\.([A-Za-z0-9_]+)\\b.*)",
             Pattern.DOTALL);
+
+    private static final String EXPERIMENTAL_MODIFY_QUERY = "allow_experimental_alter_materialized_view_structure";
 
     private static final int ATTEMPTS = 20;
     private static final Duration RETRY_PAUSE = Duration.ofMillis(250);
@@ -63,7 +67,7 @@ final class ViewSources {
             try {
                 rebind(view);
             } catch (ClickHouseException e) {
-                // Another run has the view detached right now.
+                // Another run alters the view right now.
                 LOG.info("Binding {} again, attempt {}: {}", view.name, attempt, e.getMessage());
                 bound = false;
             }
@@ -81,20 +85,16 @@ final class ViewSources {
     }
 
     private void rebind(View view) {
-        LOG.warn("Materialized view {} is not fed by {} (a RENAME took it along): attaching it again", view.name,
+        LOG.warn("Materialized view {} is not fed by {} (a RENAME took it along): giving it its query again", view.name,
                 view.source);
-        try {
-            sql.execute("DETACH TABLE " + sql.table(view.name) + sql.onCluster());
-        } catch (ClickHouseException e) {
-            // Detached by a concurrent run first: the ATTACH, by either run, is what counts.
-            LOG.info("Detaching {}: {}", view.name, e.getMessage());
-        }
-        try {
-            sql.execute("ATTACH TABLE " + sql.table(view.name) + sql.onCluster());
-        } catch (ClickHouseException e) {
-            LOG.info("Attaching {}: {}", view.name, e.getMessage());
-        }
+        sql.execute("ALTER TABLE " + sql.table(view.name) + sql.onCluster() + " MODIFY QUERY " + view.query,
+                modifyQuerySettings());
         sql.execute("INSERT INTO " + sql.table(view.name) + " " + view.query);
+    }
+
+    /** Releases before 23.11 take MODIFY QUERY only behind an experimental setting; later ones still know it. */
+    private Map<String, String> modifyQuerySettings() {
+        return sql.knowsSetting(EXPERIMENTAL_MODIFY_QUERY) ? Map.of(EXPERIMENTAL_MODIFY_QUERY, "1") : Map.of();
     }
 
     /**
