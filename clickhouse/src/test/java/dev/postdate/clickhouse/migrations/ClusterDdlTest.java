@@ -25,8 +25,9 @@ class ClusterDdlTest {
     }
 
     @Test
-    void changesRunOnEveryReplicaAndInsertsOnOne() {
-        assertEquals("ALTER TABLE db.t ON CLUSTER pd ADD COLUMN b UInt8", ddl.rewrite("ALTER TABLE db.t ADD COLUMN b UInt8"));
+    void changesRunOnEveryReplicaAndInsertsAndAltersOnOne() {
+        String alter = "ALTER TABLE db.t ADD COLUMN b UInt8";
+        assertEquals(alter, ddl.rewrite(alter));
         assertEquals("RENAME TABLE db.a TO db.b ON CLUSTER pd", ddl.rewrite("RENAME TABLE db.a TO db.b"));
         assertEquals("DROP TABLE IF EXISTS db.a ON CLUSTER pd", ddl.rewrite("DROP TABLE IF EXISTS db.a"));
         String copy = "INSERT INTO db.b (a) SELECT a FROM db.a";
@@ -54,6 +55,22 @@ class ClusterDdlTest {
             assertTrue(create.contains("ENGINE = Replicated"), create);
             assertTrue(create.contains("'/clickhouse/tables/{shard}/" + name.replace('.', '/') + "'"), create);
             tables.add(name);
+        }
+    }
+
+    @Test
+    void everyShippedAlterChangesAReplicatedTable() {
+        List<String> statements = MigrationFiles.load("db").stream()
+                .flatMap(migration -> migration.statements().stream())
+                .map(ddl::rewrite)
+                .toList();
+        List<String> alters = statements.stream().filter(statement -> statement.startsWith("ALTER")).toList();
+        assertTrue(alters.size() >= 5, alters.size() + " ALTERs");
+        for (String alter : alters) {
+            String table = alter.split("\\s+")[2];
+            assertTrue(statements.stream().anyMatch(statement -> statement.startsWith("CREATE TABLE IF NOT EXISTS " + table + " ")
+                    && statement.contains("ENGINE = Replicated")), alter + ": no replicated CREATE of " + table
+                    + ", so the ALTER would reach one replica only");
         }
     }
 }

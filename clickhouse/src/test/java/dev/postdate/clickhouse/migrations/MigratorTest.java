@@ -1,7 +1,10 @@
 package dev.postdate.clickhouse.migrations;
 
+import com.clickhouse.client.api.Client;
+import dev.postdate.clickhouse.ClickHouseClientFactory;
 import dev.postdate.clickhouse.ClickHouseSql;
 import dev.postdate.clickhouse.ClickHouseTestSupport;
+import dev.postdate.clickhouse.SqlLiteral;
 import dev.postdate.core.testing.TestEnvironment;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -17,6 +20,7 @@ import java.util.concurrent.Future;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 class MigratorTest {
 
@@ -60,6 +64,22 @@ class MigratorTest {
         Migrator migrator = new Migrator(sql);
         assertEquals(migrator.shippedVersion(), migrator.currentVersion());
         assertEquals(List.of(), migrator.migrate());
+    }
+
+    @Test
+    void onAClusterTheOtherReplicaHasEveryColumnOnceTheRunReturns() throws Exception {
+        assumeFalse(env.services().clickhouseOtherReplicaUrl().isEmpty(), "needs the local cluster");
+        new Migrator(sql).migrate();
+
+        // The ALTERs went to one replica without ON CLUSTER: the table's replication must have carried them.
+        String columns = "SELECT table, name, type FROM system.columns WHERE database = " + SqlLiteral.string(env.database())
+                + " ORDER BY table, name";
+        try (Client otherReplica = ClickHouseClientFactory.newClient(
+                ClickHouseTestSupport.settingsFor(env).withUrl(env.services().clickhouseOtherReplicaUrl()))) {
+            List<List<String>> onOther = new ClickHouseSql(otherReplica, env.database(), sql.cluster()).select(columns);
+            assertEquals(sql.select(columns), onOther);
+            assertTrue(onOther.contains(List.of("email_events", "at_ms", "UInt64")), "V007's column on the other replica");
+        }
     }
 
     @Test
