@@ -38,6 +38,34 @@ function quote(value) {
   return "'" + String(value).replace(/\\/g, '\\\\').replace(/'/g, "\\'") + "'";
 }
 
+// A String parameter arrives in the escaped (TabSeparated) form, an Array(String) one as its literal
+// (quoted elements); chdb takes plain values and writes each form again itself.
+const TEXT_ESCAPES = { b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', 0: '\0' };
+
+function unescaped(text) {
+  return text.replace(/\\([\s\S])/g, (_, c) => (c in TEXT_ESCAPES ? TEXT_ESCAPES[c] : c));
+}
+
+function quotedStrings(literal) {
+  return [...literal.matchAll(/'((?:[^'\\]|\\[\s\S])*)'/g)].map((m) => unescaped(m[1]));
+}
+
+// The request's query parameters ({name:Type} in the statement), by name, as chdb takes them.
+function queryParameters(params, sql) {
+  const types = {};
+  for (const m of sql.matchAll(/\{([A-Za-z_][A-Za-z0-9_]*)\s*:\s*([^}]+)\}/g)) {
+    types[m[1]] = m[2].trim();
+  }
+  const bound = {};
+  for (const [name, value] of params) {
+    if (name.startsWith('param_')) {
+      const key = name.slice('param_'.length);
+      bound[key] = types[key] === 'Array(String)' ? quotedStrings(value) : unescaped(value);
+    }
+  }
+  return bound;
+}
+
 function settingsClause(params) {
   const pairs = [];
   for (const [name, value] of params) {
@@ -118,7 +146,10 @@ async function run(params, data) {
     }
   }
   const format = params.get('default_format') || 'TabSeparated';
-  const result = await session.queryAsync(sql, { format });
+  const bound = queryParameters(params, sql);
+  const result = Object.keys(bound).length
+    ? await session.queryBindAsync(sql, bound, { format })
+    : await session.queryAsync(sql, { format });
   return { bytes: Buffer.from(result.bytes()), result, format };
 }
 

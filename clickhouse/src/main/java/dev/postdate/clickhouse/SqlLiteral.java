@@ -4,8 +4,9 @@ import java.util.Collection;
 import java.util.stream.Collectors;
 
 /**
- * Inlines values into SQL: 18.16 has no server-side query parameters, so every literal must be
- * escaped here and nowhere else.
+ * Inlines values into SQL, escaped here and nowhere else: for 18.16, which has no server-side query
+ * parameters ({@link Sql} sends values as parameters where the server takes them, and the client
+ * escapes those).
  */
 public final class SqlLiteral {
 

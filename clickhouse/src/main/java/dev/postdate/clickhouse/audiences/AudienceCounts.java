@@ -1,6 +1,7 @@
 package dev.postdate.clickhouse.audiences;
 
 import dev.postdate.clickhouse.ClickHouseSql;
+import dev.postdate.clickhouse.Sql;
 import dev.postdate.clickhouse.contacts.ContactStatus;
 import dev.postdate.clickhouse.suppressions.SuppressionStore;
 import io.micronaut.core.annotation.Nullable;
@@ -51,9 +52,9 @@ public class AudienceCounts {
         }
         long suppressed = 0;
         long unconsented = 0;
-        for (List<String> row : sql.select("SELECT status, " + audiences.suppressed(tenant, now) + " AS is_suppressed, "
-                + AudienceSql.consented(topic) + " AS is_consented, count() FROM " + audiences.matching(tenant, rule, now, "1")
-                + " GROUP BY status, is_suppressed, is_consented")) {
+        for (List<String> row : sql.select(Sql.of("SELECT status, ").sql(audiences.suppressed(tenant, now))
+                .sql(" AS is_suppressed, ").sql(AudienceSql.consented(topic)).sql(" AS is_consented, count() FROM ")
+                .sql(audiences.matching(tenant, rule, now, Sql.of("1"))).sql(" GROUP BY status, is_suppressed, is_consented"))) {
             ContactStatus status = ContactStatus.of(row.get(0)).orElseThrow();
             long n = Long.parseLong(row.get(3));
             byStatus.merge(status, n, Long::sum);
@@ -71,8 +72,9 @@ public class AudienceCounts {
      * not null), a spread over ids that is the same on every call.
      */
     public List<Member> sample(String tenant, Rule rule, Instant now, @Nullable String topic, int n) {
-        return sql.select("SELECT contact_id, email, name FROM " + audiences.matching(tenant, rule, now, "1") + " AND "
-                        + audiences.eligible(tenant, now, topic) + " ORDER BY cityHash64(contact_id), contact_id LIMIT " + n)
+        return sql.select(Sql.of("SELECT contact_id, email, name FROM ").sql(audiences.matching(tenant, rule, now, Sql.of("1")))
+                        .sql(" AND ").sql(audiences.eligible(tenant, now, topic))
+                        .sql(" ORDER BY cityHash64(contact_id), contact_id LIMIT " + n))
                 .stream().map(row -> new Member(row.get(0), row.get(1), row.get(2).isEmpty() ? null : row.get(2))).toList();
     }
 }

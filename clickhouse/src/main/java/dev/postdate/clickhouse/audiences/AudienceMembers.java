@@ -1,7 +1,7 @@
 package dev.postdate.clickhouse.audiences;
 
 import dev.postdate.clickhouse.ClickHouseSql;
-import dev.postdate.clickhouse.SqlLiteral;
+import dev.postdate.clickhouse.Sql;
 import dev.postdate.clickhouse.contacts.AttributeValue;
 import dev.postdate.clickhouse.contacts.ContactStore;
 import dev.postdate.clickhouse.suppressions.SuppressionStore;
@@ -41,9 +41,9 @@ public class AudienceMembers {
 
     /** Up to {@code limit} members with ids above {@code afterId} ("" for the first page), by id. */
     public List<Member> page(String tenant, Rule rule, Instant now, @Nullable String topic, String afterId, int limit) {
-        return sql.select("SELECT contact_id, email, name, timezone, locale, attributes FROM "
-                        + audiences.matching(tenant, rule, now, "contact_id > " + SqlLiteral.string(afterId))
-                        + " AND " + audiences.eligible(tenant, now, topic) + " ORDER BY contact_id LIMIT " + limit)
+        return sql.select(Sql.of("SELECT contact_id, email, name, timezone, locale, attributes FROM ")
+                        .sql(audiences.matching(tenant, rule, now, Sql.of("contact_id > ").value(afterId)))
+                        .sql(" AND ").sql(audiences.eligible(tenant, now, topic)).sql(" ORDER BY contact_id LIMIT " + limit))
                 .stream().map(this::member).toList();
     }
 
@@ -52,8 +52,8 @@ public class AudienceMembers {
         if (contactIds.isEmpty()) {
             return List.of();
         }
-        return sql.select("SELECT contact_id, email, name, timezone, locale, attributes FROM "
-                        + audiences.among(tenant, contactIds) + " AND " + audiences.eligible(tenant, now, topic))
+        return sql.select(Sql.of("SELECT contact_id, email, name, timezone, locale, attributes FROM ")
+                        .sql(audiences.among(tenant, contactIds)).sql(" AND ").sql(audiences.eligible(tenant, now, topic)))
                 .stream().map(this::member).toList();
     }
 

@@ -1,14 +1,13 @@
 package dev.postdate.clickhouse.audiences;
 
 import dev.postdate.clickhouse.ClickHouseSql;
-import dev.postdate.clickhouse.SqlLiteral;
+import dev.postdate.clickhouse.Sql;
 import dev.postdate.clickhouse.contacts.ContactStatus;
 import dev.postdate.clickhouse.suppressions.SuppressionStore;
 import io.micronaut.core.annotation.Nullable;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.stream.Collectors;
 
 /**
  * The SQL of "who an audience's rule selects among a tenant's contacts now". Each contact counts once,
@@ -31,32 +30,32 @@ final class AudienceSql {
     }
 
     /** A FROM clause and WHERE over the contacts matching {@code rule}, {@code keyCondition} on contact_id applied first. */
-    String matching(String tenant, Rule rule, Instant now, String keyCondition) {
-        return "(SELECT * FROM " + sql.table("contacts") + " FINAL WHERE tenant = " + SqlLiteral.string(tenant)
-                + " AND " + keyCondition + ") WHERE deleted = 0 AND (" + rules.where(tenant, rule, now) + ")";
+    Sql matching(String tenant, Rule rule, Instant now, Sql keyCondition) {
+        return Sql.of("(SELECT * FROM " + sql.table("contacts") + " FINAL WHERE tenant = ").value(tenant)
+                .sql(" AND ").sql(keyCondition).sql(") WHERE deleted = 0 AND (").sql(rules.where(tenant, rule, now)).sql(")");
     }
 
     /** A FROM clause and WHERE over the tenant's (not deleted) contacts with these ids. */
-    String among(String tenant, List<String> contactIds) {
-        return "(SELECT * FROM " + sql.table("contacts") + " FINAL WHERE tenant = " + SqlLiteral.string(tenant)
-                + " AND contact_id IN (" + contactIds.stream().map(SqlLiteral::string).collect(Collectors.joining(", "))
-                + ")) WHERE deleted = 0";
+    Sql among(String tenant, List<String> contactIds) {
+        return Sql.of("(SELECT * FROM " + sql.table("contacts") + " FINAL WHERE tenant = ").value(tenant)
+                .sql(" AND contact_id IN ").values(contactIds).sql(") WHERE deleted = 0");
     }
 
     /** The condition on matching rows that a campaign mails them: active, not suppressed, consented to {@code topic}. */
-    String eligible(String tenant, Instant now, @Nullable String topic) {
-        return "status = " + SqlLiteral.string(ContactStatus.ACTIVE.wireName()) + " AND NOT " + suppressed(tenant, now)
-                + " AND " + consented(topic);
+    Sql eligible(String tenant, Instant now, @Nullable String topic) {
+        return Sql.of("status = ").value(ContactStatus.ACTIVE.wireName()).sql(" AND NOT ").sql(suppressed(tenant, now))
+                .sql(" AND ").sql(consented(topic));
     }
 
     /** 1 when the contact's address or its domain is suppressed now. */
-    String suppressed(String tenant, Instant now) {
-        String entries = suppressions.activeEntriesSubquery(tenant, now);
-        return "(lower(email) IN (" + entries + ") OR lower(substring(email, position(email, '@') + 1)) IN (" + entries + "))";
+    Sql suppressed(String tenant, Instant now) {
+        Sql entries = suppressions.activeEntriesSubquery(tenant, now);
+        return Sql.of("(lower(email) IN (").sql(entries).sql(") OR lower(substring(email, position(email, '@') + 1)) IN (")
+                .sql(entries).sql("))");
     }
 
     /** 1 when the contact granted the topic's consent, or there is no topic. */
-    static String consented(@Nullable String topic) {
-        return topic == null ? "1" : "has(consented, " + SqlLiteral.string(topic) + ")";
+    static Sql consented(@Nullable String topic) {
+        return topic == null ? Sql.of("1") : Sql.of("has(consented, ").value(topic).sql(")");
     }
 }

@@ -1,6 +1,7 @@
 package dev.postdate.clickhouse.audiences;
 
 import dev.postdate.clickhouse.ClickHouseSql;
+import dev.postdate.clickhouse.Sql;
 import dev.postdate.clickhouse.SqlLiteral;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.json.tree.JsonNode;
@@ -59,19 +60,20 @@ public class AudienceStore {
 
     /** The version numbers of an audience, oldest first. */
     public List<Integer> versions(String tenant, String id) {
-        return sql.select("SELECT DISTINCT version FROM " + sql.table("audiences") + " WHERE " + of(tenant, id)
-                + " ORDER BY version").stream().map(row -> Integer.parseInt(row.getFirst())).toList();
+        return sql.select(Sql.of("SELECT DISTINCT version FROM " + sql.table("audiences") + " WHERE ").sql(of(tenant, id))
+                .sql(" ORDER BY version")).stream().map(row -> Integer.parseInt(row.getFirst())).toList();
     }
 
     /** The highest version stored, 0 for none: the floor of the version counter. */
     public int maxVersion(String tenant, String id) {
-        List<List<String>> rows = sql.select("SELECT max(version) FROM " + sql.table("audiences") + " WHERE " + of(tenant, id));
+        List<List<String>> rows = sql.select(Sql.of("SELECT max(version) FROM " + sql.table("audiences") + " WHERE ")
+                .sql(of(tenant, id)));
         return rows.isEmpty() ? 0 : Integer.parseInt(rows.getFirst().getFirst());
     }
 
     private Optional<AudienceVersion> first(String tenant, String id, String rest) {
-        List<List<String>> rows = sql.select("SELECT version, name, rule, toUnixTimestamp(created_at) FROM "
-                + sql.table("audiences") + " WHERE " + of(tenant, id) + rest);
+        List<List<String>> rows = sql.select(Sql.of("SELECT version, name, rule, toUnixTimestamp(created_at) FROM "
+                + sql.table("audiences") + " WHERE ").sql(of(tenant, id)).sql(rest));
         if (rows.isEmpty()) {
             return Optional.empty();
         }
@@ -80,7 +82,7 @@ public class AudienceStore {
                 Instant.ofEpochSecond(Long.parseLong(row.get(3)))));
     }
 
-    private static String of(String tenant, String id) {
-        return "tenant = " + SqlLiteral.string(tenant) + " AND audience_id = " + SqlLiteral.string(id);
+    private static Sql of(String tenant, String id) {
+        return Sql.of("tenant = ").value(tenant).sql(" AND audience_id = ").value(id);
     }
 }

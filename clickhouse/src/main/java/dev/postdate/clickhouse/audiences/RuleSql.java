@@ -1,7 +1,7 @@
 package dev.postdate.clickhouse.audiences;
 
 import dev.postdate.clickhouse.ClickHouseSql;
-import dev.postdate.clickhouse.SqlLiteral;
+import dev.postdate.clickhouse.Sql;
 import dev.postdate.clickhouse.audiences.Rule.Op;
 
 import java.time.Instant;
@@ -9,10 +9,11 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * Compiles a rule to a ClickHouse condition over a {@code contacts} row (V017). Every value from the
- * rule reaches SQL through {@link SqlLiteral} or as a number Java printed; names of attributes are
- * literals too (array lookups), never identifiers. An absent attribute fails every comparison, so
- * {@code ne} and {@code not_in} (the negations of {@code eq} and {@code in}) hold for it.
+ * Compiles a rule to a ClickHouse condition over a {@code contacts} row (V017). Every string from the
+ * rule, attribute names included (array lookups, never identifiers), goes into the {@link Sql} as a
+ * value, never as text: a query parameter where the server takes them, an escaped literal elsewhere.
+ * Numbers and times are printed by Java. An absent attribute fails every comparison, so {@code ne} and
+ * {@code not_in} (the negations of {@code eq} and {@code in}) hold for it.
  */
 public final class RuleSql {
 
@@ -25,45 +26,46 @@ public final class RuleSql {
     }
 
     /** The condition, with {@code within_last} measured back from {@code now}. */
-    public String where(String tenant, Rule rule, Instant now) {
+    public Sql where(String tenant, Rule rule, Instant now) {
         return switch (rule) {
             case Rule.All all -> join(all.rules(), " AND ", tenant, now);
             case Rule.Any any -> join(any.rules(), " OR ", tenant, now);
-            case Rule.Not not -> "NOT (" + where(tenant, not.rule(), now) + ")";
+            case Rule.Not not -> Sql.of("NOT (").sql(where(tenant, not.rule(), now)).sql(")");
             case Rule.Condition condition -> condition(tenant, condition, now);
         };
     }
 
-    private String join(List<Rule> rules, String operator, String tenant, Instant now) {
-        return rules.stream().map(r -> "(" + where(tenant, r, now) + ")").collect(Collectors.joining(operator, "(", ")"));
+    private Sql join(List<Rule> rules, String operator, String tenant, Instant now) {
+        return Sql.join(rules.stream().map(r -> Sql.of("(").sql(where(tenant, r, now)).sql(")")).toList(), operator, "(", ")");
     }
 
-    private String condition(String tenant, Rule.Condition c, Instant now) {
+    private Sql condition(String tenant, Rule.Condition c, Instant now) {
         return switch (c.target().kind()) {
-            case CONSENT -> "has(consented, " + SqlLiteral.string(((Rule.Text) c.value()).value()) + ")";
+            case CONSENT -> Sql.of("has(consented, ").value(((Rule.Text) c.value()).value()).sql(")");
             case FIELD -> field(tenant, c.target().name(), c.op(), c.value(), now);
-            case ATTRIBUTE -> attribute(SqlLiteral.string(c.target().name()), c.op(), c.value(), now);
+            case ATTRIBUTE -> attribute(c.target().name(), c.op(), c.value(), now);
         };
     }
 
-    private String field(String tenant, String name, Op op, Rule.Operand value, Instant now) {
+    private Sql field(String tenant, String name, Op op, Rule.Operand value, Instant now) {
         return switch (name) {
-            case "created_at" -> "contact_id IN (SELECT contact_id FROM " + sql.table("contacts_created")
-                    + " WHERE tenant = " + SqlLiteral.string(tenant) + " GROUP BY contact_id HAVING "
-                    + time("min(created_ms)", op, value, now) + ")";
-            case "updated_at" -> time("updated_ms", op, value, now);
-            default -> op == Op.EXISTS ? (((Rule.Flag) value).value() ? "" : "NOT ") + "(" + name + " != '')"
-                    : text(name, op, value);
+            case "created_at" -> Sql.of("contact_id IN (SELECT contact_id FROM " + sql.table("contacts_created")
+                    + " WHERE tenant = ").value(tenant).sql(" GROUP BY contact_id HAVING ")
+                    .sql(time(Sql.of("min(created_ms)"), op, value, now)).sql(")");
+            case "updated_at" -> time(Sql.of("updated_ms"), op, value, now);
+            default -> op == Op.EXISTS ? Sql.of((((Rule.Flag) value).value() ? "" : "NOT ") + "(" + name + " != '')")
+                    : text(Sql.of(name), op, value);
         };
     }
 
-    private String attribute(String key, Op op, Rule.Operand value, Instant now) {
+    private Sql attribute(String key, Op op, Rule.Operand value, Instant now) {
         return switch (op) {
-            case EXISTS -> (((Rule.Flag) value).value() ? "" : "NOT ") + "(" + String.join(" OR ",
-                    ATTRIBUTE_ARRAYS.stream().map(a -> "has(" + a + "_keys, " + key + ")").toList()) + ")";
-            case BEFORE, AFTER, WITHIN_LAST -> present("time", key) + " AND " + time(value("time", key), op, value, now);
-            case CONTAINS -> "(" + present("str", key) + " AND " + text(value("str", key), op, value) + ") OR ("
-                    + present("list", key) + " AND has(" + value("list", key) + ", " + literal(value) + "))";
+            case EXISTS -> Sql.join(ATTRIBUTE_ARRAYS.stream().map(a -> present(a, key)).toList(), " OR ",
+                    (((Rule.Flag) value).value() ? "" : "NOT ") + "(", ")");
+            case BEFORE, AFTER, WITHIN_LAST -> present("time", key).sql(" AND ").sql(time(value("time", key), op, value, now));
+            case CONTAINS -> Sql.of("(").sql(present("str", key)).sql(" AND ").sql(text(value("str", key), op, value))
+                    .sql(") OR (").sql(present("list", key)).sql(" AND has(").sql(value("list", key)).sql(", ")
+                    .sql(literal(value)).sql("))");
             default -> switch (value) {
                 case Rule.Number n -> compared("num", key, op, value);
                 case Rule.Numbers n -> compared("num", key, op, value);
@@ -74,32 +76,32 @@ public final class RuleSql {
     }
 
     /** eq, ne, lt, lte, gt, gte, in, not_in and starts_with on one typed array pair. */
-    private static String compared(String array, String key, Op op, Rule.Operand value) {
-        String compared = present(array, key) + " AND " + (array.equals("str") ? text(value(array, key), positive(op), value)
-                : value(array, key) + operator(positive(op)) + literal(value));
-        return op == Op.NE || op == Op.NOT_IN ? "NOT (" + compared + ")" : compared;
+    private static Sql compared(String array, String key, Op op, Rule.Operand value) {
+        Sql compared = present(array, key).sql(" AND ").sql(array.equals("str") ? text(value(array, key), positive(op), value)
+                : value(array, key).sql(operator(positive(op))).sql(literal(value)));
+        return op == Op.NE || op == Op.NOT_IN ? Sql.of("NOT (").sql(compared).sql(")") : compared;
     }
 
-    private static String text(String column, Op op, Rule.Operand value) {
-        String literal = literal(value);
+    private static Sql text(Sql column, Op op, Rule.Operand value) {
+        Sql literal = literal(value);
         return switch (op) {
-            case EQ -> column + " = " + literal;
-            case NE -> column + " != " + literal;
-            case IN -> column + " IN " + literal;
-            case NOT_IN -> column + " NOT IN " + literal;
-            case CONTAINS -> "position(" + column + ", " + literal + ") > 0";
+            case EQ -> column.sql(" = ").sql(literal);
+            case NE -> column.sql(" != ").sql(literal);
+            case IN -> column.sql(" IN ").sql(literal);
+            case NOT_IN -> column.sql(" NOT IN ").sql(literal);
+            case CONTAINS -> Sql.of("position(").sql(column).sql(", ").sql(literal).sql(") > 0");
             // substring and length count bytes, so this is a byte prefix; 18.16 has no startsWith.
-            case STARTS_WITH -> "substring(" + column + ", 1, length(" + literal + ")) = " + literal;
+            case STARTS_WITH -> Sql.of("substring(").sql(column).sql(", 1, length(").sql(literal).sql(")) = ").sql(literal);
             default -> throw new IllegalStateException(op + " on text");
         };
     }
 
-    private static String time(String millis, Op op, Rule.Operand value, Instant now) {
+    private static Sql time(Sql millis, Op op, Rule.Operand value, Instant now) {
         return switch (op) {
-            case BEFORE -> millis + " < " + ((Rule.Time) value).value().toEpochMilli();
-            case AFTER -> millis + " > " + ((Rule.Time) value).value().toEpochMilli();
-            case WITHIN_LAST -> millis + " >= " + now.minus(((Rule.Span) value).value()).toEpochMilli()
-                    + " AND " + millis + " <= " + now.toEpochMilli();
+            case BEFORE -> millis.sql(" < " + ((Rule.Time) value).value().toEpochMilli());
+            case AFTER -> millis.sql(" > " + ((Rule.Time) value).value().toEpochMilli());
+            case WITHIN_LAST -> millis.sql(" >= " + now.minus(((Rule.Span) value).value()).toEpochMilli() + " AND ")
+                    .sql(millis).sql(" <= " + now.toEpochMilli());
             default -> throw new IllegalStateException(op + " on a time");
         };
     }
@@ -120,21 +122,21 @@ public final class RuleSql {
         };
     }
 
-    private static String present(String array, String key) {
-        return "has(" + array + "_keys, " + key + ")";
+    private static Sql present(String array, String key) {
+        return Sql.of("has(" + array + "_keys, ").value(key).sql(")");
     }
 
-    private static String value(String array, String key) {
-        return array + "_values[indexOf(" + array + "_keys, " + key + ")]";
+    private static Sql value(String array, String key) {
+        return Sql.of(array + "_values[indexOf(" + array + "_keys, ").value(key).sql(")]");
     }
 
-    private static String literal(Rule.Operand value) {
+    private static Sql literal(Rule.Operand value) {
         return switch (value) {
-            case Rule.Text t -> SqlLiteral.string(t.value());
-            case Rule.Number n -> number(n.value());
-            case Rule.Flag f -> f.value() ? "1" : "0";
-            case Rule.Texts t -> t.values().stream().map(SqlLiteral::string).collect(Collectors.joining(", ", "(", ")"));
-            case Rule.Numbers n -> n.values().stream().map(RuleSql::number).collect(Collectors.joining(", ", "(", ")"));
+            case Rule.Text t -> Sql.valueOf(t.value());
+            case Rule.Number n -> Sql.of(number(n.value()));
+            case Rule.Flag f -> Sql.of(f.value() ? "1" : "0");
+            case Rule.Texts t -> Sql.valuesOf(t.values());
+            case Rule.Numbers n -> Sql.of(n.values().stream().map(RuleSql::number).collect(Collectors.joining(", ", "(", ")")));
             default -> throw new IllegalStateException(value + " is not compared as a literal");
         };
     }

@@ -1,6 +1,7 @@
 package dev.postdate.clickhouse.campaigns;
 
 import dev.postdate.clickhouse.ClickHouseSql;
+import dev.postdate.clickhouse.Sql;
 import dev.postdate.clickhouse.SqlLiteral;
 import dev.postdate.clickhouse.status.StatusSql;
 import dev.postdate.core.campaign.CampaignSpec;
@@ -52,10 +53,10 @@ public class CampaignRecipients {
     public List<Recipient> page(String tenant, String campaignId, int occurrence, boolean cancelled, Set<EmailStatus> states,
                                 String after, int limit) {
         EmailStatus[] all = EmailStatus.values();
-        return sql.select("SELECT email_id, contact_id, resend_of, shown, detail FROM ("
-                        + current(tenant, campaignId, occurrence, cancelled) + ") WHERE email_id > " + SqlLiteral.string(after)
-                        + (states.isEmpty() ? "" : " AND shown IN (" + states.stream().map(s -> Integer.toString(s.ordinal()))
-                        .collect(Collectors.joining(", ")) + ")") + " ORDER BY email_id LIMIT " + limit)
+        return sql.select(Sql.of("SELECT email_id, contact_id, resend_of, shown, detail FROM (")
+                        .sql(current(tenant, campaignId, occurrence, cancelled)).sql(") WHERE email_id > ").value(after)
+                        .sql((states.isEmpty() ? "" : " AND shown IN (" + states.stream().map(s -> Integer.toString(s.ordinal()))
+                        .collect(Collectors.joining(", ")) + ")") + " ORDER BY email_id LIMIT " + limit))
                 .stream().map(row -> new Recipient(row.get(0), row.get(1), row.get(2), all[Integer.parseInt(row.get(3))],
                         row.get(4))).toList();
     }
@@ -67,25 +68,25 @@ public class CampaignRecipients {
             counts.put(state, 0L);
         }
         EmailStatus[] all = EmailStatus.values();
-        sql.select("SELECT shown, count() FROM (" + current(tenant, campaignId, occurrence, cancelled) + ") GROUP BY shown")
+        sql.select(Sql.of("SELECT shown, count() FROM (").sql(current(tenant, campaignId, occurrence, cancelled)).sql(") GROUP BY shown"))
                 .forEach(row -> counts.put(all[Integer.parseInt(row.get(0))], Long.parseLong(row.get(1))));
         return counts;
     }
 
     /** The current recipients with their state's precedence ({@code shown}) and detail. */
-    private String current(String tenant, String campaignId, int occurrence, boolean cancelled) {
-        String scope = " WHERE tenant = " + SqlLiteral.string(tenant) + " AND campaign_id = " + SqlLiteral.string(campaignId)
-                + " AND occurrence = " + occurrence;
+    private Sql current(String tenant, String campaignId, int occurrence, boolean cancelled) {
+        Sql scope = Sql.of(" WHERE tenant = ").value(tenant).sql(" AND campaign_id = ").value(campaignId)
+                .sql(" AND occurrence = " + occurrence);
         String precedence = StatusSql.precedence("state");
         String shown = cancelled ? "if(p IN (" + EmailStatus.SCHEDULED.ordinal() + ", " + EmailStatus.QUEUED.ordinal()
                 + "), " + EmailStatus.CANCELLED.ordinal() + ", p)" : "p";
-        return "SELECT email_id, contact_id, resend_of, " + shown + " AS shown, detail FROM ("
-                + "SELECT email_id, any(contact_id) AS contact_id, any(resend_of) AS resend_of FROM "
-                + sql.table("campaign_recipients") + scope + " AND email_id NOT IN (SELECT resend_of FROM "
-                + sql.table("campaign_recipients") + scope + " AND resend_of != '') GROUP BY email_id) AS ledger"
-                + " ANY LEFT JOIN (SELECT id AS email_id, max(" + precedence + ") AS p, argMax(detail, " + precedence
-                + ") AS detail FROM " + sql.table("email_events") + " WHERE tenant = " + SqlLiteral.string(tenant)
-                + " AND batch_id = " + SqlLiteral.string(CampaignSpec.batchId(campaignId, occurrence))
-                + " GROUP BY id) AS states USING email_id";
+        return Sql.of("SELECT email_id, contact_id, resend_of, " + shown + " AS shown, detail FROM ("
+                        + "SELECT email_id, any(contact_id) AS contact_id, any(resend_of) AS resend_of FROM "
+                        + sql.table("campaign_recipients")).sql(scope).sql(" AND email_id NOT IN (SELECT resend_of FROM "
+                        + sql.table("campaign_recipients")).sql(scope).sql(" AND resend_of != '') GROUP BY email_id) AS ledger"
+                        + " ANY LEFT JOIN (SELECT id AS email_id, max(" + precedence + ") AS p, argMax(detail, " + precedence
+                        + ") AS detail FROM " + sql.table("email_events") + " WHERE tenant = ").value(tenant)
+                .sql(" AND batch_id = ").value(CampaignSpec.batchId(campaignId, occurrence))
+                .sql(" GROUP BY id) AS states USING email_id");
     }
 }

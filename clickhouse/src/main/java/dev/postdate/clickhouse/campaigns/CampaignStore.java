@@ -1,6 +1,7 @@
 package dev.postdate.clickhouse.campaigns;
 
 import dev.postdate.clickhouse.ClickHouseSql;
+import dev.postdate.clickhouse.Sql;
 import dev.postdate.clickhouse.SqlLiteral;
 import dev.postdate.core.campaign.CampaignSpec;
 import dev.postdate.core.campaign.CampaignState;
@@ -43,13 +44,13 @@ public class CampaignStore {
     }
 
     public Optional<Campaign> find(String tenant, String id) {
-        return read("tenant = " + SqlLiteral.string(tenant) + " AND campaign_id = " + SqlLiteral.string(id), 1)
+        return read(Sql.of("tenant = ").value(tenant).sql(" AND campaign_id = ").value(id), 1)
                 .stream().findFirst();
     }
 
     /** The tenant's campaigns in their current states, newest first. */
     public List<Campaign> list(String tenant, int limit) {
-        return read("tenant = " + SqlLiteral.string(tenant), limit);
+        return read(Sql.of("tenant = ").value(tenant), limit);
     }
 
     /** Every tenant's campaigns whose current state is {@code state}: what the expander works on. */
@@ -60,9 +61,10 @@ public class CampaignStore {
                 .stream().map(this::decode).toList();
     }
 
-    private List<Campaign> read(String where, int limit) {
-        return sql.select("SELECT * FROM (SELECT " + COLUMNS + " FROM " + sql.table("campaigns") + " WHERE " + where
-                        + " ORDER BY campaign_id, " + CANCEL_FIRST + " LIMIT 1 BY campaign_id) ORDER BY created_ms DESC, campaign_id LIMIT " + limit)
+    private List<Campaign> read(Sql where, int limit) {
+        return sql.select(Sql.of("SELECT * FROM (SELECT " + COLUMNS + " FROM " + sql.table("campaigns") + " WHERE ").sql(where)
+                        .sql(" ORDER BY campaign_id, " + CANCEL_FIRST + " LIMIT 1 BY campaign_id) ORDER BY created_ms DESC, campaign_id LIMIT "
+                                + limit))
                 .stream().map(this::decode).toList();
     }
 

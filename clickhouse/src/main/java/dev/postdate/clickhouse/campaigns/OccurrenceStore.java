@@ -1,6 +1,7 @@
 package dev.postdate.clickhouse.campaigns;
 
 import dev.postdate.clickhouse.ClickHouseSql;
+import dev.postdate.clickhouse.Sql;
 import dev.postdate.clickhouse.SqlLiteral;
 import jakarta.inject.Singleton;
 
@@ -40,17 +41,17 @@ public class OccurrenceStore {
     }
 
     public Optional<StoredOccurrence> find(String tenant, String campaignId, int number) {
-        return read(scope(tenant, campaignId) + " AND occurrence = " + number).stream().findFirst();
+        return read(scope(tenant, campaignId).sql(" AND occurrence = " + number)).stream().findFirst();
     }
 
-    private List<StoredOccurrence> read(String where) {
-        return sql.select("SELECT " + COLUMNS + " FROM " + sql.table("campaign_occurrences") + " WHERE " + where
-                        + " ORDER BY occurrence, version DESC LIMIT 1 BY occurrence")
+    private List<StoredOccurrence> read(Sql where) {
+        return sql.select(Sql.of("SELECT " + COLUMNS + " FROM " + sql.table("campaign_occurrences") + " WHERE ").sql(where)
+                        .sql(" ORDER BY occurrence, version DESC LIMIT 1 BY occurrence"))
                 .stream().map(OccurrenceStore::decode).toList();
     }
 
-    private static String scope(String tenant, String campaignId) {
-        return "tenant = " + SqlLiteral.string(tenant) + " AND campaign_id = " + SqlLiteral.string(campaignId);
+    private static Sql scope(String tenant, String campaignId) {
+        return Sql.of("tenant = ").value(tenant).sql(" AND campaign_id = ").value(campaignId);
     }
 
     private static StoredOccurrence decode(List<String> row) {

@@ -1,6 +1,7 @@
 package dev.postdate.clickhouse.contacts;
 
 import dev.postdate.clickhouse.ClickHouseSql;
+import dev.postdate.clickhouse.Sql;
 import dev.postdate.clickhouse.SqlLiteral;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.json.tree.JsonNode;
@@ -44,25 +45,25 @@ public class ContactImportStore {
 
     /** The import's latest state: its progress within a part, if one is under way. */
     public Optional<ContactImport> find(String tenant, String id) {
-        return read(of(tenant, id) + " ORDER BY version DESC LIMIT 1").stream().findFirst();
+        return read(of(tenant, id).sql(" ORDER BY version DESC LIMIT 1")).stream().findFirst();
     }
 
     /** The state at the end of the import's last processed part. */
     public Optional<ContactImport> lastPartEnd(String tenant, String id) {
-        return read(of(tenant, id) + " AND state != " + SqlLiteral.string(ContactImport.IMPORTING)
-                + " ORDER BY version DESC LIMIT 1").stream().findFirst();
+        return read(of(tenant, id).sql(" AND state != ").value(ContactImport.IMPORTING)
+                .sql(" ORDER BY version DESC LIMIT 1")).stream().findFirst();
     }
 
     /** The tenant's imports in their latest states, newest first. */
     public List<ContactImport> list(String tenant, int limit) {
-        return sql.select("SELECT * FROM (SELECT " + COLUMNS + " FROM " + sql.table("contact_imports") + " WHERE tenant = "
-                        + SqlLiteral.string(tenant) + " ORDER BY import_id, version DESC LIMIT 1 BY import_id)"
-                        + " ORDER BY created_ms DESC, import_id LIMIT " + limit)
+        return sql.select(Sql.of("SELECT * FROM (SELECT " + COLUMNS + " FROM " + sql.table("contact_imports") + " WHERE tenant = ")
+                        .value(tenant).sql(" ORDER BY import_id, version DESC LIMIT 1 BY import_id)"
+                        + " ORDER BY created_ms DESC, import_id LIMIT " + limit))
                 .stream().map(this::decode).toList();
     }
 
-    private List<ContactImport> read(String where) {
-        return sql.select("SELECT " + COLUMNS + " FROM " + sql.table("contact_imports") + " WHERE " + where)
+    private List<ContactImport> read(Sql where) {
+        return sql.select(Sql.of("SELECT " + COLUMNS + " FROM " + sql.table("contact_imports") + " WHERE ").sql(where))
                 .stream().map(this::decode).toList();
     }
 
@@ -74,8 +75,8 @@ public class ContactImportStore {
                 Long.parseUnsignedLong(row.get(1)));
     }
 
-    private static String of(String tenant, String id) {
-        return "tenant = " + SqlLiteral.string(tenant) + " AND import_id = " + SqlLiteral.string(id);
+    private static Sql of(String tenant, String id) {
+        return Sql.of("tenant = ").value(tenant).sql(" AND import_id = ").value(id);
     }
 
     private String errorsJson(List<RowError> errors) {

@@ -5,6 +5,7 @@ import dev.postdate.clickhouse.ClickHouseSql;
 import dev.postdate.clickhouse.RowBinaryInsert;
 import dev.postdate.clickhouse.RowBinaryWriter;
 import io.micronaut.context.annotation.Value;
+import dev.postdate.clickhouse.Sql;
 import dev.postdate.clickhouse.SqlLiteral;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.json.tree.JsonNode;
@@ -89,9 +90,8 @@ public class ContactStore {
      */
     public int withdrawConsent(String tenant, String address, String topic, Instant at, String source) {
         List<Contact> changed = new ArrayList<>();
-        for (List<String> row : sql.select("SELECT DISTINCT contact_id FROM " + sql.table("contacts_by_email")
-                + " WHERE tenant = " + SqlLiteral.string(tenant) + " AND email = "
-                + SqlLiteral.string(address.toLowerCase(Locale.ROOT)))) {
+        for (List<String> row : sql.select(Sql.of("SELECT DISTINCT contact_id FROM " + sql.table("contacts_by_email")
+                + " WHERE tenant = ").value(tenant).sql(" AND email = ").value(address.toLowerCase(Locale.ROOT)))) {
             find(tenant, row.getFirst()).map(StoredContact::contact)
                     .filter(c -> c.email().equalsIgnoreCase(address))
                     .filter(c -> c.consent().get(topic) == null || c.consent().get(topic).granted())
@@ -115,11 +115,11 @@ public class ContactStore {
 
     /** The contact, unless the tenant has no such id or deleted it. */
     public Optional<StoredContact> find(String tenant, String id) {
-        String of = of(tenant, id);
-        List<List<String>> rows = sql.select("SELECT contact_id, version, deleted, email, name, timezone, locale, status,"
+        Sql of = of(tenant, id);
+        List<List<String>> rows = sql.select(Sql.of("SELECT contact_id, version, deleted, email, name, timezone, locale, status,"
                 + " attributes, consent, updated_ms, (SELECT min(created_ms) FROM " + sql.table("contacts_created")
-                + " WHERE " + of + ") FROM " + sql.table("contacts") + " WHERE " + of
-                + " ORDER BY version DESC, updated_ms DESC LIMIT 1");
+                + " WHERE ").sql(of).sql(") FROM " + sql.table("contacts") + " WHERE ").sql(of)
+                .sql(" ORDER BY version DESC, updated_ms DESC LIMIT 1"));
         if (rows.isEmpty() || rows.getFirst().get(2).equals("1")) {
             return Optional.empty();
         }
@@ -142,9 +142,10 @@ public class ContactStore {
         if (current.isEmpty()) {
             return false;
         }
-        sql.execute("ALTER TABLE " + sql.table("contacts") + " DELETE WHERE " + of(tenant, id));
-        sql.execute("ALTER TABLE " + sql.table("contacts_created") + " DELETE WHERE " + of(tenant, id));
-        sql.execute("ALTER TABLE " + sql.table("contacts_by_email") + " DELETE WHERE " + of(tenant, id));
+        String of = of(tenant, id).inline();
+        sql.execute("ALTER TABLE " + sql.table("contacts") + " DELETE WHERE " + of);
+        sql.execute("ALTER TABLE " + sql.table("contacts_created") + " DELETE WHERE " + of);
+        sql.execute("ALTER TABLE " + sql.table("contacts_by_email") + " DELETE WHERE " + of);
         // The mutation spares parts written after it, so the tombstone survives it.
         sql.execute("INSERT INTO " + sql.table("contacts") + " (tenant, contact_id, version, deleted, status, updated_ms)"
                 + " VALUES (" + SqlLiteral.string(tenant) + ", " + SqlLiteral.string(id) + ", "
@@ -308,8 +309,8 @@ public class ContactStore {
         }
     }
 
-    private static String of(String tenant, String id) {
-        return "tenant = " + SqlLiteral.string(tenant) + " AND contact_id = " + SqlLiteral.string(id);
+    private static Sql of(String tenant, String id) {
+        return Sql.of("tenant = ").value(tenant).sql(" AND contact_id = ").value(id);
     }
 
     private static String orEmpty(String value) {

@@ -1,6 +1,7 @@
 package dev.postdate.clickhouse.feedback;
 
 import dev.postdate.clickhouse.ClickHouseSql;
+import dev.postdate.clickhouse.Sql;
 import dev.postdate.clickhouse.SqlLiteral;
 import jakarta.inject.Singleton;
 
@@ -46,11 +47,9 @@ public class FeedbackEventStore {
      * recipient at or after {@code since} (a notification delivered twice counts once).
      */
     public long count(String tenant, String recipient, String type, Collection<String> subtypes, Instant since) {
-        return Long.parseLong(sql.select("SELECT uniqExact(notification_id) FROM " + sql.table("feedback_events")
-                + " WHERE tenant = " + SqlLiteral.string(tenant) + " AND recipient = " + SqlLiteral.string(recipient)
-                + " AND type = " + SqlLiteral.string(type) + " AND subtype IN ("
-                + subtypes.stream().map(SqlLiteral::string).collect(Collectors.joining(", ")) + ")"
-                + " AND at_ms >= " + since.toEpochMilli()).getFirst().getFirst());
+        return Long.parseLong(sql.select(Sql.of("SELECT uniqExact(notification_id) FROM " + sql.table("feedback_events")
+                + " WHERE tenant = ").value(tenant).sql(" AND recipient = ").value(recipient).sql(" AND type = ").value(type)
+                .sql(" AND subtype IN ").values(subtypes).sql(" AND at_ms >= " + since.toEpochMilli())).getFirst().getFirst());
     }
 
     /**
@@ -89,19 +88,19 @@ public class FeedbackEventStore {
      * from {@code feedback_links}.
      */
     public Feedback feedbackOf(String tenant, Collection<String> batchIds) {
-        String batches = batchFilter(tenant, batchIds);
-        List<List<String>> rows = sql.select("SELECT type, u, u_hard, u_soft, total, tupleElement(s, 1), tupleElement(s, 2),"
+        Sql batches = batchFilter(tenant, batchIds);
+        List<List<String>> rows = sql.select(Sql.of("SELECT type, u, u_hard, u_soft, total, tupleElement(s, 1), tupleElement(s, 2),"
                 + " tupleElement(s, 3) FROM (SELECT type, uniqExactMerge(e) AS u,"
                 + " uniqExactMergeIf(e, type = 'bounced' AND subtype = 'permanent') AS u_hard,"
                 + " uniqExactMergeIf(e, type = 'bounced' AND subtype != 'permanent') AS u_soft,"
                 + " sum(n) AS total, groupArray((subtype, finalizeAggregation(e), n)) AS g FROM ("
                 + "SELECT type, subtype, uniqExactStateIf(email_key, email_key != 0) AS e,"
                 + " uniqExactIf(notification_key, type IN ('opened', 'clicked')) AS n"
-                + " FROM " + sql.table("feedback_by_batch") + " WHERE " + batches
-                + " GROUP BY type, subtype) GROUP BY type) ARRAY JOIN g AS s");
+                + " FROM " + sql.table("feedback_by_batch") + " WHERE ").sql(batches)
+                .sql(" GROUP BY type, subtype) GROUP BY type) ARRAY JOIN g AS s"));
         Map<String, String> urls = new HashMap<>();
-        for (List<String> row : sql.select("SELECT link, any(tupleElement(example, 1)) FROM " + sql.table("feedback_links") + " WHERE "
-                + batches + " GROUP BY link")) {
+        for (List<String> row : sql.select(Sql.of("SELECT link, any(tupleElement(example, 1)) FROM " + sql.table("feedback_links")
+                + " WHERE ").sql(batches).sql(" GROUP BY link"))) {
             urls.put(row.get(0), row.get(1));
         }
         Map<String, long[]> byType = new HashMap<>();
@@ -125,16 +124,15 @@ public class FeedbackEventStore {
                 byType.getOrDefault("unsubscribed", none)[0]), List.copyOf(links));
     }
 
-    private static String batchFilter(String tenant, Collection<String> batchIds) {
-        return "tenant = " + SqlLiteral.string(tenant) + " AND batch_id IN " + SqlLiteral.strings(batchIds);
+    private static Sql batchFilter(String tenant, Collection<String> batchIds) {
+        return Sql.of("tenant = ").value(tenant).sql(" AND batch_id IN ").values(batchIds);
     }
 
     /** The tenant's events for one email, oldest first: for tests and the stats to come. */
     public List<FeedbackEvent> ofEmail(String tenant, String emailId) {
-        return sql.select("SELECT tenant, recipient, type, notification_id, email_id, batch_id, provider_id, subtype,"
-                        + " detail, at_ms, received_ms FROM " + sql.table("feedback_events") + " FINAL"
-                        + " WHERE tenant = " + SqlLiteral.string(tenant) + " AND email_id = " + SqlLiteral.string(emailId)
-                        + " ORDER BY at_ms, type, recipient")
+        return sql.select(Sql.of("SELECT tenant, recipient, type, notification_id, email_id, batch_id, provider_id, subtype,"
+                        + " detail, at_ms, received_ms FROM " + sql.table("feedback_events") + " FINAL WHERE tenant = ")
+                        .value(tenant).sql(" AND email_id = ").value(emailId).sql(" ORDER BY at_ms, type, recipient"))
                 .stream()
                 .map(r -> new FeedbackEvent(r.get(0), r.get(1), r.get(2), r.get(3), r.get(4), r.get(5), r.get(6),
                         r.get(7), r.get(8), Instant.ofEpochMilli(Long.parseLong(r.get(9))),

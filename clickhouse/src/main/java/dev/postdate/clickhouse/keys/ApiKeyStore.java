@@ -1,6 +1,7 @@
 package dev.postdate.clickhouse.keys;
 
 import dev.postdate.clickhouse.ClickHouseSql;
+import dev.postdate.clickhouse.Sql;
 import dev.postdate.clickhouse.SqlLiteral;
 import jakarta.inject.Singleton;
 
@@ -60,22 +61,22 @@ public class ApiKeyStore {
     /** @return false when no such key exists or it is already revoked */
     public boolean revoke(String keyId) {
         long now = clock.millis();
-        String newest = "SELECT * FROM (" + newestVersions() + ") WHERE key_id = " + SqlLiteral.string(keyId)
-                + " AND toUnixTimestamp(last_revoked_at) = 0";
+        Sql newest = Sql.of("SELECT * FROM (").sql(newestVersions()).sql(") WHERE key_id = ").value(keyId)
+                .sql(" AND toUnixTimestamp(last_revoked_at) = 0");
         if (sql.select(newest).isEmpty()) {
             return false;
         }
         sql.execute("INSERT INTO " + sql.table("api_keys")
                 + " (key_id, tenant, key_hash, created_at, expires_at, revoked_at, version)"
                 + " SELECT key_id, last_tenant, last_key_hash, last_created_at, last_expires_at, toDateTime("
-                + now / 1000 + ", 'UTC'), " + now + " FROM (" + newest + ")");
+                + now / 1000 + ", 'UTC'), " + now + " FROM (" + newest.inline() + ")");
         return true;
     }
 
     /** Every key not revoked (expired ones included: the caller judges expiry by its clock), by SHA-256 hex. */
     public Map<String, ActiveKey> activeKeys() {
-        List<List<String>> rows = sql.select("SELECT last_key_hash, last_tenant, toUnixTimestamp(last_expires_at) FROM ("
-                + newestVersions() + ") WHERE toUnixTimestamp(last_revoked_at) = 0");
+        List<List<String>> rows = sql.select(Sql.of("SELECT last_key_hash, last_tenant, toUnixTimestamp(last_expires_at) FROM (")
+                .sql(newestVersions()).sql(") WHERE toUnixTimestamp(last_revoked_at) = 0"));
         Map<String, ActiveKey> keys = new HashMap<>(rows.size() * 2);
         rows.forEach(row -> keys.put(row.get(0), new ActiveKey(row.get(1), epochOrNull(row.get(2)))));
         return keys;
@@ -90,9 +91,9 @@ public class ApiKeyStore {
         if (keyId.isEmpty()) {
             return Optional.empty();
         }
-        List<List<String>> rows = sql.select("SELECT last_key_hash, last_tenant, toUnixTimestamp(last_expires_at) FROM ("
-                + newestVersions(" WHERE key_id = " + SqlLiteral.string(keyId.get()))
-                + ") WHERE toUnixTimestamp(last_revoked_at) = 0");
+        List<List<String>> rows = sql.select(Sql.of("SELECT last_key_hash, last_tenant, toUnixTimestamp(last_expires_at) FROM (")
+                .sql(newestVersions(Sql.of(" WHERE key_id = ").value(keyId.get())))
+                .sql(") WHERE toUnixTimestamp(last_revoked_at) = 0"));
         String hash = ApiKeys.hash(presentedKey);
         return rows.stream()
                 .filter(row -> MessageDigest.isEqual(row.get(0).getBytes(StandardCharsets.US_ASCII),
@@ -103,10 +104,10 @@ public class ApiKeyStore {
 
     /** Every key, or a tenant's, oldest first; never a secret or hash. */
     public List<KeyListing> list(@Nullable String tenant) {
-        String where = tenant == null ? "" : " WHERE last_tenant = " + SqlLiteral.string(tenant);
-        return sql.select("SELECT key_id, last_tenant, toUnixTimestamp(last_created_at), toUnixTimestamp(last_expires_at),"
-                        + " toUnixTimestamp(last_revoked_at) FROM (" + newestVersions() + ")" + where
-                        + " ORDER BY last_created_at, key_id").stream()
+        Sql where = tenant == null ? Sql.of("") : Sql.of(" WHERE last_tenant = ").value(tenant);
+        return sql.select(Sql.of("SELECT key_id, last_tenant, toUnixTimestamp(last_created_at), toUnixTimestamp(last_expires_at),"
+                        + " toUnixTimestamp(last_revoked_at) FROM (").sql(newestVersions()).sql(")").sql(where)
+                        .sql(" ORDER BY last_created_at, key_id")).stream()
                 .map(row -> new KeyListing(row.get(0), row.get(1), Instant.ofEpochSecond(Long.parseLong(row.get(2))),
                         epochOrNull(row.get(3)), epochOrNull(row.get(4))))
                 .toList();
@@ -117,15 +118,15 @@ public class ApiKeyStore {
         return value == 0 ? null : Instant.ofEpochSecond(value);
     }
 
-    private String newestVersions() {
-        return newestVersions("");
+    private Sql newestVersions() {
+        return newestVersions(Sql.of(""));
     }
 
     /** Aliases differ from the column names: ClickHouse would otherwise substitute them into argMax. */
-    private String newestVersions(String where) {
-        return "SELECT key_id, argMax(tenant, version) AS last_tenant, argMax(key_hash, version) AS last_key_hash,"
+    private Sql newestVersions(Sql where) {
+        return Sql.of("SELECT key_id, argMax(tenant, version) AS last_tenant, argMax(key_hash, version) AS last_key_hash,"
                 + " argMax(created_at, version) AS last_created_at, argMax(revoked_at, version) AS last_revoked_at,"
                 + " argMax(expires_at, version) AS last_expires_at"
-                + " FROM " + sql.table("api_keys") + where + " GROUP BY key_id";
+                + " FROM " + sql.table("api_keys")).sql(where).sql(" GROUP BY key_id");
     }
 }

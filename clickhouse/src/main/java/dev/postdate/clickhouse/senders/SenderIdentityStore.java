@@ -1,6 +1,7 @@
 package dev.postdate.clickhouse.senders;
 
 import dev.postdate.clickhouse.ClickHouseSql;
+import dev.postdate.clickhouse.Sql;
 import dev.postdate.clickhouse.SqlLiteral;
 import jakarta.inject.Singleton;
 
@@ -44,8 +45,8 @@ public class SenderIdentityStore {
 
     /** The tenant's active identities, sorted. */
     public List<String> list(String tenant) {
-        return sql.select("SELECT identity FROM (" + newestVersions() + ") WHERE tenant = " + SqlLiteral.string(tenant)
-                + " AND last_removed = 0 ORDER BY identity").stream().map(row -> row.getFirst()).toList();
+        return sql.select(Sql.of("SELECT identity FROM (" + newestVersions() + ") WHERE tenant = ").value(tenant)
+                .sql(" AND last_removed = 0 ORDER BY identity")).stream().map(row -> row.getFirst()).toList();
     }
 
     /** Every active identity by tenant. */
@@ -62,9 +63,8 @@ public class SenderIdentityStore {
      */
     private void write(String tenant, String identity, boolean removed) {
         long now = clock.millis();
-        long newest = Long.parseLong(sql.select("SELECT max(version) FROM " + sql.table("sender_identities")
-                + " WHERE tenant = " + SqlLiteral.string(tenant) + " AND identity = " + SqlLiteral.string(identity))
-                .getFirst().getFirst());
+        long newest = Long.parseLong(sql.select(Sql.of("SELECT max(version) FROM " + sql.table("sender_identities")
+                + " WHERE tenant = ").value(tenant).sql(" AND identity = ").value(identity)).getFirst().getFirst());
         long version = Math.max(now, newest + 1);
         sql.execute("INSERT INTO " + sql.table("sender_identities") + " (tenant, identity, removed, at, version) VALUES ("
                 + SqlLiteral.string(tenant) + ", " + SqlLiteral.string(identity) + ", " + (removed ? 1 : 0)

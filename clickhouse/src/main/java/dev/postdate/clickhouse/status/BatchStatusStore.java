@@ -1,6 +1,7 @@
 package dev.postdate.clickhouse.status;
 
 import dev.postdate.clickhouse.ClickHouseSql;
+import dev.postdate.clickhouse.Sql;
 import dev.postdate.clickhouse.SqlLiteral;
 import dev.postdate.core.state.EmailStatus;
 import jakarta.inject.Singleton;
@@ -27,12 +28,12 @@ public class BatchStatusStore {
      * subqueries have aliases: current servers refuse them without (ALIAS_REQUIRED).
      */
     public Map<EmailStatus, Long> counts(String tenant, String batchId) {
-        String scope = " WHERE tenant = " + SqlLiteral.string(tenant) + " AND batch_id = " + SqlLiteral.string(batchId);
-        List<List<String>> rows = sql.select("SELECT p, count() FROM ("
-                + "SELECT id, p FROM (SELECT DISTINCT id FROM " + sql.table("emails_by_batch") + scope + ") AS batch_emails"
+        Sql scope = Sql.of(" WHERE tenant = ").value(tenant).sql(" AND batch_id = ").value(batchId);
+        List<List<String>> rows = sql.select(Sql.of("SELECT p, count() FROM ("
+                + "SELECT id, p FROM (SELECT DISTINCT id FROM " + sql.table("emails_by_batch")).sql(scope).sql(") AS batch_emails"
                 + " ANY LEFT JOIN (SELECT id, max(" + StatusSql.precedence("state") + ") AS p FROM "
-                + sql.table("email_events") + scope + " GROUP BY id) AS batch_states USING id"
-                + ") GROUP BY p");
+                + sql.table("email_events")).sql(scope).sql(" GROUP BY id) AS batch_states USING id"
+                + ") GROUP BY p"));
         Map<EmailStatus, Long> counts = new EnumMap<>(EmailStatus.class);
         EmailStatus[] states = EmailStatus.values();
         rows.forEach(row -> counts.put(states[Integer.parseInt(row.get(0))], Long.parseLong(row.get(1))));
@@ -50,17 +51,17 @@ public class BatchStatusStore {
      * counted by the same hash, as the feedback stats).
      */
     public Sent sent(String tenant, Collection<String> batchIds) {
-        String scope = " WHERE tenant = " + SqlLiteral.string(tenant) + " AND batch_id IN " + SqlLiteral.strings(batchIds);
-        List<String> row = sql.select("SELECT (SELECT uniqExact(cityHash64(id)) FROM " + sql.table("emails_by_batch") + scope
-                + "), (SELECT uniqExact(email_key) FROM " + sql.table("sent_by_batch") + scope + ")").getFirst();
+        Sql scope = Sql.of(" WHERE tenant = ").value(tenant).sql(" AND batch_id IN ").values(batchIds);
+        List<String> row = sql.select(Sql.of("SELECT (SELECT uniqExact(cityHash64(id)) FROM " + sql.table("emails_by_batch"))
+                .sql(scope).sql("), (SELECT uniqExact(email_key) FROM " + sql.table("sent_by_batch")).sql(scope).sql(")")).getFirst();
         return new Sent(Long.parseLong(row.get(0)), Long.parseLong(row.get(1)));
     }
 
     /** How many of the batch's emails reached a final state at or after {@code since}: its recent pace. */
     public long settledSince(String tenant, String batchId, Instant since) {
-        return Long.parseLong(sql.select("SELECT uniqExact(id) FROM " + sql.table("email_events") + " WHERE tenant = "
-                + SqlLiteral.string(tenant) + " AND batch_id = " + SqlLiteral.string(batchId) + " AND state IN ("
-                + StatusSql.finalStates() + ") AND at >= " + StatusSql.dateTime(since)).getFirst().getFirst());
+        return Long.parseLong(sql.select(Sql.of("SELECT uniqExact(id) FROM " + sql.table("email_events") + " WHERE tenant = ")
+                .value(tenant).sql(" AND batch_id = ").value(batchId).sql(" AND state IN (" + StatusSql.finalStates()
+                + ") AND at >= " + StatusSql.dateTime(since))).getFirst().getFirst());
     }
 
     public void recordControl(String tenant, String batchId, String action, Instant at) {
@@ -71,14 +72,16 @@ public class BatchStatusStore {
 
     /** Whether ClickHouse holds the tenant's cancel of this batch (durable, whatever Redis says). */
     public boolean isCancelled(String tenant, String batchId) {
-        return !sql.select("SELECT 1 FROM " + sql.table("batch_controls") + " WHERE tenant = "
-                + SqlLiteral.string(tenant) + " AND batch_id = " + SqlLiteral.string(batchId)
-                + " AND action = 'cancel' LIMIT 1").isEmpty();
+        return !sql.select(controls(tenant, batchId).sql(" AND action = 'cancel' LIMIT 1")).isEmpty();
     }
 
     /** Whether the tenant ever controlled this batch: a batch may be paused before its emails arrive. */
     public boolean hasControls(String tenant, String batchId) {
-        return !sql.select("SELECT 1 FROM " + sql.table("batch_controls") + " WHERE tenant = "
-                + SqlLiteral.string(tenant) + " AND batch_id = " + SqlLiteral.string(batchId) + " LIMIT 1").isEmpty();
+        return !sql.select(controls(tenant, batchId).sql(" LIMIT 1")).isEmpty();
+    }
+
+    private Sql controls(String tenant, String batchId) {
+        return Sql.of("SELECT 1 FROM " + sql.table("batch_controls") + " WHERE tenant = ").value(tenant)
+                .sql(" AND batch_id = ").value(batchId);
     }
 }

@@ -1,6 +1,7 @@
 package dev.postdate.clickhouse.status;
 
 import dev.postdate.clickhouse.ClickHouseSql;
+import dev.postdate.clickhouse.Sql;
 import dev.postdate.clickhouse.SqlLiteral;
 import dev.postdate.core.state.EmailStatus;
 import jakarta.inject.Singleton;
@@ -21,16 +22,16 @@ public class EmailStatusStore {
 
     /** The email if it was ingested and belongs to the tenant. */
     public Optional<StoredEmail> find(String tenant, String id) {
-        List<List<String>> rows = sql.select("SELECT batch_id, toUnixTimestamp(send_at), toUnixTimestamp(accepted_at)"
-                + " FROM " + sql.table("emails_by_id") + where(tenant, id) + " LIMIT 1");
+        List<List<String>> rows = sql.select(Sql.of("SELECT batch_id, toUnixTimestamp(send_at), toUnixTimestamp(accepted_at)"
+                + " FROM " + sql.table("emails_by_id")).sql(where(tenant, id)).sql(" LIMIT 1"));
         return rows.stream().findFirst().map(row -> new StoredEmail(id, row.get(0),
                 StatusSql.instant(row.get(1)), StatusSql.instant(row.get(2))));
     }
 
     /** Its events, oldest first. */
     public List<EmailEvent> events(String tenant, String id) {
-        return sql.select("SELECT state, toUnixTimestamp(at), detail FROM " + sql.table("email_events")
-                        + where(tenant, id) + " ORDER BY at, " + StatusSql.precedence("state")).stream()
+        return sql.select(Sql.of("SELECT state, toUnixTimestamp(at), detail FROM " + sql.table("email_events"))
+                        .sql(where(tenant, id)).sql(" ORDER BY at, " + StatusSql.precedence("state"))).stream()
                 .map(row -> new EmailEvent(EmailStatus.fromWireName(row.get(0)), StatusSql.instant(row.get(1)), row.get(2)))
                 .toList();
     }
@@ -50,11 +51,11 @@ public class EmailStatusStore {
 
     /** The email's arrival sequence once ingested: part of its key. */
     public Optional<Long> seq(String tenant, String id) {
-        return sql.select("SELECT seq FROM " + sql.table("emails_by_id") + where(tenant, id) + " LIMIT 1").stream()
+        return sql.select(Sql.of("SELECT seq FROM " + sql.table("emails_by_id")).sql(where(tenant, id)).sql(" LIMIT 1")).stream()
                 .findFirst().map(row -> Long.parseLong(row.get(0)));
     }
 
-    private static String where(String tenant, String id) {
-        return " WHERE tenant = " + SqlLiteral.string(tenant) + " AND id = " + SqlLiteral.string(id);
+    private static Sql where(String tenant, String id) {
+        return Sql.of(" WHERE tenant = ").value(tenant).sql(" AND id = ").value(id);
     }
 }

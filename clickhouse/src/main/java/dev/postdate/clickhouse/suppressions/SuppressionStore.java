@@ -1,6 +1,7 @@
 package dev.postdate.clickhouse.suppressions;
 
 import dev.postdate.clickhouse.ClickHouseSql;
+import dev.postdate.clickhouse.Sql;
 import dev.postdate.clickhouse.SqlLiteral;
 import jakarta.inject.Singleton;
 
@@ -51,33 +52,34 @@ public class SuppressionStore {
 
     /** The entry, when it is in force (not removed, not expired). */
     public Optional<Suppression> find(String tenant, String entry) {
-        List<Suppression> found = read(tenant, " AND entry = " + SqlLiteral.string(entry), 1);
+        List<Suppression> found = read(tenant, Sql.of(" AND entry = ").value(entry), 1);
         return found.stream().findFirst();
     }
 
     /** Entries in force, in entry order, after {@code after} (empty: from the start). */
     public List<Suppression> list(String tenant, String after, int limit) {
-        return read(tenant, " AND entry > " + SqlLiteral.string(after), limit);
+        return read(tenant, Sql.of(" AND entry > ").value(after), limit);
     }
 
     /**
      * The entries in force as a subquery of one column, for {@code x IN (...)}: what audiences and the
      * send-time check exclude.
      */
-    public String activeEntriesSubquery(String tenant, Instant now) {
-        return "SELECT entry FROM (" + newest(tenant) + ") WHERE removed = 0 AND (expires_ms = 0 OR expires_ms > "
-                + now.toEpochMilli() + ")";
+    public Sql activeEntriesSubquery(String tenant, Instant now) {
+        return Sql.of("SELECT entry FROM (").sql(newest(tenant)).sql(") WHERE removed = 0 AND (expires_ms = 0 OR expires_ms > "
+                + now.toEpochMilli() + ")");
     }
 
-    private List<Suppression> read(String tenant, String condition, int limit) {
-        return sql.select("SELECT entry, reason, source, created_ms, expires_ms FROM (" + newest(tenant) + ") WHERE removed = 0"
-                        + " AND (expires_ms = 0 OR expires_ms > " + clock.millis() + ")" + condition + " ORDER BY entry LIMIT " + limit)
+    private List<Suppression> read(String tenant, Sql condition, int limit) {
+        return sql.select(Sql.of("SELECT entry, reason, source, created_ms, expires_ms FROM (").sql(newest(tenant))
+                        .sql(") WHERE removed = 0 AND (expires_ms = 0 OR expires_ms > " + clock.millis() + ")").sql(condition)
+                        .sql(" ORDER BY entry LIMIT " + limit))
                 .stream().map(row -> new Suppression(row.get(0), row.get(1), row.get(2),
                         Instant.ofEpochMilli(Long.parseLong(row.get(3))),
                         row.get(4).equals("0") ? null : Instant.ofEpochMilli(Long.parseLong(row.get(4))))).toList();
     }
 
-    private String newest(String tenant) {
-        return "SELECT * FROM " + sql.table("suppressions") + " FINAL WHERE tenant = " + SqlLiteral.string(tenant);
+    private Sql newest(String tenant) {
+        return Sql.of("SELECT * FROM " + sql.table("suppressions") + " FINAL WHERE tenant = ").value(tenant);
     }
 }

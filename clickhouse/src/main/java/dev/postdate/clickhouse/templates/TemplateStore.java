@@ -3,6 +3,7 @@ package dev.postdate.clickhouse.templates;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.postdate.clickhouse.ClickHouseSql;
+import dev.postdate.clickhouse.Sql;
 import dev.postdate.clickhouse.SqlLiteral;
 import dev.postdate.core.template.TemplateSettings;
 import dev.postdate.core.template.TemplateSource;
@@ -28,6 +29,8 @@ public class TemplateStore implements TemplateSource {
 
     private record Key(String tenant, String name, int version) {
     }
+
+    private static final String COLUMNS = "SELECT version, subject, html, text, toUnixTimestamp(created_at)";
 
     private final ClickHouseSql sql;
     private final Cache<Key, TemplateVersion> versions;
@@ -56,8 +59,8 @@ public class TemplateStore implements TemplateSource {
         if (cached != null) {
             return Optional.of(cached);
         }
-        Optional<TemplateVersion> found = first(tenant, name, sql.select(columns() + " FROM " + sql.table("templates")
-                + " WHERE " + of(tenant, name) + " AND version = " + version + " LIMIT 1"));
+        Optional<TemplateVersion> found = first(tenant, name, sql.select(Sql.of(COLUMNS + " FROM " + sql.table("templates")
+                + " WHERE ").sql(of(tenant, name)).sql(" AND version = " + version + " LIMIT 1")));
         // Absence is not cached: a version being saved right now appears a moment later.
         found.ifPresent(v -> versions.put(key, v));
         return found;
@@ -65,33 +68,29 @@ public class TemplateStore implements TemplateSource {
 
     @Override
     public Optional<TemplateVersion> latest(String tenant, String name) {
-        Optional<TemplateVersion> found = first(tenant, name, sql.select(columns() + " FROM " + sql.table("templates")
-                + " WHERE " + of(tenant, name) + " ORDER BY version DESC LIMIT 1"));
+        Optional<TemplateVersion> found = first(tenant, name, sql.select(Sql.of(COLUMNS + " FROM " + sql.table("templates")
+                + " WHERE ").sql(of(tenant, name)).sql(" ORDER BY version DESC LIMIT 1")));
         found.ifPresent(v -> versions.put(new Key(tenant, name, v.version()), v));
         return found;
     }
 
     /** Every version of a template, oldest first; empty when the tenant has no such template. */
     public List<VersionInfo> versions(String tenant, String name) {
-        return sql.select("SELECT version, toUnixTimestamp(min(created_at)) FROM " + sql.table("templates")
-                        + " WHERE " + of(tenant, name) + " GROUP BY version ORDER BY version").stream()
+        return sql.select(Sql.of("SELECT version, toUnixTimestamp(min(created_at)) FROM " + sql.table("templates")
+                        + " WHERE ").sql(of(tenant, name)).sql(" GROUP BY version ORDER BY version")).stream()
                 .map(row -> new VersionInfo(Integer.parseInt(row.get(0)), Instant.ofEpochSecond(Long.parseLong(row.get(1)))))
                 .toList();
     }
 
     /** The highest version stored, 0 for none: the floor of the version counter. */
     public int maxVersion(String tenant, String name) {
-        List<List<String>> rows = sql.select("SELECT max(version) FROM " + sql.table("templates")
-                + " WHERE " + of(tenant, name));
+        List<List<String>> rows = sql.select(Sql.of("SELECT max(version) FROM " + sql.table("templates") + " WHERE ")
+                .sql(of(tenant, name)));
         return rows.isEmpty() ? 0 : Integer.parseInt(rows.getFirst().getFirst());
     }
 
-    private static String columns() {
-        return "SELECT version, subject, html, text, toUnixTimestamp(created_at)";
-    }
-
-    private static String of(String tenant, String name) {
-        return "tenant = " + SqlLiteral.string(tenant) + " AND name = " + SqlLiteral.string(name);
+    private static Sql of(String tenant, String name) {
+        return Sql.of("tenant = ").value(tenant).sql(" AND name = ").value(name);
     }
 
     private static Optional<TemplateVersion> first(String tenant, String name, List<List<String>> rows) {

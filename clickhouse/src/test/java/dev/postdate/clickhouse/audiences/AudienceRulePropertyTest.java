@@ -119,7 +119,7 @@ class AudienceRulePropertyTest {
                 }
             }
             String context = json.writeValueAsString(ruleJson) + " topic " + topic + "\n"
-                    + new RuleSql(sql).where(TENANT, rule, now);
+                    + new RuleSql(sql).where(TENANT, rule, now).inline();
             AudienceCounts.Count count = counts.count(TENANT, rule, now, topic);
             assertEquals(expected, count.byStatus(), context);
             assertEquals(expectedUnconsented, count.unconsented(), context);
