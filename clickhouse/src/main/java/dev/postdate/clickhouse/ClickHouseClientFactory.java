@@ -27,10 +27,7 @@ public class ClickHouseClientFactory {
      * no insert is deduplicated ({@code insert_deduplicate=0}; one server never does): a replicated
      * table drops a block it already holds together with that block's materialized views, so an
      * insert whose table took it and whose view did not (a view's own quorum refused, code 286) would
-     * stay without its view rows when retried; every reader already folds rows written twice. An
-     * ALTER of a replicated table waits until every active replica has applied it
-     * ({@code replication_alter_partitions_sync=2}, {@code alter_sync} on current servers, where 1
-     * waits for the asked replica only): the migrations send them without {@code ON CLUSTER}.
+     * stay without its view rows when retried; every reader already folds rows written twice.
      * {@code managed-replication} (ClickHouse Cloud) asks for both without a cluster or a quorum.
      * Pooled connections are given up after {@code keep-alive} idle, before the server closes them.
      */
@@ -45,8 +42,7 @@ public class ClickHouseClientFactory {
                 .setServerTimeZone("UTC")
                 .useServerTimeZone(true);
         if (settings.replicatedTables()) {
-            builder.serverSetting("insert_deduplicate", "0")
-                    .serverSetting("replication_alter_partitions_sync", "2");
+            builder.serverSetting("insert_deduplicate", "0");
         }
         if (settings.insertQuorum() > 0) {
             builder.serverSetting("insert_quorum", Integer.toString(settings.insertQuorum()))

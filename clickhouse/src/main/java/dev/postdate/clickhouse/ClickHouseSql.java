@@ -31,6 +31,14 @@ public final class ClickHouseSql {
     /** Characters of literal values one query's IN list takes at most (see {@link #selectIn}). */
     private static final int MAX_LIST_CHARS = 100_000;
 
+    /**
+     * Characters of values a query sends as parameters at most; longer ones (a long IN list) are
+     * inlined in the body instead. Parameters travel in the URL, and a proxy in front of the server
+     * may refuse a request line over 8 KiB (nginx's default), which percent-encoding can make of fewer
+     * characters than that.
+     */
+    private static final int MAX_BOUND_CHARS = 2_000;
+
     /** How long a statement keeps being retried while another quorum insert into its table is pending. */
     private static final Duration QUORUM_WAIT = Duration.ofSeconds(30);
 
@@ -151,9 +159,19 @@ public final class ClickHouseSql {
     private <T> T query(Sql sql, String format, BodyReader<T> reader) {
         if (takesParameters()) {
             Sql.Bound bound = sql.bind();
-            return query(bound.text(), bound.parameters(), format, reader);
+            if (length(bound.parameters().values()) <= MAX_BOUND_CHARS) {
+                return query(bound.text(), bound.parameters(), format, reader);
+            }
         }
         return query(sql.inline(), Map.of(), format, reader);
+    }
+
+    private static int length(Collection<?> values) {
+        int length = 0;
+        for (Object value : values) {
+            length += value instanceof Collection<?> list ? length(list) + 4 * list.size() : value.toString().length();
+        }
+        return length;
     }
 
     private <T> T query(String sql, Map<String, Object> parameters, String format, BodyReader<T> reader) {

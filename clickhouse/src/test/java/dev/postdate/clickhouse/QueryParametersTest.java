@@ -4,6 +4,7 @@ import dev.postdate.core.testing.TestEnvironment;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -31,6 +32,20 @@ class QueryParametersTest {
                 assertEquals(List.of(List.of(value, Integer.toString(value.getBytes(StandardCharsets.UTF_8).length),
                         "1", "1")), rows, value);
             }
+        }
+    }
+
+    @Test
+    void aListTooLongForTheUrlIsInlinedAndStillFound() throws Exception {
+        try (TestEnvironment env = TestEnvironment.create(QueryParametersTest.class)) {
+            ClickHouseSql sql = ClickHouseTestSupport.sqlFor(env);
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < 1_000; i++) {
+                ids.add("batch-" + i + "-" + "x".repeat(20));
+            }
+            ids.add("it's\\the\tlast");
+            assertEquals(List.of(List.of("1", "0")), sql.select(Sql.of("SELECT ").value("it's\\the\tlast").sql(" IN ").values(ids)
+                    .sql(", 'absent' IN ").values(ids)));
         }
     }
 

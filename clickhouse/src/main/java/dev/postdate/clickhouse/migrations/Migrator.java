@@ -44,12 +44,15 @@ public final class Migrator {
     private static final Duration CONCURRENT_RUN_POLL = Duration.ofMillis(200);
     private static final Pattern COPY = Pattern.compile("INSERT INTO\\s+([A-Za-z0-9_.]+)\\s.*\\sSELECT\\s.*", Pattern.DOTALL);
     private static final Pattern COPY_SOURCE = Pattern.compile("\\sFROM\\s+([A-Za-z0-9_.]+)");
+    private static final String INACTIVE_REPLICA_WAIT = "replication_wait_for_inactive_replica_timeout";
 
     private final ClickHouseSql sql;
     /** The statement as the server runs it: the file's text, or its cluster form. */
     private final UnaryOperator<String> ddl;
     /** On a cluster only: one server runs concurrent migrators as they come. */
     private final MigrationLock lock;
+    /** What a cluster's ALTERs are sent with on this server; null until asked. */
+    private Map<String, String> alterSettings;
 
     public Migrator(ClickHouseSql sql) {
         this(sql, MigrationLock.DEFAULT_STALE_AFTER);
@@ -132,13 +135,31 @@ public final class Migrator {
 
     private void apply(String statement, Migration migration) {
         try {
-            sql.execute(ddl.apply(statement));
+            String clustered = ddl.apply(statement);
+            sql.execute(clustered, lock != null && clustered.startsWith("ALTER") ? replicatedAlterSettings() : Map.of());
         } catch (ClickHouseException e) {
             if (!alreadyDone(statement, migration, e)) {
                 throw e;
             }
             LOG.info("Already done by an earlier or a concurrent run: {}", e.getMessage());
         }
+    }
+
+    /**
+     * On a cluster an ALTER goes to one replica, and its table carries it to the others ({@link ClusterDdl}).
+     * 18.16 waits for the other active replicas by itself; current servers wait only for the asked one
+     * unless told ({@code alter_sync=2}), and then also for an inactive one, 120 s before failing, unless
+     * told not to ({@code replication_wait_for_inactive_replica_timeout=0}): a replica that is down takes
+     * the change when it is back.
+     */
+    private Map<String, String> replicatedAlterSettings() {
+        Map<String, String> settings = alterSettings;
+        if (settings == null) {
+            settings = sql.knowsSetting(INACTIVE_REPLICA_WAIT)
+                    ? Map.of("alter_sync", "2", INACTIVE_REPLICA_WAIT, "0") : Map.of();
+            alterSettings = settings;
+        }
+        return settings;
     }
 
     private boolean alreadyDone(String statement, Migration migration, ClickHouseException failure) {
