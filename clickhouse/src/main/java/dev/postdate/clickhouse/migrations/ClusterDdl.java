@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
  * single-server text (they are never edited once applied); inserts are left as they are, since a
  * replicated table copies what one replica takes. So are ALTERs: every table a migration alters is a
  * {@code *MergeTree}, hence replicated here, and a replicated table carries an ALTER to its other
- * replicas through ZooKeeper itself (the client asks it to wait for them). Sent {@code ON CLUSTER}, an
+ * replicas through ZooKeeper itself (the migrator asks a current server to wait for them). Sent {@code ON CLUSTER}, an
  * ALTER of a replicated table takes 18.16's run-once-per-shard path, where two replicas' DDL workers
  * could both run it and the second, failing to mark the shard done, took no task again.
  */
