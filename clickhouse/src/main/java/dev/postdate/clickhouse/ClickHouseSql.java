@@ -42,9 +42,13 @@ public final class ClickHouseSql {
     /** How long a statement keeps being retried while another quorum insert into its table is pending. */
     private static final Duration QUORUM_WAIT = Duration.ofSeconds(30);
 
+    /** Bound of one {@link #insert} where no configuration gives one (tests, tools); the components' default too. */
+    public static final Duration DEFAULT_WRITE_TIMEOUT = Duration.ofSeconds(60);
+
     private final Client client;
     private final String database;
     private final String cluster;
+    private final Duration writeTimeout;
     /** Whether the server takes query parameters; null until asked (see {@link #takesParameters}). */
     private volatile Boolean parametersTaken;
 
@@ -55,9 +59,15 @@ public final class ClickHouseSql {
 
     /** @param cluster the cluster DDL runs {@code ON}, empty for one server */
     public ClickHouseSql(Client client, String database, String cluster) {
+        this(client, database, cluster, DEFAULT_WRITE_TIMEOUT);
+    }
+
+    /** @param writeTimeout bound of each {@link #insert}: it fails, aborted, when that has passed */
+    public ClickHouseSql(Client client, String database, String cluster, Duration writeTimeout) {
         this.client = client;
         this.database = database;
         this.cluster = cluster;
+        this.writeTimeout = writeTimeout;
     }
 
     public String database() {
@@ -88,6 +98,27 @@ public final class ClickHouseSql {
         CommandSettings settings = new CommandSettings();
         serverSettings.forEach(settings::serverSetting);
         run(sql, () -> client.execute(sql, settings));
+    }
+
+    /**
+     * A statement with values (a mutation's condition, an {@code INSERT ... SELECT}), sent as query
+     * parameters where the server takes them and inlined on 18.16, as {@link #select(Sql)} does.
+     */
+    public void execute(Sql sql) {
+        Sql.Bound bound = bindable(sql);
+        if (bound == null) {
+            execute(sql.inline());
+        } else {
+            run(bound.text(), () -> client.execute(bound.text(), bound.parameters()));
+        }
+    }
+
+    /**
+     * Inserts rows in RowBinary into {@code table} (qualified, see {@link #table}): the values never
+     * become SQL text on any server. Fails, the request aborted, after the write timeout.
+     */
+    public <T> void insert(String table, List<String> columns, Collection<T> rows, RowBinaryInsert.RowEncoder<T> encoder) {
+        RowBinaryInsert.insert(client, table, columns, List.copyOf(rows), encoder, writeTimeout);
     }
 
     private void run(String sql, Supplier<CompletableFuture<CommandResponse>> call) {
@@ -157,13 +188,18 @@ public final class ClickHouseSql {
     }
 
     private <T> T query(Sql sql, String format, BodyReader<T> reader) {
-        if (takesParameters()) {
-            Sql.Bound bound = sql.bind();
-            if (length(bound.parameters().values()) <= MAX_BOUND_CHARS) {
-                return query(bound.text(), bound.parameters(), format, reader);
-            }
+        Sql.Bound bound = bindable(sql);
+        return bound == null ? query(sql.inline(), Map.of(), format, reader)
+                : query(bound.text(), bound.parameters(), format, reader);
+    }
+
+    /** The statement with its values as parameters, or null where they go inlined (see {@link #MAX_BOUND_CHARS}). */
+    private Sql.Bound bindable(Sql sql) {
+        if (!takesParameters()) {
+            return null;
         }
-        return query(sql.inline(), Map.of(), format, reader);
+        Sql.Bound bound = sql.bind();
+        return length(bound.parameters().values()) <= MAX_BOUND_CHARS ? bound : null;
     }
 
     private static int length(Collection<?> values) {

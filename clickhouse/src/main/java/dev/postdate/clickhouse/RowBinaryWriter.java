@@ -20,10 +20,13 @@ public final class RowBinaryWriter {
         this.out = out;
     }
 
+    /** The last instant a {@code DateTime} column holds (UInt32 seconds): 2106-02-07T06:28:15Z. */
+    public static final Instant LAST_DATE_TIME = Instant.ofEpochSecond(0xFFFF_FFFFL);
+
     /** Whether a {@code DateTime} column can hold the instant: 1970 to 2106. */
     public static boolean fitsDateTime(Instant instant) {
         long seconds = instant.getEpochSecond();
-        return seconds >= 0 && seconds <= 0xFFFF_FFFFL;
+        return seconds >= 0 && seconds <= LAST_DATE_TIME.getEpochSecond();
     }
 
     /** A {@code DateTime}: seconds since the epoch as UInt32. */
@@ -32,6 +35,10 @@ public final class RowBinaryWriter {
             throw new IllegalArgumentException("DateTime holds 1970-2106, not " + instant);
         }
         littleEndian(instant.getEpochSecond(), 4);
+    }
+
+    public void uint32(long value) throws IOException {
+        littleEndian(value, 4);
     }
 
     public void uint64(long value) throws IOException {

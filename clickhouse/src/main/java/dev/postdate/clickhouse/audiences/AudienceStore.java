@@ -2,7 +2,6 @@ package dev.postdate.clickhouse.audiences;
 
 import dev.postdate.clickhouse.ClickHouseSql;
 import dev.postdate.clickhouse.Sql;
-import dev.postdate.clickhouse.SqlLiteral;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.json.tree.JsonNode;
 import jakarta.inject.Singleton;
@@ -44,10 +43,15 @@ public class AudienceStore {
 
     /** Writes a version whose number the caller reserved; writing the same version twice is harmless. */
     public void insert(AudienceVersion v) {
-        sql.execute("INSERT INTO " + sql.table("audiences") + " (tenant, audience_id, version, name, rule, created_at) VALUES ("
-                + SqlLiteral.string(v.tenant()) + ", " + SqlLiteral.string(v.id()) + ", " + v.version() + ", "
-                + SqlLiteral.string(v.name()) + ", " + SqlLiteral.string(v.rule()) + ", toDateTime("
-                + v.createdAt().getEpochSecond() + ", 'UTC'))");
+        sql.insert(sql.table("audiences"), List.of("tenant", "audience_id", "version", "name", "rule", "created_at"),
+                List.of(v), (out, a) -> {
+                    out.string(a.tenant());
+                    out.string(a.id());
+                    out.uint32(a.version());
+                    out.string(a.name());
+                    out.string(a.rule());
+                    out.dateTime(a.createdAt());
+                });
     }
 
     public Optional<AudienceVersion> find(String tenant, String id, int version) {

@@ -2,7 +2,6 @@ package dev.postdate.clickhouse.campaigns;
 
 import dev.postdate.clickhouse.ClickHouseSql;
 import dev.postdate.clickhouse.Sql;
-import dev.postdate.clickhouse.SqlLiteral;
 import dev.postdate.clickhouse.status.StatusSql;
 import dev.postdate.core.campaign.CampaignSpec;
 import dev.postdate.core.state.EmailStatus;
@@ -42,11 +41,15 @@ public class CampaignRecipients {
         if (entries.isEmpty()) {
             return;
         }
-        String prefix = "(" + SqlLiteral.string(tenant) + ", " + SqlLiteral.string(campaignId) + ", " + occurrence + ", ";
-        sql.execute("INSERT INTO " + sql.table("campaign_recipients")
-                + " (tenant, campaign_id, occurrence, email_id, contact_id, resend_of) VALUES "
-                + entries.stream().map(e -> prefix + SqlLiteral.string(e.emailId()) + ", " + SqlLiteral.string(e.contactId())
-                + ", " + SqlLiteral.string(e.resendOf()) + ")").collect(Collectors.joining(", ")));
+        sql.insert(sql.table("campaign_recipients"), List.of("tenant", "campaign_id", "occurrence", "email_id", "contact_id",
+                "resend_of"), entries, (out, e) -> {
+            out.string(tenant);
+            out.string(campaignId);
+            out.uint32(occurrence);
+            out.string(e.emailId());
+            out.string(e.contactId());
+            out.string(e.resendOf());
+        });
     }
 
     /** Up to {@code limit} current recipients in {@code states} (all when empty), by email id after {@code after}. */

@@ -37,10 +37,15 @@ public class CampaignStore {
     }
 
     public void save(Campaign c) {
-        sql.execute("INSERT INTO " + sql.table("campaigns") + " (" + COLUMNS + ") VALUES (" + String.join(", ",
-                SqlLiteral.string(c.tenant()), SqlLiteral.string(c.id()), Long.toUnsignedString(c.version()),
-                SqlLiteral.string(c.state().wireName()), SqlLiteral.string(write(c.spec())),
-                Long.toString(c.createdAt().toEpochMilli()), Long.toString(c.updatedAt().toEpochMilli())) + ")");
+        sql.insert(sql.table("campaigns"), List.of(COLUMNS.split(", ")), List.of(c), (out, campaign) -> {
+            out.string(campaign.tenant());
+            out.string(campaign.id());
+            out.uint64(campaign.version());
+            out.string(campaign.state().wireName());
+            out.string(write(campaign.spec()));
+            out.uint64(campaign.createdAt().toEpochMilli());
+            out.uint64(campaign.updatedAt().toEpochMilli());
+        });
     }
 
     public Optional<Campaign> find(String tenant, String id) {

@@ -2,7 +2,6 @@ package dev.postdate.clickhouse.campaigns;
 
 import dev.postdate.clickhouse.ClickHouseSql;
 import dev.postdate.clickhouse.Sql;
-import dev.postdate.clickhouse.SqlLiteral;
 import jakarta.inject.Singleton;
 
 import java.time.Instant;
@@ -26,13 +25,22 @@ public class OccurrenceStore {
     }
 
     public void save(StoredOccurrence o) {
-        sql.execute("INSERT INTO " + sql.table("campaign_occurrences") + " (" + COLUMNS + ") VALUES (" + String.join(", ",
-                SqlLiteral.string(o.tenant()), SqlLiteral.string(o.campaignId()), Integer.toString(o.number()),
-                Long.toUnsignedString(o.version()), SqlLiteral.string(o.state().wireName()),
-                Long.toString(o.planned().toEpochMilli()), Integer.toString(o.audienceVersion()),
-                SqlLiteral.string(o.checkpoint()), Long.toString(o.expanded()), Long.toString(o.passedSkipped()),
-                SqlLiteral.string(o.reason()), Long.toString(o.startedAt().toEpochMilli()),
-                Long.toString(o.updatedAt().toEpochMilli()), SqlLiteral.string(paced(o.paced()))) + ")");
+        sql.insert(sql.table("campaign_occurrences"), List.of(COLUMNS.split(", ")), List.of(o), (out, occurrence) -> {
+            out.string(occurrence.tenant());
+            out.string(occurrence.campaignId());
+            out.uint32(occurrence.number());
+            out.uint64(occurrence.version());
+            out.string(occurrence.state().wireName());
+            out.int64(occurrence.planned().toEpochMilli());
+            out.uint32(occurrence.audienceVersion());
+            out.string(occurrence.checkpoint());
+            out.uint64(occurrence.expanded());
+            out.uint64(occurrence.passedSkipped());
+            out.string(occurrence.reason());
+            out.uint64(occurrence.startedAt().toEpochMilli());
+            out.uint64(occurrence.updatedAt().toEpochMilli());
+            out.string(paced(occurrence.paced()));
+        });
     }
 
     /** The campaign's occurrences in their current states, by number. */

@@ -2,7 +2,6 @@ package dev.postdate.clickhouse.contacts;
 
 import dev.postdate.clickhouse.ClickHouseSql;
 import dev.postdate.clickhouse.Sql;
-import dev.postdate.clickhouse.SqlLiteral;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.json.tree.JsonNode;
 import jakarta.inject.Singleton;
@@ -34,13 +33,24 @@ public class ContactImportStore {
     }
 
     public void save(String tenant, ContactImport state) {
-        sql.execute("INSERT INTO " + sql.table("contact_imports") + " (tenant, " + COLUMNS + ") VALUES ("
-                + String.join(", ", SqlLiteral.string(tenant), SqlLiteral.string(state.id()),
-                Long.toUnsignedString(state.version()), SqlLiteral.string(state.format()), SqlLiteral.string(state.state()),
-                Integer.toString(state.parts()), Long.toString(state.lines()), Long.toString(state.rows()), Long.toString(state.imported()),
-                Long.toString(state.failed()), SqlLiteral.string(errorsJson(state.errors())),
-                SqlLiteral.string(state.columns()), Long.toString(state.created().toEpochMilli()),
-                Long.toString(state.updated().toEpochMilli())) + ")");
+        List<String> columns = new ArrayList<>(List.of("tenant"));
+        columns.addAll(List.of(COLUMNS.split(", ")));
+        sql.insert(sql.table("contact_imports"), columns, List.of(state), (out, s) -> {
+            out.string(tenant);
+            out.string(s.id());
+            out.uint64(s.version());
+            out.string(s.format());
+            out.string(s.state());
+            out.uint32(s.parts());
+            out.uint64(s.lines());
+            out.uint64(s.rows());
+            out.uint64(s.imported());
+            out.uint64(s.failed());
+            out.string(errorsJson(s.errors()));
+            out.string(s.columns());
+            out.uint64(s.created().toEpochMilli());
+            out.uint64(s.updated().toEpochMilli());
+        });
     }
 
     /** The import's latest state: its progress within a part, if one is under way. */

@@ -6,7 +6,6 @@ import dev.postdate.clickhouse.RowBinaryInsert;
 import dev.postdate.clickhouse.RowBinaryWriter;
 import io.micronaut.context.annotation.Value;
 import dev.postdate.clickhouse.Sql;
-import dev.postdate.clickhouse.SqlLiteral;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.json.tree.JsonNode;
 import jakarta.inject.Singleton;
@@ -142,15 +141,21 @@ public class ContactStore {
         if (current.isEmpty()) {
             return false;
         }
-        String of = of(tenant, id).inline();
-        sql.execute("ALTER TABLE " + sql.table("contacts") + " DELETE WHERE " + of);
-        sql.execute("ALTER TABLE " + sql.table("contacts_created") + " DELETE WHERE " + of);
-        sql.execute("ALTER TABLE " + sql.table("contacts_by_email") + " DELETE WHERE " + of);
+        Sql of = of(tenant, id);
+        for (String table : List.of("contacts", "contacts_created", "contacts_by_email")) {
+            sql.execute(Sql.of("ALTER TABLE " + sql.table(table) + " DELETE WHERE ").sql(of));
+        }
         // The mutation spares parts written after it, so the tombstone survives it.
-        sql.execute("INSERT INTO " + sql.table("contacts") + " (tenant, contact_id, version, deleted, status, updated_ms)"
-                + " VALUES (" + SqlLiteral.string(tenant) + ", " + SqlLiteral.string(id) + ", "
-                + Long.toUnsignedString(current.get().contact().version() + 1) + ", 1, "
-                + SqlLiteral.string(ContactStatus.ACTIVE.wireName()) + ", " + clock.millis() + ")");
+        long updated = clock.millis();
+        sql.insert(sql.table("contacts"), List.of("tenant", "contact_id", "version", "deleted", "status", "updated_ms"),
+                List.of(current.get().contact()), (out, c) -> {
+                    out.string(tenant);
+                    out.string(id);
+                    out.uint64(c.version() + 1);
+                    out.uint8(1);
+                    out.string(ContactStatus.ACTIVE.wireName());
+                    out.uint64(updated);
+                });
         return true;
     }
 

@@ -1,7 +1,7 @@
 package dev.postdate.clickhouse.erasure;
 
 import dev.postdate.clickhouse.ClickHouseSql;
-import dev.postdate.clickhouse.SqlLiteral;
+import dev.postdate.clickhouse.Sql;
 import dev.postdate.clickhouse.suppressions.Suppression;
 import dev.postdate.clickhouse.status.StatusSql;
 import jakarta.inject.Singleton;
@@ -43,10 +43,10 @@ public class RecipientErasure {
 
     /** The tenant's emails to the address whose payload is not erased yet. */
     public List<EmailTo> emailsTo(String tenant, String address) {
-        return sql.select("SELECT id, any(batch_id), toUnixTimestamp(any(send_at)), any(seq), id IN (SELECT id FROM "
-                        + sql.table("email_events") + " WHERE tenant = " + SqlLiteral.string(tenant)
-                        + " AND state IN (" + StatusSql.finalStates() + ")) FROM " + sql.table("emails")
-                        + " WHERE " + toAddress(tenant, address) + " GROUP BY id ORDER BY id").stream()
+        return sql.select(Sql.of("SELECT id, any(batch_id), toUnixTimestamp(any(send_at)), any(seq), id IN (SELECT id FROM "
+                        + sql.table("email_events") + " WHERE tenant = ").value(tenant)
+                        .sql(" AND state IN (" + StatusSql.finalStates() + ")) FROM " + sql.table("emails") + " WHERE ")
+                        .sql(toAddress(tenant, address)).sql(" GROUP BY id ORDER BY id")).stream()
                 .map(row -> new EmailTo(row.get(0), row.get(1), Instant.ofEpochSecond(Long.parseLong(row.get(2))),
                         Long.parseLong(row.get(3)), row.get(4).equals("1")))
                 .toList();
@@ -60,39 +60,42 @@ public class RecipientErasure {
      */
     public void erase(String tenant, String address, boolean emailsFound) {
         if (emailsFound) {
-            sql.execute("ALTER TABLE " + sql.table("emails") + " UPDATE payload = '' WHERE " + toAddress(tenant, address));
+            sql.execute(Sql.of("ALTER TABLE " + sql.table("emails") + " UPDATE payload = '' WHERE ").sql(toAddress(tenant, address)));
         }
-        String mentions = "tenant = " + SqlLiteral.string(tenant) + " AND positionCaseInsensitive(detail, "
-                + SqlLiteral.string(address) + ") > 0";
-        if (!sql.select("SELECT 1 FROM " + sql.table("email_events") + " WHERE " + mentions + " LIMIT 1").isEmpty()) {
-            sql.execute("ALTER TABLE " + sql.table("email_events") + " UPDATE detail = '' WHERE " + mentions);
-        }
-        String recipient = SqlLiteral.string(Suppression.entryOf(address).orElse(address.toLowerCase(Locale.ROOT)));
+        Sql mentions = Sql.of("tenant = ").value(tenant).sql(" AND positionCaseInsensitive(detail, ").value(address).sql(") > 0");
+        mutateWhereFound("email_events", "UPDATE detail = ''", mentions);
+        String recipient = Suppression.entryOf(address).orElse(address.toLowerCase(Locale.ROOT));
         // A link's example destination is the one a recipient clicked, personalized perhaps: it goes when
         // that recipient is erased, or when it names the address (as text or URL-encoded, an anonymous
         // click's too). The stats keep the link's counts.
-        String links = "tenant = " + SqlLiteral.string(tenant) + " AND (tupleElement(example, 2) = cityHash64(" + recipient
-                + ") OR positionCaseInsensitive(tupleElement(example, 1), " + SqlLiteral.string(address) + ") > 0"
-                + " OR positionCaseInsensitive(tupleElement(example, 1), "
-                + SqlLiteral.string(URLEncoder.encode(address, StandardCharsets.UTF_8)) + ") > 0)";
-        if (!sql.select("SELECT 1 FROM " + sql.table("feedback_links") + " WHERE " + links + " LIMIT 1").isEmpty()) {
-            sql.execute("ALTER TABLE " + sql.table("feedback_links") + " DELETE WHERE " + links);
-        }
+        Sql links = Sql.of("tenant = ").value(tenant).sql(" AND (tupleElement(example, 2) = cityHash64(").value(recipient)
+                .sql(") OR positionCaseInsensitive(tupleElement(example, 1), ").value(address)
+                .sql(") > 0 OR positionCaseInsensitive(tupleElement(example, 1), ")
+                .value(URLEncoder.encode(address, StandardCharsets.UTF_8)).sql(") > 0)");
+        mutateWhereFound("feedback_links", "DELETE", links);
         // The provider's feedback names the recipient in its key, which a mutation cannot update: the
         // rows go. The stats keep their share, counted in feedback_by_batch by hashed ids alone.
-        String feedback = "tenant = " + SqlLiteral.string(tenant) + " AND recipient = " + recipient;
-        if (!sql.select("SELECT 1 FROM " + sql.table("feedback_events") + " WHERE " + feedback + " LIMIT 1").isEmpty()) {
-            sql.execute("ALTER TABLE " + sql.table("feedback_events") + " DELETE WHERE " + feedback);
+        mutateWhereFound("feedback_events", "DELETE", Sql.of("tenant = ").value(tenant).sql(" AND recipient = ").value(recipient));
+    }
+
+    private void mutateWhereFound(String table, String mutation, Sql where) {
+        if (!sql.select(Sql.of("SELECT 1 FROM " + sql.table(table) + " WHERE ").sql(where).sql(" LIMIT 1")).isEmpty()) {
+            sql.execute(Sql.of("ALTER TABLE " + sql.table(table) + " " + mutation + " WHERE ").sql(where));
         }
     }
 
     /** The audit row: who erased which address (as its SHA-256) when, and how many emails it touched. */
     public void audit(String erasureId, String tenant, String address, Instant at, String keyId, int emails, int cancelled) {
-        sql.execute("INSERT INTO " + sql.table("erasures")
-                + " (erasure_id, tenant, address_sha256, requested_at, key_id, emails, cancelled) VALUES ("
-                + SqlLiteral.string(erasureId) + ", " + SqlLiteral.string(tenant) + ", "
-                + SqlLiteral.string(addressHash(address)) + ", toDateTime(" + at.getEpochSecond() + ", 'UTC'), "
-                + SqlLiteral.string(keyId) + ", " + emails + ", " + cancelled + ")");
+        sql.insert(sql.table("erasures"), List.of("erasure_id", "tenant", "address_sha256", "requested_at", "key_id",
+                "emails", "cancelled"), List.of(at), (out, requested) -> {
+            out.string(erasureId);
+            out.string(tenant);
+            out.string(addressHash(address));
+            out.dateTime(requested);
+            out.string(keyId);
+            out.uint64(emails);
+            out.uint64(cancelled);
+        });
     }
 
     /** Lower-case hex SHA-256 of the lower-cased address: what the audit table keeps instead of it. */
@@ -110,9 +113,9 @@ public class RecipientErasure {
      * first; visitParam reads the first {@code "to":} key, which a string value cannot fake (its quotes
      * are escaped), and unescapes the address.
      */
-    private static String toAddress(String tenant, String address) {
-        return "tenant = " + SqlLiteral.string(tenant) + " AND payload != ''"
-                + " AND lower(visitParamExtractString(visitParamExtractRaw(payload, 'to'), 'email')) = "
-                + SqlLiteral.string(address.toLowerCase(Locale.ROOT));
+    private static Sql toAddress(String tenant, String address) {
+        return Sql.of("tenant = ").value(tenant).sql(" AND payload != ''"
+                + " AND lower(visitParamExtractString(visitParamExtractRaw(payload, 'to'), 'email')) = ")
+                .value(address.toLowerCase(Locale.ROOT));
     }
 }

@@ -2,7 +2,6 @@ package dev.postdate.clickhouse.feedback;
 
 import dev.postdate.clickhouse.ClickHouseSql;
 import dev.postdate.clickhouse.Sql;
-import dev.postdate.clickhouse.SqlLiteral;
 import jakarta.inject.Singleton;
 
 import java.time.Instant;
@@ -12,7 +11,6 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
  * What providers and the tracker reported: feedback_events, per recipient, and the stats read from its
@@ -31,15 +29,15 @@ public class FeedbackEventStore {
         if (events.isEmpty()) {
             return;
         }
-        sql.execute("INSERT INTO " + sql.table("feedback_events") + " (tenant, recipient, type, notification_id,"
-                + " email_id, batch_id, provider_id, subtype, detail, at_ms, received_ms) VALUES "
-                + events.stream().map(e -> "(" + String.join(", ", SqlLiteral.string(e.tenant()),
-                        SqlLiteral.string(e.recipient()), SqlLiteral.string(e.type()),
-                        SqlLiteral.string(e.notificationId()), SqlLiteral.string(e.emailId()),
-                        SqlLiteral.string(e.batchId()), SqlLiteral.string(e.providerId()),
-                        SqlLiteral.string(e.subtype()), SqlLiteral.string(e.detail()),
-                        Long.toString(e.at().toEpochMilli()), Long.toString(e.received().toEpochMilli())) + ")")
-                        .collect(Collectors.joining(", ")));
+        sql.insert(sql.table("feedback_events"), List.of("tenant", "recipient", "type", "notification_id", "email_id",
+                "batch_id", "provider_id", "subtype", "detail", "at_ms", "received_ms"), events, (out, e) -> {
+            for (String text : List.of(e.tenant(), e.recipient(), e.type(), e.notificationId(), e.emailId(), e.batchId(),
+                    e.providerId(), e.subtype(), e.detail())) {
+                out.string(text);
+            }
+            out.uint64(e.at().toEpochMilli());
+            out.uint64(e.received().toEpochMilli());
+        });
     }
 
     /**

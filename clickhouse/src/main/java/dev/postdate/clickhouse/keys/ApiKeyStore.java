@@ -2,7 +2,6 @@ package dev.postdate.clickhouse.keys;
 
 import dev.postdate.clickhouse.ClickHouseSql;
 import dev.postdate.clickhouse.Sql;
-import dev.postdate.clickhouse.SqlLiteral;
 import jakarta.inject.Singleton;
 
 import io.micronaut.core.annotation.Nullable;
@@ -50,11 +49,15 @@ public class ApiKeyStore {
         String key = ApiKeys.newKey(keyId);
         long now = clock.millis();
         long expiresAt = expiresIn == null ? 0 : (now + expiresIn.toMillis()) / 1000;
-        sql.execute("INSERT INTO " + sql.table("api_keys")
-                + " (key_id, tenant, key_hash, created_at, expires_at, version) VALUES ("
-                + SqlLiteral.string(keyId) + ", " + SqlLiteral.string(tenant) + ", "
-                + SqlLiteral.string(ApiKeys.hash(key)) + ", toDateTime(" + now / 1000 + ", 'UTC'), toDateTime("
-                + expiresAt + ", 'UTC'), " + now + ")");
+        sql.insert(sql.table("api_keys"), List.of("key_id", "tenant", "key_hash", "created_at", "expires_at", "version"),
+                List.of(key), (out, k) -> {
+                    out.string(keyId);
+                    out.string(tenant);
+                    out.string(ApiKeys.hash(k));
+                    out.dateTime(Instant.ofEpochMilli(now));
+                    out.dateTime(Instant.ofEpochSecond(expiresAt));
+                    out.uint64(now);
+                });
         return new CreatedApiKey(keyId, tenant, key);
     }
 
@@ -66,10 +69,10 @@ public class ApiKeyStore {
         if (sql.select(newest).isEmpty()) {
             return false;
         }
-        sql.execute("INSERT INTO " + sql.table("api_keys")
+        sql.execute(Sql.of("INSERT INTO " + sql.table("api_keys")
                 + " (key_id, tenant, key_hash, created_at, expires_at, revoked_at, version)"
                 + " SELECT key_id, last_tenant, last_key_hash, last_created_at, last_expires_at, toDateTime("
-                + now / 1000 + ", 'UTC'), " + now + " FROM (" + newest.inline() + ")");
+                + now / 1000 + ", 'UTC'), " + now + " FROM (").sql(newest).sql(")"));
         return true;
     }
 

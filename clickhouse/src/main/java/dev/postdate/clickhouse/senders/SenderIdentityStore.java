@@ -2,10 +2,10 @@ package dev.postdate.clickhouse.senders;
 
 import dev.postdate.clickhouse.ClickHouseSql;
 import dev.postdate.clickhouse.Sql;
-import dev.postdate.clickhouse.SqlLiteral;
 import jakarta.inject.Singleton;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -66,9 +66,14 @@ public class SenderIdentityStore {
         long newest = Long.parseLong(sql.select(Sql.of("SELECT max(version) FROM " + sql.table("sender_identities")
                 + " WHERE tenant = ").value(tenant).sql(" AND identity = ").value(identity)).getFirst().getFirst());
         long version = Math.max(now, newest + 1);
-        sql.execute("INSERT INTO " + sql.table("sender_identities") + " (tenant, identity, removed, at, version) VALUES ("
-                + SqlLiteral.string(tenant) + ", " + SqlLiteral.string(identity) + ", " + (removed ? 1 : 0)
-                + ", toDateTime(" + now / 1000 + ", 'UTC'), " + version + ")");
+        sql.insert(sql.table("sender_identities"), List.of("tenant", "identity", "removed", "at", "version"),
+                List.of(identity), (out, name) -> {
+                    out.string(tenant);
+                    out.string(name);
+                    out.uint8(removed ? 1 : 0);
+                    out.dateTime(Instant.ofEpochMilli(now));
+                    out.uint64(version);
+                });
     }
 
     /** The alias differs from the column name: ClickHouse would otherwise substitute it into argMax. */

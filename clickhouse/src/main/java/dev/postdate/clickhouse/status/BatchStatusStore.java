@@ -2,7 +2,6 @@ package dev.postdate.clickhouse.status;
 
 import dev.postdate.clickhouse.ClickHouseSql;
 import dev.postdate.clickhouse.Sql;
-import dev.postdate.clickhouse.SqlLiteral;
 import dev.postdate.core.state.EmailStatus;
 import jakarta.inject.Singleton;
 
@@ -65,9 +64,12 @@ public class BatchStatusStore {
     }
 
     public void recordControl(String tenant, String batchId, String action, Instant at) {
-        sql.execute("INSERT INTO " + sql.table("batch_controls") + " (tenant, batch_id, action, at) VALUES ("
-                + SqlLiteral.string(tenant) + ", " + SqlLiteral.string(batchId) + ", " + SqlLiteral.string(action)
-                + ", " + StatusSql.dateTime(at) + ")");
+        sql.insert(sql.table("batch_controls"), List.of("tenant", "batch_id", "action", "at"), List.of(at), (out, time) -> {
+            out.string(tenant);
+            out.string(batchId);
+            out.string(action);
+            out.dateTime(time);
+        });
     }
 
     /** Whether ClickHouse holds the tenant's cancel of this batch (durable, whatever Redis says). */

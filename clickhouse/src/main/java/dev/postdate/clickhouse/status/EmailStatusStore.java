@@ -2,7 +2,6 @@ package dev.postdate.clickhouse.status;
 
 import dev.postdate.clickhouse.ClickHouseSql;
 import dev.postdate.clickhouse.Sql;
-import dev.postdate.clickhouse.SqlLiteral;
 import dev.postdate.core.state.EmailStatus;
 import jakarta.inject.Singleton;
 
@@ -41,12 +40,18 @@ public class EmailStatusStore {
      * which a worker's pass finds it ({@code recorded_outcomes}).
      */
     public void record(String tenant, String id, String batchId, Instant sendAt, long seq, EmailEvent event) {
-        sql.execute("INSERT INTO " + sql.table("email_events")
-                + " (tenant, id, batch_id, state, at, detail, at_ms, send_at, seq) VALUES ("
-                + SqlLiteral.string(tenant) + ", " + SqlLiteral.string(id) + ", " + SqlLiteral.string(batchId) + ", "
-                + SqlLiteral.string(event.state().wireName()) + ", " + StatusSql.dateTime(event.at()) + ", "
-                + SqlLiteral.string(event.detail()) + ", " + event.at().toEpochMilli() + ", "
-                + StatusSql.dateTime(sendAt) + ", " + seq + ")");
+        sql.insert(sql.table("email_events"), List.of("tenant", "id", "batch_id", "state", "at", "detail", "at_ms",
+                "send_at", "seq"), List.of(event), (out, e) -> {
+            out.string(tenant);
+            out.string(id);
+            out.string(batchId);
+            out.string(e.state().wireName());
+            out.dateTime(e.at());
+            out.string(e.detail());
+            out.uint64(e.at().toEpochMilli());
+            out.dateTime(sendAt);
+            out.uint64(seq);
+        });
     }
 
     /** The email's arrival sequence once ingested: part of its key. */

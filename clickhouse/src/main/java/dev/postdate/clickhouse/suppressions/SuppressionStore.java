@@ -2,14 +2,12 @@ package dev.postdate.clickhouse.suppressions;
 
 import dev.postdate.clickhouse.ClickHouseSql;
 import dev.postdate.clickhouse.Sql;
-import dev.postdate.clickhouse.SqlLiteral;
 import jakarta.inject.Singleton;
 
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Collectors;
 
 /**
  * Suppression lists in ClickHouse ({@code suppressions}, V019). Writes append a version; the newest
@@ -31,12 +29,17 @@ public class SuppressionStore {
             return;
         }
         long version = clock.millis();
-        sql.execute("INSERT INTO " + sql.table("suppressions")
-                + " (tenant, entry, reason, source, created_ms, expires_ms, removed, version) VALUES "
-                + entries.stream().map(s -> "(" + String.join(", ", SqlLiteral.string(tenant), SqlLiteral.string(s.entry()),
-                        SqlLiteral.string(s.reason()), SqlLiteral.string(s.source()), Long.toString(s.created().toEpochMilli()),
-                        s.expires() == null ? "0" : Long.toString(s.expires().toEpochMilli()), "0", Long.toString(version)) + ")")
-                .collect(Collectors.joining(", ")));
+        sql.insert(sql.table("suppressions"), List.of("tenant", "entry", "reason", "source", "created_ms", "expires_ms",
+                "removed", "version"), entries, (out, s) -> {
+            out.string(tenant);
+            out.string(s.entry());
+            out.string(s.reason());
+            out.string(s.source());
+            out.uint64(s.created().toEpochMilli());
+            out.uint64(s.expires() == null ? 0 : s.expires().toEpochMilli());
+            out.uint8(0);
+            out.uint64(version);
+        });
     }
 
     /** False when the tenant has no such entry in force. */
@@ -45,8 +48,13 @@ public class SuppressionStore {
         if (current.isEmpty()) {
             return false;
         }
-        sql.execute("INSERT INTO " + sql.table("suppressions") + " (tenant, entry, removed, version) VALUES ("
-                + SqlLiteral.string(tenant) + ", " + SqlLiteral.string(entry) + ", 1, " + Math.max(clock.millis(), 1) + ")");
+        long version = Math.max(clock.millis(), 1);
+        sql.insert(sql.table("suppressions"), List.of("tenant", "entry", "removed", "version"), List.of(entry), (out, e) -> {
+            out.string(tenant);
+            out.string(e);
+            out.uint8(1);
+            out.uint64(version);
+        });
         return true;
     }
 

@@ -4,7 +4,6 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.postdate.clickhouse.ClickHouseSql;
 import dev.postdate.clickhouse.Sql;
-import dev.postdate.clickhouse.SqlLiteral;
 import dev.postdate.core.template.TemplateSettings;
 import dev.postdate.core.template.TemplateSource;
 import dev.postdate.core.template.TemplateVersion;
@@ -44,11 +43,16 @@ public class TemplateStore implements TemplateSource {
 
     /** Writes a version whose number the caller reserved; writing the same version twice is harmless. */
     public void insert(TemplateVersion v) {
-        sql.execute("INSERT INTO " + sql.table("templates")
-                + " (tenant, name, version, subject, html, text, created_at) VALUES ("
-                + SqlLiteral.string(v.tenant()) + ", " + SqlLiteral.string(v.name()) + ", " + v.version() + ", "
-                + SqlLiteral.string(v.subject()) + ", " + SqlLiteral.string(orEmpty(v.html())) + ", "
-                + SqlLiteral.string(orEmpty(v.text())) + ", toDateTime(" + v.createdAt().getEpochSecond() + ", 'UTC'))");
+        sql.insert(sql.table("templates"), List.of("tenant", "name", "version", "subject", "html", "text", "created_at"),
+                List.of(v), (out, t) -> {
+                    out.string(t.tenant());
+                    out.string(t.name());
+                    out.uint32(t.version());
+                    out.string(t.subject());
+                    out.string(orEmpty(t.html()));
+                    out.string(orEmpty(t.text()));
+                    out.dateTime(t.createdAt());
+                });
         versions.put(new Key(v.tenant(), v.name(), v.version()), v);
     }
 
