@@ -110,12 +110,13 @@ public class ClickHouseCommand implements Runnable {
                 System.err.println("Invalid --expires-in '" + expiresIn + "': use a positive duration such as 90d, 12h or 30m.");
                 return 2;
             }
-            if (lifetime.isPresent()
-                    && lifetime.get().compareTo(Duration.between(clock.instant(), RowBinaryWriter.LAST_DATE_TIME)) > 0) {
-                System.err.println("Invalid --expires-in '" + expiresIn + "': the key would expire after 2106; leave it out for a key that never expires.");
+            CreatedApiKey created;
+            try {
+                created = keys.create(tenant, lifetime.orElse(null));
+            } catch (IllegalArgumentException e) {
+                System.err.println("Invalid --expires-in '" + expiresIn + "': " + e.getMessage() + ".");
                 return 2;
             }
-            CreatedApiKey created = keys.create(tenant, lifetime.orElse(null));
             System.out.println("key_id  " + created.keyId());
             System.out.println("tenant  " + created.tenant());
             System.out.println("expires " + lifetime.map(d -> clock.instant().plus(d).truncatedTo(ChronoUnit.SECONDS).toString())

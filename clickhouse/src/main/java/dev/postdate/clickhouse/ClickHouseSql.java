@@ -62,8 +62,16 @@ public final class ClickHouseSql {
         this(client, database, cluster, DEFAULT_WRITE_TIMEOUT);
     }
 
-    /** @param writeTimeout bound of each {@link #insert}: it fails, aborted, when that has passed */
+    /**
+     * @param writeTimeout bound of each {@link #insert}: it fails, aborted, when that has passed; under
+     *                     an hour, which migration V025 counts on when it copies the last hour of events
+     *                     again for the inserts that were under way while it ran
+     */
     public ClickHouseSql(Client client, String database, String cluster, Duration writeTimeout) {
+        if (writeTimeout.isNegative() || writeTimeout.isZero() || writeTimeout.compareTo(Duration.ofHours(1)) >= 0) {
+            throw new IllegalArgumentException("postdate.clickhouse.write-timeout must be positive and under an hour, got "
+                    + writeTimeout);
+        }
         this.client = client;
         this.database = database;
         this.cluster = cluster;

@@ -93,8 +93,8 @@ public final class Sql {
     }
 
     /**
-     * The statement with its values as literals: what servers without query parameters get, and the
-     * text of a statement sent by {@link ClickHouseSql#execute(String)} (mutations, inserts).
+     * The statement with its values as literals: what servers without query parameters get, and what
+     * any server gets when the values are too long to travel as parameters.
      */
     public String inline() {
         StringBuilder text = new StringBuilder();

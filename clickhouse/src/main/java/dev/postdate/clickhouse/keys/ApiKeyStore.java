@@ -1,6 +1,7 @@
 package dev.postdate.clickhouse.keys;
 
 import dev.postdate.clickhouse.ClickHouseSql;
+import dev.postdate.clickhouse.RowBinaryWriter;
 import dev.postdate.clickhouse.Sql;
 import jakarta.inject.Singleton;
 
@@ -44,6 +45,10 @@ public class ApiKeyStore {
         }
         if (expiresIn != null && (expiresIn.isNegative() || expiresIn.isZero())) {
             throw new IllegalArgumentException("A key's lifetime must be positive");
+        }
+        if (expiresIn != null && expiresIn.compareTo(Duration.between(clock.instant(), RowBinaryWriter.LAST_DATE_TIME)) > 0) {
+            throw new IllegalArgumentException("A key's lifetime must end by " + RowBinaryWriter.LAST_DATE_TIME
+                    + ", the last time ClickHouse's DateTime holds; leave it out for a key that never expires");
         }
         String keyId = ApiKeys.newKeyId();
         String key = ApiKeys.newKey(keyId);

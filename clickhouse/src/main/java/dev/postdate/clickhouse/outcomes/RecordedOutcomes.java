@@ -1,7 +1,7 @@
 package dev.postdate.clickhouse.outcomes;
 
 import dev.postdate.clickhouse.ClickHouseSql;
-import dev.postdate.clickhouse.SqlLiteral;
+import dev.postdate.clickhouse.Sql;
 import dev.postdate.clickhouse.ranging.RangeSql;
 import dev.postdate.core.range.RangeBounds;
 import dev.postdate.core.state.EmailStatus;
@@ -79,15 +79,10 @@ public class RecordedOutcomes {
         if (batches.isEmpty()) {
             return cancelled;
         }
-        StringBuilder query = new StringBuilder("SELECT DISTINCT tenant, batch_id FROM ")
-                .append(sql.table("batch_controls")).append(" WHERE action = 'cancel' AND (tenant, batch_id) IN (");
-        String separator = "";
-        for (BatchKey batch : batches) {
-            query.append(separator).append('(').append(SqlLiteral.string(batch.tenant())).append(", ")
-                    .append(SqlLiteral.string(batch.batchId())).append(')');
-            separator = ", ";
-        }
-        for (List<String> row : sql.select(query.append(')').toString())) {
+        List<Sql> pairs = batches.stream()
+                .map(batch -> Sql.of("(").value(batch.tenant()).sql(", ").value(batch.batchId()).sql(")")).toList();
+        for (List<String> row : sql.select(Sql.of("SELECT DISTINCT tenant, batch_id FROM " + sql.table("batch_controls")
+                + " WHERE action = 'cancel' AND (tenant, batch_id) IN ").sql(Sql.join(pairs, ", ", "(", ")")))) {
             cancelled.add(key(row.get(0), row.get(1)));
         }
         return cancelled;

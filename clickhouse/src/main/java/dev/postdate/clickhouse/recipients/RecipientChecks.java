@@ -1,6 +1,7 @@
 package dev.postdate.clickhouse.recipients;
 
 import dev.postdate.clickhouse.ClickHouseSql;
+import dev.postdate.clickhouse.Sql;
 import dev.postdate.clickhouse.SqlLiteral;
 import dev.postdate.clickhouse.contacts.ContactStatus;
 import jakarta.inject.Singleton;
@@ -15,7 +16,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.StringJoiner;
 import java.util.stream.Collectors;
 
 /**
@@ -103,13 +103,10 @@ public class RecipientChecks {
         if (tenants.size() > MAX_TENANTS_ASKED) {
             return tenants;
         }
-        StringJoiner perTenant = new StringJoiner(" UNION ALL ");
-        for (String tenant : tenants) {
-            perTenant.add("SELECT tenant FROM (SELECT tenant FROM " + sql.table(table) + " WHERE tenant = "
-                    + SqlLiteral.string(tenant) + " LIMIT 1)");
-        }
+        List<Sql> perTenant = tenants.stream().map(tenant -> Sql.of("SELECT tenant FROM (SELECT tenant FROM "
+                + sql.table(table) + " WHERE tenant = ").value(tenant).sql(" LIMIT 1)")).toList();
         Set<String> found = new HashSet<>();
-        for (List<String> row : sql.select(perTenant.toString())) {
+        for (List<String> row : sql.select(Sql.join(perTenant, " UNION ALL ", "", ""))) {
             found.add(row.get(0));
         }
         return found;

@@ -18,6 +18,7 @@ import java.util.Optional;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Against the real ClickHouse, in the test environment's own database. */
@@ -58,6 +59,15 @@ class ApiKeyStoreTest {
         assertTrue(store.revoke(created.keyId()));
         assertEquals(Optional.empty(), store.find(created.key()), "revoked");
         assertFalse(store.activeKeys().containsKey(ApiKeys.hash(created.key())));
+    }
+
+    @Test
+    void refusesAnExpiryPastWhatTheColumnHolds() {
+        clock.set(NOW);
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                () -> store.create("far-future", Duration.ofDays(365L * 100)));
+        assertTrue(refused.getMessage().contains("2106"), refused.getMessage());
+        assertEquals(List.of(), store.list("far-future"), "nothing written");
     }
 
     @Test
