@@ -20,6 +20,7 @@ public class ClickHouseException extends RuntimeException {
     /** A current server's answer to the same (DUPLICATE_COLUMN). */
     public static final int DUPLICATE_COLUMN = 15;
     public static final int UNKNOWN_TABLE = 60;
+    public static final int UNKNOWN_DATABASE = 81;
     /** A replicated table's ZooKeeper path already has this replica (REPLICA_IS_ALREADY_EXIST). */
     public static final int REPLICA_ALREADY_EXISTS = 253;
 

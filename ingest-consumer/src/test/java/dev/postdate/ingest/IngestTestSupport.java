@@ -28,8 +28,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Packets in, counts out: what the ingest tests share. */
 final class IngestTestSupport {
 
-    private static final int UNKNOWN_TABLE = 60;
-
     static final Duration DEADLINE = Duration.ofSeconds(30);
 
     private static final IntakePacketCodec CODEC = new IntakePacketCodec(ObjectMapper.getDefault());
@@ -94,14 +92,15 @@ final class IngestTestSupport {
 
     /**
      * Waits for a condition read from ClickHouse. A consumer migrates its database as it starts, and
-     * V012 moves the emails table: until then a read may find no such table, which is "not yet".
+     * V012 moves the emails table: until then a read may find no such table, or no such database
+     * (on a cluster the DDL queue may still hold its creation), which is "not yet".
      */
     static void await(String what, BooleanSupplier condition) throws InterruptedException {
         assertTrue(Await.until(DEADLINE, () -> {
             try {
                 return condition.getAsBoolean();
             } catch (ClickHouseException e) {
-                if (e.code() == UNKNOWN_TABLE) {
+                if (e.code() == ClickHouseException.UNKNOWN_TABLE || e.code() == ClickHouseException.UNKNOWN_DATABASE) {
                     return false;
                 }
                 throw e;

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -29,7 +30,8 @@ import java.util.regex.Pattern;
  * done, and so, on a cluster, does the {@code CREATE} of such a {@code t}
  * whose ZooKeeper path the renamed table holds (a migration that renames must be written so that
  * these hold: see V012); so does a copy whose source a later {@code DROP TABLE IF EXISTS} of the
- * same migration removed. After every migration, {@link ViewSources} binds every materialized view to
+ * same migration removed. A statement that fails in a migration a concurrent run has meanwhile recorded
+ * ends this run's part in it. After every migration, {@link ViewSources} binds every materialized view to
  * the table its query names again, where a current server let a RENAME take it along. On a cluster
  * every statement runs in its {@link ClusterDdl} form, and one migrator at a time works, under a
  * {@link MigrationLock}.
@@ -47,6 +49,7 @@ public final class Migrator {
     private static final String INACTIVE_REPLICA_WAIT = "replication_wait_for_inactive_replica_timeout";
 
     private final ClickHouseSql sql;
+    private final Function<String, List<Migration>> loadShipped;
     /** The statement as the server runs it: the file's text, or its cluster form. */
     private final UnaryOperator<String> ddl;
     /** On a cluster only: one server runs concurrent migrators as they come. */
@@ -60,14 +63,20 @@ public final class Migrator {
 
     /** @param lockStaleAfter on a cluster, how old another migrator's lock must be to be taken for dead */
     public Migrator(ClickHouseSql sql, Duration lockStaleAfter) {
+        this(sql, lockStaleAfter, MigrationFiles::load);
+    }
+
+    /** @param shipped the migrations this build ships, for a database name */
+    Migrator(ClickHouseSql sql, Duration lockStaleAfter, Function<String, List<Migration>> shipped) {
         this.sql = sql;
+        this.loadShipped = shipped;
         this.ddl = sql.cluster().isEmpty() ? UnaryOperator.identity() : new ClusterDdl(sql.cluster())::rewrite;
         this.lock = sql.cluster().isEmpty() ? null : new MigrationLock(sql, lockStaleAfter);
     }
 
     /** Applies what is pending and returns the names applied now (empty when already current). */
     public List<String> migrate() {
-        List<Migration> shipped = MigrationFiles.load(sql.database());
+        List<Migration> shipped = loadShipped.apply(sql.database());
         // Asked first, without the lock: on a cluster a DDL statement waits for every replica, so a
         // component that starts while one is down must not need any when the schema is current.
         if (exists(sql.table("schema_migrations")) && pending(shipped).isEmpty()) {
@@ -97,7 +106,18 @@ public final class Migrator {
                 continue;
             }
             LOG.info("Applying migration {} to database {}", migration.name(), sql.database());
-            migration.statements().forEach(statement -> apply(statement, migration));
+            try {
+                migration.statements().forEach(statement -> apply(statement, migration));
+            } catch (ClickHouseException e) {
+                // Without a lock (one server) a run that lags may find a statement's work undone by a
+                // later migration of the run ahead (V026's rename of a table V027 dropped): that run
+                // finished and recorded this migration, so its remaining statements are not this run's.
+                if (!appliedChecksums().containsKey(migration.version())) {
+                    throw e;
+                }
+                LOG.info("Migration {} was finished by a concurrent run: {}", migration.name(), e.getMessage());
+                continue;
+            }
             sql.execute("INSERT INTO " + sql.table("schema_migrations")
                     + " (version, name, checksum, applied_at) VALUES ("
                     + migration.version() + ", " + SqlLiteral.string(migration.name()) + ", "
@@ -215,7 +235,7 @@ public final class Migrator {
 
     /** The newest version this build ships. */
     public int shippedVersion() {
-        return MigrationFiles.load(sql.database()).getLast().version();
+        return loadShipped.apply(sql.database()).getLast().version();
     }
 
     private Map<Integer, String> appliedChecksums() {

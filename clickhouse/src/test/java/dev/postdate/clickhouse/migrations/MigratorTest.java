@@ -2,6 +2,7 @@ package dev.postdate.clickhouse.migrations;
 
 import com.clickhouse.client.api.Client;
 import dev.postdate.clickhouse.ClickHouseClientFactory;
+import dev.postdate.clickhouse.ClickHouseException;
 import dev.postdate.clickhouse.ClickHouseSql;
 import dev.postdate.clickhouse.ClickHouseTestSupport;
 import dev.postdate.clickhouse.SqlLiteral;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -64,6 +66,30 @@ class MigratorTest {
         Migrator migrator = new Migrator(sql);
         assertEquals(migrator.shippedVersion(), migrator.currentVersion());
         assertEquals(List.of(), migrator.migrate());
+    }
+
+    @Test
+    void aFailureInAMigrationAConcurrentRunRecordedMeanwhileEndsThisRunsPartInIt() {
+        new Migrator(sql).migrate();
+        // What a lagging run meets: a statement fails because the run ahead finished this migration,
+        // and later ones, meanwhile. Here the migration's first statement records it as that run would.
+        String recorded = "INSERT INTO " + sql.table("schema_migrations")
+                + " (version, name, checksum, applied_at) VALUES (9999, 'V9999__raced.sql', 'raced', now())";
+        Migration raced = new Migration(9999, "V9999__raced.sql",
+                List.of(recorded, "SELECT no_such_column FROM system.one"), "raced");
+        List<Migration> shipped = Stream.concat(MigrationFiles.load(env.database()).stream(), Stream.of(raced)).toList();
+        Migrator lagging = new Migrator(sql, MigrationLock.DEFAULT_STALE_AFTER, database -> shipped);
+
+        assertEquals(List.of(), lagging.migrate(), "applied by the other run, not by this one");
+        assertEquals(9999, lagging.currentVersion());
+        assertEquals("1", sql.select("SELECT count() FROM " + sql.table("schema_migrations")
+                + " WHERE version = 9999").getFirst().getFirst(), "recorded once");
+
+        Migration failing = new Migration(10000, "V10000__fails.sql", List.of("SELECT no_such_column FROM system.one"), "fails");
+        List<Migration> withFailing = Stream.concat(shipped.stream(), Stream.of(failing)).toList();
+        assertThrows(ClickHouseException.class,
+                () -> new Migrator(sql, MigrationLock.DEFAULT_STALE_AFTER, database -> withFailing).migrate(),
+                "a failure in a migration nobody recorded still stops the run");
     }
 
     @Test
