@@ -91,9 +91,10 @@ final class IngestTestSupport {
     }
 
     /**
-     * Waits for a condition read from ClickHouse. A consumer migrates its database as it starts, and
-     * V012 moves the emails table: until then a read may find no such table, or no such database
-     * (on a cluster the DDL queue may still hold its creation), which is "not yet".
+     * Waits for a condition read from ClickHouse. A consumer migrates its database in the background
+     * as it starts (it receives nothing before the schema is current), and V012 moves the emails
+     * table: until then a read may find no such database (longer on a cluster, whose DDL queue runs
+     * the creation) or no such table, which is "not yet".
      */
     static void await(String what, BooleanSupplier condition) throws InterruptedException {
         assertTrue(Await.until(DEADLINE, () -> {

@@ -30,9 +30,10 @@ import java.util.regex.Pattern;
  * done, and so, on a cluster, does the {@code CREATE} of such a {@code t}
  * whose ZooKeeper path the renamed table holds (a migration that renames must be written so that
  * these hold: see V012); so does a copy whose source a later {@code DROP TABLE IF EXISTS} of the
- * same migration removed. A statement that fails in a migration a concurrent run has meanwhile recorded
- * ends this run's part in it. After every migration, {@link ViewSources} binds every materialized view to
- * the table its query names again, where a current server let a RENAME take it along. On a cluster
+ * same migration removed. A migration a concurrent run records meanwhile is that run's: this one
+ * stops applying it (it asks before every statement and after one fails). After every migration,
+ * {@link ViewSources} binds every materialized view to the table its query names again, where a
+ * current server let a RENAME take it along. On a cluster
  * every statement runs in its {@link ClusterDdl} form, and one migrator at a time works, under a
  * {@link MigrationLock}.
  */
@@ -99,23 +100,9 @@ public final class Migrator {
         }
         List<String> appliedNow = new ArrayList<>();
         for (Migration migration : pending(shipped)) {
-            // A concurrent run may have applied it meanwhile. Above all, a run that lags behind must
-            // not replay V001 after another one moved emails away in V012: its CREATE TABLE IF NOT
-            // EXISTS would make a new, daily partitioned table of that name.
-            if (appliedChecksums().containsKey(migration.version())) {
-                continue;
-            }
-            LOG.info("Applying migration {} to database {}", migration.name(), sql.database());
-            try {
-                migration.statements().forEach(statement -> apply(statement, migration));
-            } catch (ClickHouseException e) {
-                // Without a lock (one server) a run that lags may find a statement's work undone by a
-                // later migration of the run ahead (V026's rename of a table V027 dropped): that run
-                // finished and recorded this migration, so its remaining statements are not this run's.
-                if (!appliedChecksums().containsKey(migration.version())) {
-                    throw e;
-                }
-                LOG.info("Migration {} was finished by a concurrent run: {}", migration.name(), e.getMessage());
+            if (!applyUnlessRecorded(migration)) {
+                // Before the next migration, which may drop a table this run's RENAME moved views to.
+                new ViewSources(sql).rebind();
                 continue;
             }
             sql.execute("INSERT INTO " + sql.table("schema_migrations")
@@ -128,6 +115,51 @@ public final class Migrator {
         }
         new ViewSources(sql).rebind();
         return appliedNow;
+    }
+
+    /**
+     * Applies a migration's statements unless a concurrent run records it meanwhile, which ends this
+     * run's part in it (false). Runs race without a lock on one server, and on a cluster beside one
+     * that broke a stale lock. A run that lags must not replay what the run ahead has moved on from:
+     * V001's CREATE TABLE IF NOT EXISTS after V012 moved emails away would make a new, daily
+     * partitioned table of that name, and V026's rename of {@code send_marks} after V027 would move
+     * the live table away. So it asks before every statement, which narrows that window to one
+     * statement's time without closing it, and after one fails: a statement whose work a later
+     * migration undid meanwhile (V026's rename of a table V027 dropped) fails for that reason.
+     */
+    private boolean applyUnlessRecorded(Migration migration) {
+        if (recorded(migration)) {
+            return false;
+        }
+        LOG.info("Applying migration {} to database {}", migration.name(), sql.database());
+        List<String> statements = migration.statements();
+        for (int i = 0; i < statements.size(); i++) {
+            if (i > 0 && recorded(migration)) {
+                LOG.info("Migration {} was finished by a concurrent run", migration.name());
+                return false;
+            }
+            try {
+                apply(statements.get(i), migration);
+            } catch (ClickHouseException e) {
+                boolean recordedMeanwhile;
+                try {
+                    recordedMeanwhile = recorded(migration);
+                } catch (RuntimeException check) {
+                    e.addSuppressed(check);
+                    throw e;
+                }
+                if (!recordedMeanwhile) {
+                    throw e;
+                }
+                LOG.info("Migration {} was finished by a concurrent run: {}", migration.name(), e.getMessage());
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean recorded(Migration migration) {
+        return appliedChecksums().containsKey(migration.version());
     }
 
     /** The shipped migrations not applied yet; refuses to go on when an applied one was edited since. */
@@ -218,7 +250,7 @@ public final class Migrator {
         try {
             return Failsafe.with(RetryPolicy.<Boolean>builder().handleResult(false).withDelay(CONCURRENT_RUN_POLL)
                             .withMaxDuration(CONCURRENT_RUN_WAIT).withMaxAttempts(-1).build())
-                    .get(() -> !exists(copy.group(1)) || appliedChecksums().containsKey(migration.version()));
+                    .get(() -> !exists(copy.group(1)) || recorded(migration));
         } catch (FailsafeException e) {
             return false;
         }
