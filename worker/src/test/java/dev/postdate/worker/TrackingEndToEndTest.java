@@ -137,12 +137,13 @@ class TrackingEndToEndTest {
         assertEquals(404, http.send(HttpRequest.newBuilder(URI.create(link.substring(0, link.length() - 3) + "xyz")).build(),
                 HttpResponse.BodyHandlers.discarding()).statusCode(), "a changed token redirects nowhere");
 
+        List<FeedbackEventStore.LinkClicks> clicked = List.of(new FeedbackEventStore.LinkClicks(1, SHOP, 1, 1));
         assertTrue(WorkerFixture.await(WAIT, () -> events.ofBatch("acme", first).clickedTotal() == 1
-                && events.ofBatch("acme", first).openedTotal() == 1));
+                && events.ofBatch("acme", first).openedTotal() == 1
+                && events.feedbackOf("acme", List.of(first)).links().equals(clicked)), () -> "" + events.feedbackOf("acme", List.of(first)));
         FeedbackEventStore.BatchFeedback counted = events.ofBatch("acme", first);
         assertEquals(1, counted.clickedUnique());
         assertEquals(1, counted.openedUnique());
-        assertEquals(List.of(new FeedbackEventStore.LinkClicks(1, SHOP, 1, 1)), events.feedbackOf("acme", List.of(first)).links());
 
         String headers = String.valueOf(mail.get("headers"));
         assertTrue(headers.contains("List-Unsubscribe=One-Click"), headers);

@@ -83,7 +83,9 @@ public class FeedbackEventStore {
      * (unique emails across subtypes: across links, hard and soft bounces; a bounce's hard and soft
      * sets only for bounces, since every set merged costs as much as it was to build). Two ids of one
      * batch sharing a hash (odds about 3e-8 for 1M) would count once. The links' destinations come
-     * from {@code feedback_links}.
+     * from {@code feedback_links}, a view the same insert fills after {@code feedback_by_batch}: a
+     * read between the two (on a cluster, while the second waits for its quorum) counts a new link's
+     * clicks with an empty destination.
      */
     public Feedback feedbackOf(String tenant, Collection<String> batchIds) {
         Sql batches = batchFilter(tenant, batchIds);
