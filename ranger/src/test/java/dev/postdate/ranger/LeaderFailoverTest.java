@@ -3,7 +3,6 @@ package dev.postdate.ranger;
 import dev.postdate.core.range.RangeMessage;
 import dev.postdate.core.testing.MutableClock;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -20,23 +19,27 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class LeaderFailoverTest {
 
+    /** Short enough to watch it run out; only the Redis-only test waits for that. */
     private static final Duration LEASE = Duration.ofMillis(800);
+    /**
+     * Longer than any tick: the leader's lease runs out when the test says so, not while a tick
+     * waits on ClickHouse (on the cluster a tick's quorum inserts can take longer than 800 ms).
+     */
+    private static final Duration TICK_LEASE = Duration.ofSeconds(30);
     private static final Instant NOW = Instant.parse("2026-11-23T12:00:00Z");
 
     private RangerFixture fixture;
 
-    @BeforeEach
-    void start() {
-        fixture = new RangerFixture(LeaderFailoverTest.class, LEASE);
-    }
-
     @AfterEach
     void stop() throws Exception {
-        fixture.close();
+        if (fixture != null) {
+            fixture.close();
+        }
     }
 
     @Test
     void onlyOneRangerLeadsAndEachNewLeaderGetsAHigherFence() throws InterruptedException {
+        fixture = new RangerFixture(LeaderFailoverTest.class, LEASE);
         LeaderLease a = fixture.lease("a");
         LeaderLease b = fixture.lease("b");
 
@@ -54,7 +57,8 @@ class LeaderFailoverTest {
     }
 
     @Test
-    void standbyFinishesTheTickOfALeaderKilledMidTickAndTheOldLeaderIsFencedOut() throws InterruptedException {
+    void standbyFinishesTheTickOfALeaderKilledMidTickAndTheOldLeaderIsFencedOut() {
+        fixture = new RangerFixture(LeaderFailoverTest.class, TICK_LEASE);
         List<long[]> rows = new ArrayList<>();
         for (long seq = 1; seq <= 100; seq++) {
             rows.add(new long[]{NOW.getEpochSecond() - (seq % 7), seq});
@@ -71,7 +75,8 @@ class LeaderFailoverTest {
         leaderPublisher.failNext(FaultyPublisher.Fault.HALFWAY);
         assertThrows(FaultyPublisher.SimulatedCrash.class, () -> leader.run(oldFence));
 
-        long newFence = awaitLeadership(standbyLease);
+        fixture.expireLease();
+        long newFence = standbyLease.hold().orElseThrow();
         RangerTick.Outcome outcome = standby.run(newFence);
         assertTrue(outcome.resumed(), "the standby emits the planned tick again");
         assertEquals(1, outcome.tick());

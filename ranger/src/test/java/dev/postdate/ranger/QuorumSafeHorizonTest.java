@@ -32,11 +32,19 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
  */
 class QuorumSafeHorizonTest {
 
+    /**
+     * The quorum timeout of the one insert meant to give up waiting; the migration and the other
+     * insert keep the configured one, so a slow cluster cannot make them give up too.
+     */
+    private static final Duration QUORUM_TIMEOUT = Duration.ofSeconds(2);
+
     private TestEnvironment env;
     private ApplicationContext context;
     private ClickHouseSql sql;
     private Client otherReplica;
     private ClickHouseSql onOtherReplica;
+    private Client impatient;
+    private ClickHouseSql impatientInserts;
 
     @BeforeEach
     void start() {
@@ -46,13 +54,16 @@ class QuorumSafeHorizonTest {
         properties.put("postdate.ranger.enabled", "false");
         // The fixture migrates below; concurrent starts are MigratorTest's subject.
         properties.put("postdate.clickhouse.migrate-on-start", "false");
-        properties.put("postdate.clickhouse.insert-quorum-timeout", "2s");
         context = ApplicationContext.run(properties);
         sql = context.getBean(ClickHouseSql.class);
         new Migrator(sql).migrate();
         ClickHouseSettings settings = context.getBean(ClickHouseSettings.class);
         otherReplica = ClickHouseClientFactory.newClient(settings.withUrl(env.services().clickhouseOtherReplicaUrl()));
         onOtherReplica = new ClickHouseSql(otherReplica, settings.database(), settings.cluster());
+        impatient = ClickHouseClientFactory.newClient(new ClickHouseSettings(settings.url(), settings.user(),
+                settings.password(), settings.database(), false, settings.cluster(), settings.insertQuorum(),
+                QUORUM_TIMEOUT, settings.managedReplication(), settings.keepAlive()));
+        impatientInserts = new ClickHouseSql(impatient, settings.database(), settings.cluster());
     }
 
     @AfterEach
@@ -60,6 +71,9 @@ class QuorumSafeHorizonTest {
         if (otherReplica != null) {
             onOtherReplica.execute("SYSTEM START FETCHES " + sql.table("emails"));
             otherReplica.close();
+        }
+        if (impatient != null) {
+            impatient.close();
         }
         if (context != null) {
             context.close();
@@ -72,11 +86,11 @@ class QuorumSafeHorizonTest {
         PendingQuorumInserts pending = context.getBean(PendingQuorumInserts.class);
         AtomicLong consumers = new AtomicLong(10);
         QuorumSafeHorizon horizon = new QuorumSafeHorizon(consumers::get, pending);
-        insert(1);
+        insert(sql, 1);
         assertEquals(10, horizon.current());
 
         onOtherReplica.execute("SYSTEM STOP FETCHES " + sql.table("emails"));
-        ClickHouseException timedOut = assertThrows(ClickHouseException.class, () -> insert(20));
+        ClickHouseException timedOut = assertThrows(ClickHouseException.class, () -> insert(impatientInserts, 20));
         assertTrue(pending.intoEmails(), "quorum still pending after " + timedOut.getMessage());
         assertEquals("0", count(20), "invisible to reads that ask for the quorum");
         consumers.set(30);
@@ -93,8 +107,8 @@ class QuorumSafeHorizonTest {
         assertFalse(pending.intoEmails());
     }
 
-    private void insert(long seq) {
-        sql.execute("INSERT INTO " + sql.table("emails") + " (send_at, seq, id, tenant, batch_id, accepted_at, payload)"
+    private void insert(ClickHouseSql through, long seq) {
+        through.execute("INSERT INTO " + sql.table("emails") + " (send_at, seq, id, tenant, batch_id, accepted_at, payload)"
                 + " VALUES (toDateTime(1800000000, 'UTC'), " + seq + ", 'e" + seq + "', 't', '', now(), '{}')");
     }
 

@@ -162,6 +162,11 @@ final class RangerFixture implements AutoCloseable {
         }
     }
 
+    /** Ends the leader's lease as its running out does: what a killed leader leaves behind. */
+    void expireLease() {
+        redis().sync().del(LeaderLease.leaderKey(context.getBean(RedisSettings.class)));
+    }
+
     private String stateKey() {
         return context.getBean(RedisSettings.class).keyPrefix() + "ranger:state";
     }
