@@ -2,63 +2,57 @@ package dev.postdate.clickhouse.migrations;
 
 import dev.failsafe.Failsafe;
 import dev.failsafe.RetryPolicy;
-import dev.postdate.clickhouse.ClickHouseException;
 import dev.postdate.clickhouse.ClickHouseSql;
 import dev.postdate.clickhouse.SqlLiteral;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
- * Lets one migrator at a time work on a cluster. 18.16's DDL worker stops taking tasks for good when
- * two identical {@code ON CLUSTER} ALTERs of one replicated table run at once (docs/clickhouse.md,
- * "The local cluster"), which migrators starting together produce; the statements themselves are
- * idempotent, so the lock is for the servers' liveness, not for the schema's correctness.
- *
- * <p>ClickHouse has no lock statement, but creating a replicated table is an atomic create in
- * ZooKeeper of the replica's node: a table under one fixed ZooKeeper path and one fixed replica name
- * can exist on one server of the cluster only. Whoever created it holds the lock, and drops the
- * table to release it. A holder that died leaves its table behind; once the replica's node is older
- * than {@code staleAfter} (ZooKeeper's creation time against the server's clock) a waiting migrator
- * drops it on every replica and takes the lock itself. A migration that outlives {@code staleAfter}
- * thus runs beside the next migrator, as every migration did before the lock; so may two waiters
- * that break one stale lock at once, when the second's drop reaches the first's new lock.
+ * Lets one migrator at a time apply migrations to a database. ClickHouse has no lock statement; both
+ * forms take it by creating a table of a fixed name, which one creator at a time can do, and give it
+ * back by dropping that table. A holder that died leaves its table behind: once it is older than
+ * {@code staleAfter} a waiting migrator drops it and takes the lock itself. A migration that outlives
+ * {@code staleAfter} thus runs beside the next migrator; so may two waiters that break one stale lock
+ * at once, when the second's drop reaches the first's new lock.
  */
-final class MigrationLock {
+abstract sealed class MigrationLock permits ClusterMigrationLock, ServerMigrationLock {
 
     private static final Logger LOG = LoggerFactory.getLogger(MigrationLock.class);
 
     /** Longer than any migration takes here; a deployment whose copies run longer sets its own. */
     static final int DEFAULT_STALE_AFTER_MINUTES = 10;
     static final Duration DEFAULT_STALE_AFTER = Duration.ofMinutes(DEFAULT_STALE_AFTER_MINUTES);
+    static final String TABLE = "schema_migrations_lock";
+    static final int TABLE_ALREADY_EXISTS = 57;
     private static final Duration POLL = Duration.ofMillis(250);
-    private static final String TABLE = "schema_migrations_lock";
-    private static final String REPLICA = "holder";
-    private static final int TABLE_ALREADY_EXISTS = 57;
-    /** ZooKeeper's answers (KEEPER_EXCEPTION): here a node that does not exist, or went away meanwhile. */
-    private static final int KEEPER_EXCEPTION = 999;
     /** A current server's Atomic database drops a table's ZooKeeper nodes minutes later unless asked not to. */
     private static final String DROP_NOW = "database_atomic_wait_for_drop_and_detach_synchronously";
 
-    private final ClickHouseSql sql;
-    private final Duration staleAfter;
-    private final String path;
+    final ClickHouseSql sql;
+    final Duration staleAfter;
 
     MigrationLock(ClickHouseSql sql, Duration staleAfter) {
         this.sql = sql;
         this.staleAfter = staleAfter;
-        this.path = "/clickhouse/locks/" + sql.database() + "/" + TABLE;
+    }
+
+    /**
+     * The lock for the database {@code sql} works on: across the cluster's replicas when it has a
+     * cluster. {@code token} names its taker on one server; a UUID, the same across a migrator's attempts.
+     */
+    static MigrationLock of(ClickHouseSql sql, Duration staleAfter, String token) {
+        return sql.cluster().isEmpty() ? new ServerMigrationLock(sql, staleAfter, token)
+                : new ClusterMigrationLock(sql, staleAfter);
     }
 
     /**
      * Waits until this migrator holds the lock; the database must exist on the server asked. A
      * failure other than "held" ends the wait and goes to the caller, which retries with backoff.
      */
-    Held acquire() {
+    final Held acquire() {
         return Failsafe.with(RetryPolicy.<Held>builder()
                         .handleIf((held, failure) -> failure == null && held == null)
                         .withDelay(POLL)
@@ -73,66 +67,22 @@ final class MigrationLock {
     }
 
     /** The lock, or null while another migrator holds it (after breaking it when it is stale). */
-    private Held tryAcquire() {
-        try {
-            sql.execute("CREATE TABLE " + sql.table(TABLE) + " (holder String) ENGINE = ReplicatedMergeTree("
-                    + SqlLiteral.string(path) + ", " + SqlLiteral.string(REPLICA) + ") ORDER BY tuple()");
-        } catch (ClickHouseException e) {
-            if (e.code() != TABLE_ALREADY_EXISTS && e.code() != ClickHouseException.REPLICA_ALREADY_EXISTS
-                    && e.code() != KEEPER_EXCEPTION) {
-                throw e;
-            }
-            Optional<Holder> holder = holder();
-            if (holder.isPresent() && holder.get().ageSeconds() >= staleAfter.toSeconds()) {
-                breakStale(holder.get());
-            } else if (holder.isEmpty() && e.code() == TABLE_ALREADY_EXISTS
-                    && localTableAgeSeconds() >= staleAfter.toSeconds()) {
-                // A lock table here without its ZooKeeper node (ZooKeeper lost it): nobody can release it but us.
-                drop("");
-            }
-            return null;
-        }
-        try {
-            return holder().map(held -> new Held(held.creation())).orElseThrow(() -> new IllegalStateException(
-                    "The migration lock of database " + sql.database()
-                            + " was created but its ZooKeeper node is missing"));
-        } catch (RuntimeException e) {
-            // Taken, but not known to be ours: given back, or it would wait for a stale break.
-            drop("");
-            throw e;
-        }
-    }
+    abstract Held tryAcquire();
 
-    private long localTableAgeSeconds() {
-        return sql.select("SELECT toInt64(toUInt32(now())) - toUInt32(metadata_modification_time)"
+    /**
+     * Seconds since the lock table was created on the server asked; 0 when it has none, or when the
+     * server shows no creation time (a database engine that keeps no metadata files), which would
+     * otherwise make every lock look decades old.
+     */
+    final long tableAgeSeconds() {
+        return sql.select("SELECT if(toUInt32(metadata_modification_time) = 0, 0,"
+                        + " toInt64(toUInt32(now())) - toUInt32(metadata_modification_time))"
                         + " FROM system.tables WHERE database = " + SqlLiteral.string(sql.database())
                         + " AND name = " + SqlLiteral.string(TABLE))
                 .stream().findFirst().map(row -> Long.parseLong(row.getFirst())).orElse(0L);
     }
 
-    private void breakStale(Holder stale) {
-        LOG.warn("The migration lock of database {} is {} s old; its holder is taken for dead and the lock dropped",
-                sql.database(), stale.ageSeconds());
-        drop(sql.onCluster());
-    }
-
-    /** The holder's ZooKeeper node: its creation (a transaction id, unique to this taking) and its age. */
-    private Optional<Holder> holder() {
-        try {
-            List<List<String>> rows = sql.select("SELECT czxid, toInt64(toUInt32(now())) - toUInt32(ctime)"
-                    + " FROM system.zookeeper WHERE path = " + SqlLiteral.string(path + "/replicas")
-                    + " AND name = " + SqlLiteral.string(REPLICA));
-            return rows.stream().findFirst()
-                    .map(row -> new Holder(Long.parseLong(row.get(0)), Long.parseLong(row.get(1))));
-        } catch (ClickHouseException e) {
-            if (e.code() == KEEPER_EXCEPTION) {
-                return Optional.empty();
-            }
-            throw e;
-        }
-    }
-
-    private void drop(String onCluster) {
+    final void drop(String onCluster) {
         String statement = "DROP TABLE IF EXISTS " + sql.table(TABLE) + onCluster;
         if (sql.knowsSetting(DROP_NOW)) {
             sql.execute(statement, Map.of(DROP_NOW, "1"));
@@ -141,25 +91,38 @@ final class MigrationLock {
         }
     }
 
-    private record Holder(long creation, long ageSeconds) {
+    final void warnStale(long ageSeconds) {
+        LOG.warn("The migration lock of database {} is {} s old; its holder is taken for dead and the lock dropped",
+                sql.database(), ageSeconds);
     }
 
-    /** The lock as taken: released by its taker only while nobody broke and took it again meanwhile. */
-    final class Held implements AutoCloseable {
+    final void warnTakenOver() {
+        LOG.warn("The migration lock of database {} was taken over while this migrator held it", sql.database());
+    }
 
-        private final long creation;
+    /** The lock as taken: its taker gives it back, unless somebody broke and took it meanwhile. */
+    static final class Held implements AutoCloseable {
 
-        private Held(long creation) {
-            this.creation = creation;
+        private final Runnable release;
+
+        Held(Runnable release) {
+            this.release = release;
         }
 
+        /**
+         * Gives the lock back even when the migration ended because its thread was interrupted (a
+         * component stopping): the release must not end at the first wait it meets, and a lock left
+         * behind holds the next migrator for {@code staleAfter}.
+         */
         @Override
         public void close() {
-            if (holder().filter(held -> held.creation() == creation).isPresent()) {
-                drop("");
-            } else {
-                LOG.warn("The migration lock of database {} was taken over while this migrator held it",
-                        sql.database());
+            boolean interrupted = Thread.interrupted();
+            try {
+                release.run();
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
             }
         }
     }

@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CancellationException;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
@@ -21,8 +23,9 @@ import java.util.regex.Pattern;
 
 /**
  * Brings a database up to the newest shipped migration and records each one applied in
- * {@code schema_migrations}. Safe to run from several processes at once: every statement is
- * idempotent, so the worst a race does is record a version twice. Some statements are made
+ * {@code schema_migrations}. Safe to run from several processes at once: they take turns
+ * (the lock), and every statement is idempotent besides, for runs beside one that broke a stale
+ * lock, so the worst such a race does is record a version twice. Some statements are made
  * idempotent here, as 18.16 has no {@code IF [NOT] EXISTS} for them: an {@code ADD COLUMN} whose
  * column already exists counts as added, a {@code RENAME TABLE a TO b} that fails while {@code b}
  * exists counts as done, an {@code INSERT INTO t ... SELECT} copy whose target {@code t} a concurrent
@@ -33,9 +36,8 @@ import java.util.regex.Pattern;
  * same migration removed. A migration a concurrent run records meanwhile is that run's: this one
  * stops applying it (it asks before every statement and after one fails). After every migration,
  * {@link ViewSources} binds every materialized view to the table its query names again, where a
- * current server let a RENAME take it along. On a cluster
- * every statement runs in its {@link ClusterDdl} form, and one migrator at a time works, under a
- * {@link MigrationLock}.
+ * current server let a RENAME take it along. One migrator at a time works, under a
+ * {@link MigrationLock}; on a cluster every statement runs in its {@link ClusterDdl} form.
  */
 public final class Migrator {
 
@@ -53,7 +55,6 @@ public final class Migrator {
     private final Function<String, List<Migration>> loadShipped;
     /** The statement as the server runs it: the file's text, or its cluster form. */
     private final UnaryOperator<String> ddl;
-    /** On a cluster only: one server runs concurrent migrators as they come. */
     private final MigrationLock lock;
     /** What a cluster's ALTERs are sent with on this server; null until asked. */
     private Map<String, String> alterSettings;
@@ -62,7 +63,7 @@ public final class Migrator {
         this(sql, MigrationLock.DEFAULT_STALE_AFTER);
     }
 
-    /** @param lockStaleAfter on a cluster, how old another migrator's lock must be to be taken for dead */
+    /** @param lockStaleAfter how old another migrator's lock must be to be taken for dead */
     public Migrator(ClickHouseSql sql, Duration lockStaleAfter) {
         this(sql, lockStaleAfter, MigrationFiles::load);
     }
@@ -72,7 +73,7 @@ public final class Migrator {
         this.sql = sql;
         this.loadShipped = shipped;
         this.ddl = sql.cluster().isEmpty() ? UnaryOperator.identity() : new ClusterDdl(sql.cluster())::rewrite;
-        this.lock = sql.cluster().isEmpty() ? null : new MigrationLock(sql, lockStaleAfter);
+        this.lock = MigrationLock.of(sql, lockStaleAfter, UUID.randomUUID().toString());
     }
 
     /** Applies what is pending and returns the names applied now (empty when already current). */
@@ -86,9 +87,6 @@ public final class Migrator {
         }
         // Before the lock, whose table lives in the database.
         sql.execute(ddl.apply("CREATE DATABASE IF NOT EXISTS " + sql.database()));
-        if (lock == null) {
-            return applyPending(shipped);
-        }
         try (MigrationLock.Held held = lock.acquire()) {
             return applyPending(shipped);
         }
@@ -119,13 +117,13 @@ public final class Migrator {
 
     /**
      * Applies a migration's statements unless a concurrent run records it meanwhile, which ends this
-     * run's part in it (false). Runs race without a lock on one server, and on a cluster beside one
-     * that broke a stale lock. A run that lags must not replay what the run ahead has moved on from:
+     * run's part in it (false). Runs race only beside one that broke a stale lock (or one of a build
+     * before the lock). A run that lags must not replay what the run ahead has moved on from:
      * V001's CREATE TABLE IF NOT EXISTS after V012 moved emails away would make a new, daily
      * partitioned table of that name, and V026's rename of {@code send_marks} after V027 would move
      * the live table away. So it asks before every statement, which narrows that window to one
-     * statement's time without closing it, and after one fails: a statement whose work a later
-     * migration undid meanwhile (V026's rename of a table V027 dropped) fails for that reason.
+     * statement's time, and after one fails: a statement whose work a later migration undid
+     * meanwhile (V026's rename of a table V027 dropped) fails for that reason.
      */
     private boolean applyUnlessRecorded(Migration migration) {
         if (recorded(migration)) {
@@ -134,6 +132,7 @@ public final class Migrator {
         LOG.info("Applying migration {} to database {}", migration.name(), sql.database());
         List<String> statements = migration.statements();
         for (int i = 0; i < statements.size(); i++) {
+            stopIfInterrupted();
             if (i > 0 && recorded(migration)) {
                 LOG.info("Migration {} was finished by a concurrent run", migration.name());
                 return false;
@@ -156,6 +155,16 @@ public final class Migrator {
             }
         }
         return true;
+    }
+
+    /**
+     * A stopping component interrupts its migration; the client's blocking calls do not notice, so
+     * the migration stops between statements and gives its lock back while the client is still open.
+     */
+    private static void stopIfInterrupted() {
+        if (Thread.currentThread().isInterrupted()) {
+            throw new CancellationException("migration interrupted: the component is stopping");
+        }
     }
 
     private boolean recorded(Migration migration) {
@@ -188,7 +197,7 @@ public final class Migrator {
     private void apply(String statement, Migration migration) {
         try {
             String clustered = ddl.apply(statement);
-            sql.execute(clustered, lock != null && clustered.startsWith("ALTER") ? replicatedAlterSettings() : Map.of());
+            sql.execute(clustered, !sql.cluster().isEmpty() && clustered.startsWith("ALTER") ? replicatedAlterSettings() : Map.of());
         } catch (ClickHouseException e) {
             if (!alreadyDone(statement, migration, e)) {
                 throw e;

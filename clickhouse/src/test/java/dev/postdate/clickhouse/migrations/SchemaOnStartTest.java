@@ -1,5 +1,7 @@
 package dev.postdate.clickhouse.migrations;
 
+import dev.postdate.clickhouse.ClickHouseSql;
+import dev.postdate.clickhouse.ClickHouseTestSupport;
 import dev.postdate.core.testing.TestEnvironment;
 import io.micronaut.context.ApplicationContext;
 import org.junit.jupiter.api.Test;
@@ -10,6 +12,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SchemaOnStartTest {
@@ -37,6 +40,27 @@ class SchemaOnStartTest {
                 assertFalse(schema.awaitCurrent(Duration.ofMillis(500)));
                 assertEquals(false, schema.isCurrent());
             }
+        }
+    }
+
+    @Test
+    void aComponentStoppingWhileAnotherMigratorHoldsTheLockStopsWaitingAndLeavesThatLock() throws Exception {
+        try (TestEnvironment env = TestEnvironment.create(SchemaOnStartTest.class)) {
+            ClickHouseSql sql = ClickHouseTestSupport.sqlFor(env);
+            sql.execute("CREATE DATABASE IF NOT EXISTS " + env.database() + sql.onCluster());
+            MigrationLock.Held held = MigrationLock.of(sql, Duration.ofHours(1), "another component").acquire();
+            Map<String, Object> properties = new HashMap<>(env.properties());
+            properties.put("postdate.clickhouse.migrate-on-start", true);
+            ApplicationContext context = ApplicationContext.run(properties);
+            SchemaOnStart schema = context.getBean(SchemaOnStart.class);
+            assertFalse(schema.awaitCurrent(Duration.ofSeconds(2)), "migrated while another migrator held the lock");
+
+            // A hang guard, not a speed claim: without the interrupt the wait would last the lock's hour.
+            assertTimeoutPreemptively(Duration.ofSeconds(60), context::close);
+            assertEquals("1", sql.select("EXISTS TABLE " + sql.table(MigrationLock.TABLE)).getFirst().getFirst(),
+                    "the holder's lock is left to the holder");
+            held.close();
+            assertEquals("0", sql.select("EXISTS TABLE " + sql.table(MigrationLock.TABLE)).getFirst().getFirst());
         }
     }
 }

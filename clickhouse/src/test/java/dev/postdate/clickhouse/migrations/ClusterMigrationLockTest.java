@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
  * and the dead holder, should it come back, does not release the lock its successor took; a lock
  * table that lost its ZooKeeper node is dropped once stale.
  */
-class MigrationLockTest {
+class ClusterMigrationLockTest {
 
     private static final Duration NEVER_STALE = Duration.ofHours(1);
 
@@ -35,7 +35,7 @@ class MigrationLockTest {
 
     @BeforeEach
     void databaseOnBothReplicas() {
-        env = TestEnvironment.create(MigrationLockTest.class);
+        env = TestEnvironment.create(ClusterMigrationLockTest.class);
         assumeFalse(env.services().clickhouseOtherReplicaUrl().isEmpty(), "needs the local cluster");
         onFirst = ClickHouseTestSupport.sqlFor(env);
         otherReplica = ClickHouseClientFactory.newClient(
@@ -54,11 +54,11 @@ class MigrationLockTest {
 
     @Test
     void aMigratorOnTheOtherReplicaWaitsUntilTheLockIsReleased() throws Exception {
-        MigrationLock.Held first = new MigrationLock(onFirst, NEVER_STALE).acquire();
+        MigrationLock.Held first = new ClusterMigrationLock(onFirst, NEVER_STALE).acquire();
         assertTrue(holdsLockTable(onFirst));
 
         CompletableFuture<MigrationLock.Held> second = CompletableFuture.supplyAsync(
-                () -> new MigrationLock(onOther, NEVER_STALE).acquire());
+                () -> new ClusterMigrationLock(onOther, NEVER_STALE).acquire());
         // Several polls of the waiter go by: none of them may take a lock that is held.
         assertFalse(completesWithin(second, Duration.ofSeconds(2)), "taken while held");
 
@@ -72,16 +72,16 @@ class MigrationLockTest {
 
     @Test
     void aStaleLockIsBrokenAndItsDeadHolderCannotReleaseItsSuccessors() throws Exception {
-        MigrationLock.Held dead = new MigrationLock(onFirst, NEVER_STALE).acquire();
+        MigrationLock.Held dead = new ClusterMigrationLock(onFirst, NEVER_STALE).acquire();
 
-        MigrationLock.Held successor = new MigrationLock(onOther, Duration.ofSeconds(1)).acquire();
+        MigrationLock.Held successor = new ClusterMigrationLock(onOther, Duration.ofSeconds(1)).acquire();
         assertFalse(holdsLockTable(onFirst), "the dead holder's table is dropped");
         assertTrue(holdsLockTable(onOther));
 
         dead.close();
         assertTrue(holdsLockTable(onOther), "still the successor's");
         CompletableFuture<MigrationLock.Held> third = CompletableFuture.supplyAsync(
-                () -> new MigrationLock(onFirst, NEVER_STALE).acquire());
+                () -> new ClusterMigrationLock(onFirst, NEVER_STALE).acquire());
         assertFalse(completesWithin(third, Duration.ofSeconds(2)), "taken while the successor holds it");
         successor.close();
         third.get(30, TimeUnit.SECONDS).close();
@@ -94,7 +94,7 @@ class MigrationLockTest {
         onFirst.execute("CREATE TABLE " + onFirst.table("schema_migrations_lock") + " (holder String)"
                 + " ENGINE = MergeTree() ORDER BY tuple()");
 
-        MigrationLock.Held taken = new MigrationLock(onFirst, Duration.ofSeconds(1)).acquire();
+        MigrationLock.Held taken = new ClusterMigrationLock(onFirst, Duration.ofSeconds(1)).acquire();
         assertTrue(holdsLockTable(onFirst));
         taken.close();
         assertFalse(holdsLockTable(onFirst));
